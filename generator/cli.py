@@ -1,0 +1,242 @@
+"""The `pdp` command line: parses arguments, runs a stage, prints, and maps errors to exit codes.
+
+This is the only module that catches errors and the only one that writes to the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .compute import parse_year_name, year_totals, years_of
+from .errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, PdpError, UsageError
+from .formats import (
+    catalogue_json,
+    catalogue_text,
+    problems_json,
+    problems_text,
+    report_json,
+    report_text,
+    summary_line,
+)
+from .journal import Checked, open_journal
+from .load import Project, find_project, list_sources
+from .model import CATEGORIES, OTHER_ACTIVITY, Journal
+from .schema import MAX_HOURS
+from .scaffold import NewEntry, entry_path, entry_text, write_new_file
+from .suggest import did_you_mean
+from .validate import slugify, stem_of
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors raised as our own so main prints them and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, f"run '{self.prog} --help' for the options")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-C", dest="directory", metavar="DIR", default=argparse.SUPPRESS,
+                        help="run on the journal project in DIR")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show details of internal errors")
+    parser = _Parser(prog="pdp", parents=[common],
+                     description="Check, total and publish a CPD journal kept in Markdown.")
+    parser.add_argument("--version", action="version", version=f"pdp {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    check = commands.add_parser("check", parents=[common], help="check the journal")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+
+    report = commands.add_parser("report", parents=[common],
+                                 help="points per performance year against the target")
+    report.add_argument("--year", metavar="YEAR", help="one year, named like 2025-26")
+    report.add_argument("--format", choices=("text", "json"), default="text")
+
+    catalogue = commands.add_parser("catalogue", parents=[common],
+                                    help="the activities and their points values")
+    catalogue.add_argument("--format", choices=("text", "json"), default="text")
+
+    new = commands.add_parser("new", parents=[common], help="start a new entry")
+    new.add_argument("title", help="what the activity was")
+    new.add_argument("--activity", required=True, metavar="ID",
+                     help=f"a catalogue id (pdp catalogue), or {OTHER_ACTIVITY}")
+    new.add_argument("--hours", required=True, type=_hours, metavar="H", help="hours spent")
+    new.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    new.add_argument("--category", choices=CATEGORIES, help=f"for activity {OTHER_ACTIVITY}")
+    new.add_argument("--goal", action="append", default=[], metavar="ID", dest="goals",
+                     help="a goal it serves (repeatable)")
+    new.add_argument("--planned", action="store_true", help="not done yet")
+    return parser
+
+
+def _hours(text: str) -> Decimal:
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        hours = Decimal(-1)
+    if not hours.is_finite() or not 0 < hours <= MAX_HOURS:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of hours more than 0 and at most {MAX_HOURS}, like 1.5")
+    return hours
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date written YYYY-MM-DD") from None
+
+
+def today() -> date:
+    """Today, or the day set in PDP_TODAY (for reproducible reports and tests)."""
+    fixed = os.environ.get("PDP_TODAY")
+    if not fixed:
+        return date.today()
+    try:
+        return date.fromisoformat(fixed)
+    except ValueError:
+        raise UsageError(f"PDP_TODAY={fixed} is not a date",
+                         "set it as YYYY-MM-DD, or unset it") from None
+
+
+class _Runner:
+    """Runs one parsed command, writing to the given streams."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.args = args
+        self.out = out
+        self.err = err
+        start = Path(getattr(args, "directory", None) or ".")
+        self.project: Project = find_project(start)
+        self.today = today()
+
+    def show(self, path: str) -> str:
+        """A path as the user can click it: relative to where they are, if possible."""
+        full = self.project.root / path
+        try:
+            return os.path.relpath(full)
+        except ValueError:  # another drive on Windows
+            return str(full)
+
+    def open(self) -> Checked:
+        return open_journal(self.project, self.today)
+
+    def check(self) -> int:
+        checked = self.open()
+        failing = checked.problems if self.args.strict else checked.errors
+        if self.args.format == "json":
+            self.out.write(problems_json(checked.problems, self.show))
+        else:
+            self.out.write(problems_text(checked.problems, self.show))
+            self.out.write(summary_line(len(checked.errors), len(checked.warnings),
+                                        checked.files) + "\n")
+        return EXIT_INVALID if failing else EXIT_OK
+
+    def _journal_or_fail(self, checked: Checked) -> Journal:
+        errors = checked.errors
+        if errors:
+            self.err.write(problems_text(errors, self.show))
+            self.err.write(f"pdp: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+                           "in the journal; what is shown counts only the valid files\n")
+        if checked.journal is None:
+            raise PdpError("the configuration has errors, so nothing can be counted",
+                           f"fix {self.project.relative(self.project.config_file)} first")
+        return checked.journal
+
+    def report(self) -> int:
+        checked = self.open()
+        journal = self._journal_or_fail(checked)
+        years = years_of(journal, self.today)
+        if self.args.year is not None:
+            chosen = parse_year_name(self.args.year, journal.config.year_start_month)
+            if chosen is None:
+                raise UsageError(f"'{self.args.year}' is not a performance year name",
+                                 f"name a year like {years[-1].name}")
+            years = [chosen]
+        totals = [year_totals(journal, year, self.today) for year in years]
+        if self.args.format == "json":
+            self.out.write(report_json(journal.config, totals))
+        else:
+            self.out.write(report_text(journal.config, totals))
+        return EXIT_INVALID if checked.errors else EXIT_OK
+
+    def catalogue(self) -> int:
+        checked = self.open()
+        journal = self._journal_or_fail(checked)
+        render = catalogue_json if self.args.format == "json" else catalogue_text
+        self.out.write(render(journal.catalogue))
+        return EXIT_OK
+
+    def new(self) -> int:
+        checked = self.open()
+        journal = self._journal_or_fail(checked)
+        entry = self._new_entry(journal)
+        path = entry_path(entry, journal.config.year_start_month)
+        taken = {slugify(stem_of(p)): p for p in list_sources(self.project, "entries")}
+        if slugify(stem_of(path)) in taken:
+            raise UsageError(
+                f"an entry would share its page with {self.show(taken[slugify(stem_of(path))])}",
+                "choose another title")
+        write_new_file(self.project.root, path, entry_text(entry))
+        self.out.write(self.show(path) + "\n")
+        return EXIT_OK
+
+    def _new_entry(self, journal: Journal) -> NewEntry:
+        args = self.args
+        if args.activity != OTHER_ACTIVITY and args.activity not in journal.catalogue:
+            raise UsageError(f"unknown activity '{args.activity}'",
+                             did_you_mean(args.activity, journal.catalogue,
+                                          "run 'pdp catalogue' for the ids"))
+        if args.activity == OTHER_ACTIVITY and args.category is None:
+            raise UsageError(f"activity '{OTHER_ACTIVITY}' needs --category",
+                             "one of " + ", ".join(CATEGORIES))
+        known = {goal.id for goal in journal.goals}
+        for goal in args.goals:
+            if goal not in known:
+                raise UsageError(f"unknown goal '{goal}'", did_you_mean(
+                    goal, known, "the goals are the file names in journal/goals/"))
+        day = args.date or self.today
+        status = "planned" if args.planned or day > self.today else "done"
+        category = args.category if args.activity == OTHER_ACTIVITY else None
+        if not args.title.strip():
+            raise UsageError("the title is empty", 'pdp new "What I did" ...')
+        return NewEntry(args.title.strip(), args.activity, args.hours, day, category,
+                        tuple(args.goals), status)
+
+
+def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+    """Run the command line and return the exit code; never raises."""
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        runner = _Runner(args, out, err)
+        result: int = getattr(runner, args.command)()
+        return result
+    except PdpError as error:
+        error.show(err)
+        return error.exit_code
+    except KeyboardInterrupt:
+        err.write("pdp: interrupted\n")
+        return 130
+    except Exception:
+        if debug:
+            traceback.print_exc(file=err)
+        err.write("pdp: internal error: this is a bug in pdp, not in your journal; "
+                  "run again with --debug for details\n")
+        return EXIT_INTERNAL
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))

@@ -1,0 +1,308 @@
+"""Parse one journal file's text into front-matter nodes and a body, pinned to file positions.
+
+Pure functions: bytes in, a `Document` out. The YAML is read event by event, so anchors,
+aliases and tags are refused before anything is built from them (no alias can expand, no tag
+can construct an object), duplicate keys are seen, and every node keeps the line and column
+of the file it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import yaml
+
+from .codes import problem
+from .model import Problem
+from .schema import RESERVED_KEYS
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_TAG_PREFIX = "tag:yaml.org,2002:"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f]")
+_OPENING = re.compile(r"---[ \t]*(?:\n|$)")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A YAML scalar: its text, what YAML 1.1 reads it as, and where it is."""
+
+    text: str
+    tag: str
+    quoted: bool
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    items: tuple[Node, ...]
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    pairs: tuple[tuple[Scalar, Node], ...]
+    line: int
+    column: int
+
+
+Node = Scalar | Sequence | Mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed journal file. `fields` is None when the front matter could not be read."""
+
+    path: str
+    fields: dict[str, tuple[Scalar, Node]] | None
+    body: str
+    body_line: int
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (a byte-order mark is accepted) and normalise line endings."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        column = len(data[line_start:err.start].decode("utf-8", errors="replace")) + 1
+        bad = data[err.start:err.start + 1].hex()
+        return None, [problem("F001", path, line, column, "",
+                              f"not valid UTF-8 (byte 0x{bad})",
+                              "save the file with the UTF-8 encoding in your editor")]
+    text = text.replace("\r\n", "\n")
+    return _strip_controls(path, text)
+
+
+def _strip_controls(path: str, text: str) -> tuple[str, list[Problem]]:
+    """Report control characters and blank them out, so the rest can still be checked."""
+    first = _CONTROL.search(text)
+    if first is None:
+        return text, []
+    count = len(_CONTROL.findall(text))
+    line, column = position(text, first.start())
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    found = problem("F002", path, line, column, "",
+                    f"control character U+{ord(first.group()):04X}{more}",
+                    "delete it; it is invisible in most editors and breaks YAML and HTML")
+    return _CONTROL.sub(" ", text), [found]
+
+
+def split_front_matter(path: str, text: str) -> tuple[str, int, str, int] | Problem:
+    """Split text into (front matter, its first line, body, its first line)."""
+    opening = _OPENING.match(text)
+    if opening is None:
+        return problem("F004", path, 1, 1, "",
+                       "no front matter: the file must start with a line '---'",
+                       "start the file with '---', the fields (title, date, ...), then '---'")
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        return problem("F005", path, 1, 1, "",
+                       "front matter is not closed",
+                       "add a line '---' after the last field, before the reflection")
+    front = text[opening.end():closing.start()]
+    body_start = closing.end() + 1 if closing.end() < len(text) else len(text)
+    body_line = position(text, closing.start())[0] + 1
+    return front, 2, text[body_start:], body_line
+
+
+def parse_document(path: str, data: bytes) -> Document:
+    """Decode, split and parse one journal file, collecting every problem found."""
+    text, problems = decode(path, data)
+    if text is None:
+        return Document(path, None, "", 1, tuple(problems))
+    split = split_front_matter(path, text)
+    if isinstance(split, Problem):
+        return Document(path, None, text, 1, (*problems, split))
+    front, front_line, body, body_line = split
+    fields, yaml_problems = parse_front_matter(path, front, front_line)
+    return Document(path, fields, body, body_line, (*problems, *yaml_problems))
+
+
+def parse_front_matter(
+    path: str, front: str, first_line: int
+) -> tuple[dict[str, tuple[Scalar, Node]] | None, list[Problem]]:
+    """Parse front-matter YAML into a mapping of key -> (key node, value node)."""
+    builder = _TreeBuilder(path, first_line)
+    try:
+        root = builder.build(yaml.parse(front, Loader=_Loader))
+    except yaml.MarkedYAMLError as err:
+        return None, [*builder.problems, _syntax_problem(path, front, first_line, err)]
+    except yaml.YAMLError as err:
+        return None, [*builder.problems, problem(
+            "F006", path, first_line, 1, "", f"front matter is not valid YAML: {err}",
+            "check the front matter for characters YAML cannot read")]
+    if root is None:
+        return None, [*builder.problems, problem(
+            "F007", path, first_line - 1, 1, "", "front matter is empty",
+            "add the fields between the '---' lines, e.g. title: ...")]
+    if not isinstance(root, Mapping):
+        return None, [*builder.problems, problem(
+            "F007", path, root.line, root.column, "",
+            "front matter must be 'key: value' lines",
+            "write one field a line, e.g. title: My activity")]
+    return _fields_of(path, root, builder.problems), builder.problems
+
+
+def _fields_of(path: str, root: Mapping, problems: list[Problem]
+               ) -> dict[str, tuple[Scalar, Node]]:
+    """Index the top-level mapping by key, reporting hazardous and duplicate keys."""
+    fields: dict[str, tuple[Scalar, Node]] = {}
+    for key, value in root.pairs:
+        if key.tag != "str":
+            problems.append(problem(
+                "Y004", path, key.line, key.column, key.text,
+                f"key '{key.text}' is read by YAML as {describe(key)}, not as a field name",
+                f'put it in quotes ("{key.text}": ...) or use a field name'))
+            continue
+        if key.text in RESERVED_KEYS:
+            problems.append(problem(
+                "Y005", path, key.line, key.column, key.text,
+                f"'{key.text}' is a reserved name that front-matter tools use for themselves",
+                f"rename it (e.g. 'notes') or move it into the body"))
+            continue
+        if key.text in fields:
+            first = fields[key.text][0]
+            problems.append(problem(
+                "Y003", path, key.line, key.column, key.text,
+                f"'{key.text}' is given twice; first on line {first.line}",
+                "keep only one of them"))
+            continue
+        fields[key.text] = (key, value)
+    return fields
+
+
+def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAMLError
+                    ) -> Problem:
+    mark = err.problem_mark or err.context_mark
+    line = first_line + mark.line if mark else first_line
+    column = mark.column + 1 if mark else 1
+    what = err.problem or "unreadable YAML"
+    hint = "check indentation and put quotes around values that contain ': ' or start with " \
+           "a special character (@ ` | > ! % & *)"
+    source_lines = front.split("\n")
+    if mark and mark.line < len(source_lines) and "\t" in source_lines[mark.line]:
+        what = "a tab character (YAML does not allow tabs for indentation)"
+        hint = "indent with spaces, not tabs"
+    return problem("F006", path, line, column, "", f"front matter is not valid YAML: {what}",
+                   hint)
+
+
+def describe(scalar: Scalar) -> str:
+    """What YAML makes of a scalar, in words a member understands."""
+    if scalar.tag == "bool":
+        truth = "true" if scalar.text.lower() in ("yes", "true", "on", "y") else "false"
+        return f"{truth} (yes/no)"
+    return {
+        "int": "a whole number",
+        "float": "a number",
+        "null": "empty (null)",
+        "timestamp": "a date",
+        "str": "text",
+        "merge": "a merge key",
+        "value": "a value key",
+    }.get(scalar.tag, scalar.tag)
+
+
+class _TreeBuilder:
+    """Builds nodes from YAML events, refusing anchors, aliases and tags as they come."""
+
+    def __init__(self, path: str, first_line: int) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.problems: list[Problem] = []
+
+    def build(self, events: Iterator[yaml.Event]) -> Node | None:
+        stack: list[tuple[yaml.Event, list[Node]]] = []
+        root: Node | None = None
+        for event in events:
+            node: Node | None = None
+            if isinstance(event, yaml.AliasEvent):
+                self._refuse_alias(event)
+                node = self._scalar(event, "", "null", quoted=False)
+            elif isinstance(event, yaml.ScalarEvent):
+                self._refuse_extras(event)
+                node = self._scalar_of(event)
+            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                self._refuse_extras(event)
+                stack.append((event, []))
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                start, children = stack.pop()
+                node = self._collection(start, children)
+            if node is None:
+                continue
+            if stack:
+                stack[-1][1].append(node)
+            elif root is None:
+                root = node
+        return root
+
+    def _where(self, event: yaml.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        return self.first_line + mark.line, mark.column + 1
+
+    def _scalar(self, event: yaml.Event, text: str, tag: str, quoted: bool) -> Scalar:
+        line, column = self._where(event)
+        return Scalar(text, tag, quoted, line, column)
+
+    def _scalar_of(self, event: yaml.ScalarEvent) -> Scalar:
+        quoted = event.style is not None and event.style not in ("", "|", ">")
+        if event.implicit[0]:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        else:
+            tag = _TAG_PREFIX + "str"
+        return self._scalar(event, event.value, tag.removeprefix(_TAG_PREFIX), quoted)
+
+    def _collection(self, start: yaml.Event, children: list[Node]) -> Node:
+        line, column = self._where(start)
+        if isinstance(start, yaml.SequenceStartEvent):
+            return Sequence(tuple(children), line, column)
+        pairs: list[tuple[Scalar, Node]] = []
+        for key, value in zip(children[::2], children[1::2], strict=True):
+            if not isinstance(key, Scalar):
+                self.problems.append(problem(
+                    "F007", self.path, key.line, key.column, "",
+                    "a key must be a plain name, not a list or mapping",
+                    "write one field a line, e.g. title: My activity"))
+                continue
+            pairs.append((key, value))
+        return Mapping(tuple(pairs), line, column)
+
+    def _refuse_alias(self, event: yaml.AliasEvent) -> None:
+        line, column = self._where(event)
+        self.problems.append(problem(
+            "Y002", self.path, line, column, "",
+            f"YAML alias '*{event.anchor}' is not allowed",
+            "write the value out in full"))
+
+    def _refuse_extras(self, event: yaml.NodeEvent) -> None:
+        line, column = self._where(event)
+        if event.anchor is not None:
+            self.problems.append(problem(
+                "Y002", self.path, line, column, "",
+                f"YAML anchor '&{event.anchor}' is not allowed",
+                "remove the anchor and write each value out in full"))
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            shown = tag.replace(_TAG_PREFIX, "!!")
+            self.problems.append(problem(
+                "Y001", self.path, line, column, "",
+                f"YAML tag '{shown}' is not allowed",
+                "remove the tag; write plain values (text, numbers, dates, lists)"))

@@ -1,0 +1,145 @@
+"""What the commands print: problems, year reports and the catalogue, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .compute import YearTotals
+from .model import CATEGORY_LABELS, Activity, Config, Problem
+
+PathShower = Callable[[str], str]
+
+
+def number(value: Decimal, places: int = 4) -> int | float:
+    """A JSON number: whole numbers as integers, others rounded to `places` decimals."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
+
+
+def figure(value: Decimal, places: int = 2) -> str:
+    """A number for people: no trailing zeros, at most `places` decimals."""
+    shown = number(value, places)
+    return f"{shown:,}" if isinstance(shown, int) else f"{shown:,.{places}f}".rstrip("0")
+
+
+def problem_line(item: Problem, show: PathShower) -> str:
+    field = f" {item.field}:" if item.field else ""
+    text = (f"{show(item.path)}:{item.line}:{item.column}: "
+            f"{item.severity}[{item.code}]{field} {item.message}")
+    return text + (f"\n    hint: {item.hint}" if item.hint else "")
+
+
+def problems_text(problems: Iterable[Problem], show: PathShower) -> str:
+    return "".join(problem_line(item, show) + "\n" for item in problems)
+
+
+def summary_line(errors: int, warnings: int, files: int) -> str:
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if not errors and not warnings:
+        return f"{count(files, 'file')} checked: no problems"
+    return f"{count(files, 'file')} checked: {count(errors, 'error')}, " \
+           f"{count(warnings, 'warning')}"
+
+
+def problems_json(problems: Iterable[Problem], show: PathShower) -> str:
+    def record(item: Problem) -> dict[str, Any]:
+        return {"path": show(item.path), "line": item.line, "column": item.column,
+                "code": item.code, "field": item.field, "message": item.message,
+                "hint": item.hint}
+
+    items = list(problems)
+    return json.dumps({
+        "errors": [record(p) for p in items if p.severity == "error"],
+        "warnings": [record(p) for p in items if p.severity == "warning"],
+    }, indent=2, ensure_ascii=False) + "\n"
+
+
+def report_json(config: Config, years: Iterable[YearTotals]) -> str:
+    def category(total: Any) -> dict[str, Any]:
+        return {"points": number(total.points), "hours": number(total.hours),
+                "share": float(number(total.share)), "guide": float(number(total.guide))}
+
+    return json.dumps({
+        "member": config.name,
+        "target": number(config.target),
+        "years": [{
+            "year": totals.year.name,
+            "start": totals.year.start.isoformat(),
+            "end": totals.year.end.isoformat(),
+            "points": number(totals.points),
+            "hours": number(totals.hours),
+            "entries": totals.entries,
+            "target": number(totals.target),
+            "remaining": number(totals.remaining),
+            "months_left": totals.months_left,
+            "pace": None if totals.pace is None else number(totals.pace, 2),
+            "planned": {"points": number(totals.planned_points),
+                        "entries": totals.planned_entries},
+            "by_category": {name: category(total)
+                            for name, total in totals.by_category.items()},
+        } for totals in years],
+    }, indent=2, ensure_ascii=False) + "\n"
+
+
+def _long_date(day: Any) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _percent(share: Decimal) -> str:
+    return f"{number(share * 100, 0)}%"
+
+
+def year_text(totals: YearTotals) -> str:
+    year = totals.year
+    lines = [f"{year.name}  {_long_date(year.start)} to {_long_date(year.end)}"]
+    progress = f"{_percent(totals.points / totals.target)}" if totals.target else "no target"
+    lines.append(f"  Points    {figure(totals.points)} of {figure(totals.target)} ({progress})"
+                 + _pace_text(totals))
+    planned = ""
+    if totals.planned_entries:
+        planned = (f"; {totals.planned_entries} planned "
+                   f"({figure(totals.planned_points)} points)")
+    entries = "entry" if totals.entries == 1 else "entries"
+    lines.append(f"  Hours     {figure(totals.hours)} in {totals.entries} {entries} done"
+                 + planned)
+    lines.append(f"  {'70:20:10':<32}{'points':>7}{'share':>7}{'guide':>7}")
+    for name, total in totals.by_category.items():
+        lines.append(f"  {CATEGORY_LABELS[name]:<32}{figure(total.points):>7}"
+                     f"{_percent(total.share):>7}{_percent(total.guide):>7}")
+    return "\n".join(lines) + "\n"
+
+
+def _pace_text(totals: YearTotals) -> str:
+    if totals.remaining == 0:
+        return "  target met"
+    if totals.pace is None:
+        return f"  {figure(totals.remaining)} short"
+    months = "month" if totals.months_left == 1 else "months"
+    return (f"  {figure(totals.remaining)} to go: {figure(totals.pace, 1)} a month for "
+            f"{totals.months_left} {months}")
+
+
+def report_text(config: Config, years: Iterable[YearTotals]) -> str:
+    who = ", ".join(part for part in (config.name, config.role) if part)
+    return who + "\n\n" + "\n".join(year_text(totals) for totals in years)
+
+
+def catalogue_json(catalogue: Mapping[str, Activity]) -> str:
+    return json.dumps([{"id": a.id, "name": a.name, "category": a.category,
+                        "points": number(a.points)} for a in catalogue.values()],
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def catalogue_text(catalogue: Mapping[str, Activity]) -> str:
+    width = max(len(activity.id) for activity in catalogue.values())
+    lines = [f"{'id':<{width}}  {'points':>6}  {'category':<13}  name"]
+    ordered = sorted(catalogue.values(), key=lambda a: a.points)
+    for activity in ordered:
+        lines.append(f"{activity.id:<{width}}  {figure(activity.points):>6}  "
+                     f"{activity.category:<13}  {activity.name}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,147 @@
+"""Read a journal project from disk: find it, list and read its files, probe evidence paths.
+
+All of the package's reading of the journal happens here; everything downstream works on
+the bytes and strings this module returns.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .codes import problem
+from .errors import UsageError
+from .model import Problem
+from .schema import MAX_FILE_BYTES
+
+CONFIG_FILE = "pdp.toml"
+PYPROJECT_FILE = "pyproject.toml"
+JOURNAL_DIR = "journal"
+SECTIONS = ("entries", "goals", "reviews")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Where a journal project lives and where its configuration is read from."""
+
+    root: Path
+    config_file: Path
+    table: tuple[str, ...]
+    also_configured: Path | None = None
+
+    @property
+    def journal(self) -> Path:
+        return self.root / JOURNAL_DIR
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One journal file as read: its project-relative path and bytes, or why it was not read."""
+
+    path: str
+    data: bytes | None
+    problem: Problem | None = None
+
+
+def find_project(start: Path) -> Project:
+    """The nearest folder, from `start` upwards, with `pdp.toml` or `[tool.pdp]`."""
+    start = start.resolve()
+    if not start.is_dir():
+        raise UsageError(f"no such folder: {start.name}", "pass an existing folder to -C")
+    for folder in (start, *start.parents):
+        pyproject = folder / PYPROJECT_FILE
+        has_tool_table = pyproject.is_file() and _has_tool_pdp(pyproject)
+        if (folder / CONFIG_FILE).is_file():
+            return Project(folder, folder / CONFIG_FILE, (),
+                           pyproject if has_tool_table else None)
+        if has_tool_table:
+            return Project(folder, pyproject, ("tool", "pdp"))
+    raise UsageError(
+        "no journal project here or in any folder above it",
+        "run pdp inside a journal project (a folder with pdp.toml), or pass -C FOLDER")
+
+
+def _has_tool_pdp(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "pdp" in tool
+
+
+def read_config_text(project: Project) -> str:
+    """The configuration file's text (a byte-order mark is dropped)."""
+    try:
+        return project.config_file.read_text("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{project.config_file.name} is not valid UTF-8",
+                         "save it with the UTF-8 encoding") from err
+
+
+def is_ignored(name: str) -> bool:
+    """Editor temp and backup files, and hidden files, are never journal files."""
+    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swo", ".swx",
+                                                          ".tmp", ".bak"))
+            or name == "4913")
+
+
+def list_sources(project: Project, section: str) -> list[str]:
+    """Project-relative paths of the Markdown files of one section, sorted."""
+    top = project.journal / section
+    found: list[str] = []
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(name for name in dirs if not is_ignored(name))
+        for name in files:
+            if name.endswith(MARKDOWN_SUFFIXES) and not is_ignored(name):
+                found.append(project.relative(Path(folder) / name))
+    return sorted(found)
+
+
+def read_source(project: Project, path: str) -> Source:
+    """Read one journal file, refusing links out of the journal and oversized files."""
+    full = project.root / path
+    if full.is_symlink() and not _inside(full.resolve(), project.journal.resolve()):
+        return Source(path, None, problem(
+            "F008", path, 1, 1, "", "this file is a link to somewhere outside the journal",
+            "copy the file into the journal instead of linking to it"))
+    try:
+        size = full.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Source(path, None, problem(
+                "F003", path, 1, 1, "",
+                f"the file is {size:,} bytes; a journal file can be at most "
+                f"{MAX_FILE_BYTES:,}",
+                "keep large material as evidence files and link them from the entry"))
+        return Source(path, full.read_bytes())
+    except OSError as err:
+        return Source(path, None, problem("F008", path, 1, 1, "",
+                                          f"cannot be read: {err.strerror}",
+                                          "check the file's permissions"))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def evidence_probe(project: Project) -> Callable[[str], str]:
+    """A probe for `validate`: the status of a project-relative evidence path."""
+    journal = project.journal.resolve()
+
+    def probe(path: str) -> str:
+        target = project.root / path
+        if not _inside(target.resolve(), journal):
+            return "outside"
+        if target.is_dir():
+            return "directory"
+        return "ok" if target.is_file() else "missing"
+
+    return probe
+

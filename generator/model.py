@@ -1,0 +1,137 @@
+"""The journal's data: plain, immutable values that every stage passes along.
+
+This module imports nothing of the package, so every other module can import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+CATEGORIES: tuple[str, ...] = ("on-the-job", "relationships", "formal")
+CATEGORY_LABELS: Mapping[str, str] = {
+    "on-the-job": "On-the-job learning",
+    "relationships": "Learning through relationships",
+    "formal": "Formal learning",
+}
+OTHER_ACTIVITY = "other"
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the journal, pinned to a file, line and field."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    field: str
+    message: str
+    hint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """An activity of the catalogue: what it is, its 70:20:10 category, its points value."""
+
+    id: str
+    name: str
+    category: str
+    points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A journal project's settings (`pdp.toml` or `[tool.pdp]`)."""
+
+    name: str
+    role: str = ""
+    line_manager: str = ""
+    joined: date | None = None
+    year_start_month: int = 4
+    target: Decimal = Decimal(30)
+    guide: Mapping[str, Decimal] = field(
+        default_factory=lambda: {"on-the-job": Decimal(70), "relationships": Decimal(20),
+                                 "formal": Decimal(10)}
+    )
+    points_policy: str = "catalogue"
+    theme: str = "default"
+    activities: Mapping[str, Activity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One learning activity: the facts from its front matter and its reflection."""
+
+    path: str
+    slug: str
+    title: str
+    date: date
+    activity: str
+    category: str
+    hours: Decimal
+    goals: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    status: str = "done"
+    private: bool = False
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A development objective of the PDP."""
+
+    id: str
+    path: str
+    title: str
+    gap: str = ""
+    objective: str = ""
+    measure: str = ""
+    target_date: date | None = None
+    status: str = "in-progress"
+    private: bool = False
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Notes of a review conversation with the line manager."""
+
+    slug: str
+    path: str
+    date: date
+    title: str = ""
+    reviewer: str = ""
+    goals: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    private: bool = False
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Journal:
+    """Everything valid that was read from a journal project."""
+
+    config: Config
+    catalogue: Mapping[str, Activity]
+    entries: tuple[Entry, ...]
+    goals: tuple[Goal, ...]
+    reviews: tuple[Review, ...]
