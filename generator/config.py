@@ -74,7 +74,7 @@ def parse_config(path: str, text: str, table: tuple[str, ...],
         data = data.get(key, {}) if isinstance(data, dict) else {}
     values = _check_keys(checker, data, catalogue)
     if checker.problems:
-        return None, checker.problems
+        return None, sorted(checker.problems, key=Problem.sort_key)
     return Config(**values), []
 
 
@@ -89,7 +89,7 @@ def _check_keys(checker: _Checker, data: dict[str, Any],
     for field in CONFIG.fields:
         if field.name not in data:
             if field.required:
-                checker.report("V001", (), f"'{field.name}' is required",
+                checker.report("V001", (field.name,), f"'{field.name}' is required",
                                f"add: {field.name} = {field.example}")
             continue
         raw = data[field.name]

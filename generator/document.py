@@ -36,6 +36,7 @@ class Scalar:
     quoted: bool
     line: int
     column: int
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class Sequence:
     items: tuple[Node, ...]
     line: int
     column: int
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class Mapping:
     pairs: tuple[tuple[Scalar, Node], ...]
     line: int
     column: int
+    refused: bool = False
 
 
 Node = Scalar | Sequence | Mapping
@@ -197,6 +200,11 @@ def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAML
     what = err.problem or "unreadable YAML"
     hint = "check indentation and put quotes around values that contain ': ' or start with " \
            "a special character (@ ` | > ! % & *)"
+    if err.context_mark is not None and "quoted scalar" in (err.context or ""):
+        mark = err.context_mark
+        return problem("F006", path, first_line + mark.line, mark.column + 1, "",
+                       "front matter is not valid YAML: this quoted value is never closed",
+                       "add the closing quote at the end of the value")
     source_lines = front.split("\n")
     if mark and mark.line < len(source_lines) and "\t" in source_lines[mark.line]:
         what = "a tab character (YAML does not allow tabs for indentation)"
@@ -210,6 +218,8 @@ def describe(scalar: Scalar) -> str:
     if scalar.tag == "bool":
         truth = "true" if scalar.text.lower() in ("yes", "true", "on", "y") else "false"
         return f"{truth} (yes/no)"
+    if scalar.tag == "timestamp" and len(scalar.text) > 10:
+        return "a date and time"
     return {
         "int": "a whole number",
         "float": "a number",
@@ -236,16 +246,14 @@ class _TreeBuilder:
             node: Node | None = None
             if isinstance(event, yaml.AliasEvent):
                 self._refuse_alias(event)
-                node = self._scalar(event, "", "null", quoted=False)
+                node = Scalar("", "null", False, *self._where(event), refused=True)
             elif isinstance(event, yaml.ScalarEvent):
-                self._refuse_extras(event)
-                node = self._scalar_of(event)
+                node = self._scalar_of(event, refused=self._refuse_extras(event))
             elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                self._refuse_extras(event)
                 stack.append((event, []))
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 start, children = stack.pop()
-                node = self._collection(start, children)
+                node = self._collection(start, children, self._refuse_extras(start))
             if node is None:
                 continue
             if stack:
@@ -258,22 +266,21 @@ class _TreeBuilder:
         mark = event.start_mark
         return self.first_line + mark.line, mark.column + 1
 
-    def _scalar(self, event: yaml.Event, text: str, tag: str, quoted: bool) -> Scalar:
-        line, column = self._where(event)
-        return Scalar(text, tag, quoted, line, column)
-
-    def _scalar_of(self, event: yaml.ScalarEvent) -> Scalar:
+    def _scalar_of(self, event: yaml.ScalarEvent, refused: bool) -> Scalar:
         quoted = event.style is not None and event.style not in ("", "|", ">")
         if event.implicit[0]:
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
         else:
             tag = _TAG_PREFIX + "str"
-        return self._scalar(event, event.value, tag.removeprefix(_TAG_PREFIX), quoted)
+        line, column = self._where(event)
+        return Scalar(event.value, tag.removeprefix(_TAG_PREFIX), quoted, line, column,
+                      refused)
 
-    def _collection(self, start: yaml.Event, children: list[Node]) -> Node:
+    def _collection(self, start: yaml.Event, children: list[Node], refused: bool) -> Node:
         line, column = self._where(start)
+        refused = refused or any(child.refused for child in children)
         if isinstance(start, yaml.SequenceStartEvent):
-            return Sequence(tuple(children), line, column)
+            return Sequence(tuple(children), line, column, refused)
         pairs: list[tuple[Scalar, Node]] = []
         for key, value in zip(children[::2], children[1::2], strict=True):
             if not isinstance(key, Scalar):
@@ -283,7 +290,7 @@ class _TreeBuilder:
                     "write one field a line, e.g. title: My activity"))
                 continue
             pairs.append((key, value))
-        return Mapping(tuple(pairs), line, column)
+        return Mapping(tuple(pairs), line, column, refused)
 
     def _refuse_alias(self, event: yaml.AliasEvent) -> None:
         line, column = self._where(event)
@@ -292,13 +299,16 @@ class _TreeBuilder:
             f"YAML alias '*{event.anchor}' is not allowed",
             "write the value out in full"))
 
-    def _refuse_extras(self, event: yaml.NodeEvent) -> None:
+    def _refuse_extras(self, event: yaml.NodeEvent) -> bool:
+        """Report an anchor or tag on a node; True if there was one."""
         line, column = self._where(event)
+        refused = False
         if event.anchor is not None:
             self.problems.append(problem(
                 "Y002", self.path, line, column, "",
                 f"YAML anchor '&{event.anchor}' is not allowed",
                 "remove the anchor and write each value out in full"))
+            refused = True
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             shown = tag.replace(_TAG_PREFIX, "!!")
@@ -306,3 +316,5 @@ class _TreeBuilder:
                 "Y001", self.path, line, column, "",
                 f"YAML tag '{shown}' is not allowed",
                 "remove the tag; write plain values (text, numbers, dates, lists)"))
+            refused = True
+        return refused

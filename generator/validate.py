@@ -6,6 +6,7 @@ Each front-matter value is checked by the kind its field declares in `schema`.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -119,6 +120,8 @@ class _Fields:
                             f"add the line: {field.example_line()}")
             return None
         node = self.fields[field.name][1]
+        if node.refused:  # an anchor, alias or tag: already reported, nothing to read
+            return None
         if field.kind in (TEXT_LIST, ID_LIST, PATH_LIST):
             return self._list(field, node)
         if not isinstance(node, Scalar):
@@ -186,7 +189,7 @@ class _Fields:
             return self.report("V004", field.name, f"hours cannot be {sign} ({text})",
                                "write the time spent as a number more than 0", at=node)
         if not _PLAIN_HOURS.fullmatch(text):
-            return self._wrong(field, node, hint, code="V004")
+            return self._hours_notation(field, node, hint)
         try:
             hours = Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
@@ -197,6 +200,17 @@ class _Fields:
                 f"hours must be more than 0 and at most {MAX_HOURS}, got {text}",
                 "record each activity as its own entry" if hours else hint, at=node)
         return hours
+
+    def _hours_notation(self, field: Field, node: Scalar, hint: str) -> None:
+        try:
+            value = float(node.text)
+        except ValueError:
+            return self._wrong(field, node, hint, code="V004")
+        if not math.isfinite(value):
+            return self.report("V004", field.name,
+                               f"{node.text} is too large to be a finite number", hint, at=node)
+        return self.report("V004", field.name,
+                           f"{node.text} is in scientific notation", hint, at=node)
 
     def _flag(self, field: Field, node: Scalar) -> bool | None:
         if node.tag == "bool":
