@@ -30,8 +30,8 @@ from .formats import (
 from .journal import Checked, open_journal
 from .load import Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
-from .schema import MAX_HOURS
 from .scaffold import NewEntry, entry_path, entry_text, write_new_file
+from .schema import MAX_HOURS
 from .suggest import did_you_mean
 from .validate import slugify, stem_of
 
@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("-C", dest="directory", metavar="DIR", default=argparse.SUPPRESS,
                         help="run on the journal project in DIR")
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -144,9 +144,10 @@ class _Runner:
                                         checked.files) + "\n")
         return EXIT_INVALID if failing else EXIT_OK
 
-    def _journal_or_fail(self, checked: Checked) -> Journal:
+    def _journal_or_fail(self, checked: Checked, counting: bool = True) -> Journal:
+        """The valid journal; its errors are shown when they change the figures shown."""
         errors = checked.errors
-        if errors:
+        if errors and (counting or checked.journal is None):
             self.err.write(problems_text(errors, self.show))
             self.err.write(f"pdp: {len(errors)} error{'s' if len(errors) != 1 else ''} "
                            "in the journal; what is shown counts only the valid files\n")
@@ -173,15 +174,13 @@ class _Runner:
         return EXIT_INVALID if checked.errors else EXIT_OK
 
     def catalogue(self) -> int:
-        checked = self.open()
-        journal = self._journal_or_fail(checked)
+        journal = self._journal_or_fail(self.open(), counting=False)
         render = catalogue_json if self.args.format == "json" else catalogue_text
         self.out.write(render(journal.catalogue))
         return EXIT_OK
 
     def new(self) -> int:
-        checked = self.open()
-        journal = self._journal_or_fail(checked)
+        journal = self._journal_or_fail(self.open(), counting=False)
         entry = self._new_entry(journal)
         path = entry_path(entry, journal.config.year_start_month)
         taken = {slugify(stem_of(p)): p for p in list_sources(self.project, "entries")}

@@ -179,7 +179,7 @@ def _fields_of(path: str, root: Mapping, problems: list[Problem]
             problems.append(problem(
                 "Y005", path, key.line, key.column, key.text,
                 f"'{key.text}' is a reserved name that front-matter tools use for themselves",
-                f"rename it (e.g. 'notes') or move it into the body"))
+                "rename it (e.g. 'notes') or move it into the body"))
             continue
         if key.text in fields:
             first = fields[key.text][0]
@@ -240,7 +240,7 @@ class _TreeBuilder:
         self.problems: list[Problem] = []
 
     def build(self, events: Iterator[yaml.Event]) -> Node | None:
-        stack: list[tuple[yaml.Event, list[Node]]] = []
+        stack: list[tuple[yaml.NodeEvent, list[Node]]] = []
         root: Node | None = None
         for event in events:
             node: Node | None = None
@@ -264,19 +264,22 @@ class _TreeBuilder:
 
     def _where(self, event: yaml.Event) -> tuple[int, int]:
         mark = event.start_mark
+        if mark is None:  # pragma: no cover - both parsers always mark events
+            return self.first_line, 1
         return self.first_line + mark.line, mark.column + 1
 
     def _scalar_of(self, event: yaml.ScalarEvent, refused: bool) -> Scalar:
         quoted = event.style is not None and event.style not in ("", "|", ">")
         if event.implicit[0]:
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = str(_RESOLVER.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit))
         else:
             tag = _TAG_PREFIX + "str"
         line, column = self._where(event)
         return Scalar(event.value, tag.removeprefix(_TAG_PREFIX), quoted, line, column,
                       refused)
 
-    def _collection(self, start: yaml.Event, children: list[Node], refused: bool) -> Node:
+    def _collection(self, start: yaml.NodeEvent, children: list[Node], refused: bool) -> Node:
         line, column = self._where(start)
         refused = refused or any(child.refused for child in children)
         if isinstance(start, yaml.SequenceStartEvent):

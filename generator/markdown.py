@@ -14,7 +14,7 @@ from .schema import MAX_NESTING
 # reach its depth, and each level costs at least one column of them. Bodies with no line this
 # deep (half the limit, for margin) cannot hit the renderer's nesting limit, so the full
 # parse runs only on the others.
-_DEEP_PREFIX = re.compile(r"^[ >*+\-0-9.)]{%d,}" % (MAX_NESTING // 2), re.MULTILINE)
+_DEEP_PREFIX = re.compile(rf"^[ >*+\-0-9.)]{{{MAX_NESTING // 2},}}", re.MULTILINE)
 
 
 @functools.cache

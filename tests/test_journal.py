@@ -1,0 +1,47 @@
+"""A journal written by someone else, with its own mistakes: every one is reported, with its
+file and line, and what is valid is still counted correctly."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.cli import run
+
+from .conftest import FIXTURES
+
+EXPECTED = FIXTURES / "projects"
+
+
+def run_in(root: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PDP_TODAY", "2026-11-28")
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_messy_journal_reports_every_mistake(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = run_in(project("messy"), monkeypatch, "check")
+    assert code == 1
+    assert out == (EXPECTED / "messy.check.out").read_text("utf-8")
+
+
+def test_messy_journal_totals_what_is_valid(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = run_in(project("messy"), monkeypatch, "report", "--format", "json")
+    assert code == 1
+    assert json.loads(out) == json.loads((EXPECTED / "messy.report.json").read_text("utf-8"))
+    assert err.endswith("pdp: 7 errors in the journal; what is shown counts only the valid "
+                        "files\n")
+
+
+def test_messy_journal_text_report(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, out, _ = run_in(project("messy"), monkeypatch, "report")
+    assert out == (EXPECTED / "messy.report.txt").read_text("utf-8")
