@@ -1,0 +1,96 @@
+"""Reading a journal from disk: ignored editor files, size limits, links out of the journal."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.formats import problems_text
+from generator.journal import open_journal
+from generator.load import find_project, is_ignored, list_sources
+from generator.schema import MAX_FILE_BYTES
+
+from .conftest import TODAY
+
+
+@pytest.fixture
+def small(project: Callable[[str], Path]) -> Path:
+    return project("small")
+
+
+def problems_of(root: Path) -> str:
+    checked = open_journal(find_project(root), TODAY)
+    return problems_text(checked.problems, str)
+
+
+@pytest.mark.parametrize("name", [".entry.md.swp", "entry.md~", ".#entry.md", "4913",
+                                  "#entry.md#", ".hidden.md", "entry.md.swo"])
+def test_editor_files_are_ignored(name: str) -> None:
+    assert is_ignored(name)
+
+
+def test_editor_files_are_not_read(small: Path) -> None:
+    folder = small / "journal/entries/2025-26"
+    for name in (".#draft.md", "draft.md~", "4913", ".draft.md.swp"):
+        (folder / name).write_bytes(b"\xff not even text")
+    assert list_sources(find_project(small), "entries") == [
+        "journal/entries/2025-26/2025-05-01-webinar.md",
+        "journal/entries/2025-26/2025-09-12-working-group.md",
+        "journal/entries/2025-26/2026-01-20-mentoring.md",
+    ]
+    assert problems_of(small) == ""
+
+
+def test_oversized_file_is_not_read(small: Path) -> None:
+    big = small / "journal/entries/2025-26/big.md"
+    big.write_bytes(b"---\ntitle: x\n---\n" + b"a" * MAX_FILE_BYTES)
+    assert problems_of(small) == (
+        f"journal/entries/2025-26/big.md:1:1: error[F003] the file is "
+        f"{MAX_FILE_BYTES + 17:,} bytes; a journal file can be at most {MAX_FILE_BYTES:,}\n"
+        "    hint: keep large material as evidence files and link them from the entry\n")
+
+
+def test_entry_linked_from_outside_is_refused(small: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: secret\n---\n")
+    os.symlink(outside, small / "journal/entries/2025-26/linked.md")
+    assert problems_of(small) == (
+        "journal/entries/2025-26/linked.md:1:1: error[F008] this file is a link to somewhere "
+        "outside the journal\n"
+        "    hint: copy the file into the journal instead of linking to it\n")
+
+
+def test_evidence_through_a_link_out_of_the_journal_is_refused(small: Path,
+                                                               tmp_path: Path) -> None:
+    (tmp_path / "passwords.txt").write_text("secret")
+    folder = small / "journal/entries/2025-26"
+    os.symlink(tmp_path / "passwords.txt", folder / "certificate.txt")
+    os.symlink(tmp_path, folder / "evidence")
+    (folder / "real.txt").write_text("certificate")
+    entry = folder / "2025-05-01-webinar.md"
+    entry.write_text(entry.read_text().replace(
+        "goals: [evaluation]",
+        "goals: [evaluation]\nevidence: [certificate.txt, evidence/passwords.txt, real.txt, "
+        "../../../pdp.toml, ../../goals/evaluation.md]"))
+    assert problems_of(small) == "".join(
+        f"journal/entries/2025-26/2025-05-01-webinar.md:7:{column}: error[V010] evidence: "
+        f"evidence '{name}' is outside the journal\n"
+        "    hint: keep evidence files in the journal, beside the entry, and give the path "
+        "relative to it\n"
+        for column, name in ((12, "certificate.txt"), (29, "evidence/passwords.txt"),
+                             (63, "../../../pdp.toml")))
+
+
+def test_goal_and_review_problems_are_reported(small: Path) -> None:
+    (small / "journal/goals/bad goal.md").write_text("---\ntitle: [\n---\n")
+    (small / "journal/reviews/undated.md").write_text("---\ntitle: Chat\n---\n")
+    assert problems_of(small) == (
+        "journal/goals/bad goal.md:3:1: error[F006] front matter is not valid YAML: did not "
+        "find expected node content\n"
+        "    hint: check indentation and put quotes around values that contain ': ' or start "
+        "with a special character (@ ` | > ! % & *)\n"
+        "journal/reviews/undated.md:3:1: error[V001] date: 'date' is required\n"
+        "    hint: add the line: date: 2025-10-02\n")
