@@ -1,0 +1,64 @@
+"""The example journal shipped in journal/ is realistic and passes `pdp check --strict`."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from generator.cli import run
+from generator.compute import entry_points, performance_year, year_totals, years_of
+from generator.journal import open_journal
+from generator.load import find_project
+from generator.model import CATEGORIES, OTHER_ACTIVITY, Journal
+
+from .conftest import REPOSITORY, TODAY
+
+
+@pytest.fixture(scope="module")
+def journal() -> Journal:
+    checked = open_journal(find_project(REPOSITORY), TODAY)
+    assert checked.problems == ()
+    assert checked.journal is not None
+    return checked.journal
+
+
+def test_passes_strict_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PDP_TODAY", TODAY.isoformat())
+    out = io.StringIO()
+    assert run(["-C", str(REPOSITORY), "check", "--strict"], out, io.StringIO()) == 0
+    assert out.getvalue().endswith("checked: no problems\n")
+
+
+def test_size_and_variety(journal: Journal) -> None:
+    assert len(journal.entries) >= 25
+    assert len(journal.goals) >= 3
+    assert len(journal.reviews) >= 2
+    start_month = journal.config.year_start_month
+    assert len({performance_year(e.date, start_month) for e in journal.entries}) >= 2
+    assert set(CATEGORIES) <= {entry.category for entry in journal.entries}
+    values = {journal.catalogue[e.activity].points for e in journal.entries
+              if e.activity != OTHER_ACTIVITY}
+    assert {2, 5, 10, 20, 30} <= values
+    assert any(entry.activity == OTHER_ACTIVITY for entry in journal.entries)
+    assert any(not entry.done for entry in journal.entries)
+    assert sum(entry.private for entry in journal.entries) >= 1
+    assert any(entry.evidence for entry in journal.entries)
+    assert sum(bool(entry.goals) for entry in journal.entries) >= 20
+
+
+def test_full_years_reach_the_target(journal: Journal) -> None:
+    years = years_of(journal, TODAY)
+    finished = [year for year in years if year.end < TODAY]
+    assert finished
+    for year in finished:
+        totals = year_totals(journal, year, TODAY)
+        assert totals.points >= totals.target, year.name
+
+
+def test_goals_have_evidence(journal: Journal) -> None:
+    for goal in journal.goals:
+        linked = [e for e in journal.entries if goal.id in e.goals and e.done]
+        assert linked, goal.id
+        assert sum(entry_points(e, journal.catalogue, journal.config.points_policy)
+                   for e in linked) > 0
