@@ -19,10 +19,17 @@ from .model import Problem
 from .schema import RESERVED_KEYS
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_RESOLVER = yaml.resolver.Resolver()
 _TAG_PREFIX = "tag:yaml.org,2002:"
+# PyYAML's own YAML 1.1 rules for plain scalars (what other tools will read), by first letter.
+_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: [(tag.removeprefix(_TAG_PREFIX), pattern) for tag, pattern in rules]
+    for first, rules in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f]")
+# Every byte but the C0 controls (tab and line endings excepted) and DEL: deleting these from
+# a file leaves only its control bytes, a check much faster than a regular expression.
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if (b >= 32 and b != 127) or b in b"\t\n")
 _OPENING = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -91,6 +98,10 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                               f"not valid UTF-8 (byte 0x{bad})",
                               "save the file with the UTF-8 encoding in your editor")]
     text = text.replace("\r\n", "\n")
+    # C1 controls are U+0080 to U+009F, which UTF-8 writes as 0xC2 then a second byte.
+    controls = data.translate(None, _NOT_CONTROL_BYTES)
+    if not controls.replace(b"\r", b"") and "\r" not in text and b"\xc2" not in data:
+        return text, []
     return _strip_controls(path, text)
 
 
@@ -213,6 +224,14 @@ def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAML
                    hint)
 
 
+def resolve_plain(text: str) -> str:
+    """What YAML 1.1 reads an unquoted scalar as: 'str', 'int', 'bool', 'timestamp', ..."""
+    for tag, pattern in _IMPLICIT.get(text[:1], ()):
+        if pattern.match(text):
+            return tag
+    return "str"
+
+
 def describe(scalar: Scalar) -> str:
     """What YAML makes of a scalar, in words a member understands."""
     if scalar.tag == "bool":
@@ -240,21 +259,22 @@ class _TreeBuilder:
         self.problems: list[Problem] = []
 
     def build(self, events: Iterator[yaml.Event]) -> Node | None:
-        stack: list[tuple[yaml.NodeEvent, list[Node]]] = []
+        stack: list[tuple[yaml.CollectionStartEvent, list[Node]]] = []
         root: Node | None = None
         for event in events:
-            node: Node | None = None
-            if isinstance(event, yaml.AliasEvent):
-                self._refuse_alias(event)
-                node = Scalar("", "null", False, *self._where(event), refused=True)
-            elif isinstance(event, yaml.ScalarEvent):
+            node: Node
+            if isinstance(event, yaml.ScalarEvent):  # the commonest event first: a hot loop
                 node = self._scalar_of(event, refused=self._refuse_extras(event))
-            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            elif isinstance(event, yaml.CollectionStartEvent):
                 stack.append((event, []))
-            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                continue
+            elif isinstance(event, yaml.CollectionEndEvent):
                 start, children = stack.pop()
                 node = self._collection(start, children, self._refuse_extras(start))
-            if node is None:
+            elif isinstance(event, yaml.AliasEvent):
+                self._refuse_alias(event)
+                node = Scalar("", "null", False, *self._where(event), refused=True)
+            else:
                 continue
             if stack:
                 stack[-1][1].append(node)
@@ -269,17 +289,14 @@ class _TreeBuilder:
         return self.first_line + mark.line, mark.column + 1
 
     def _scalar_of(self, event: yaml.ScalarEvent, refused: bool) -> Scalar:
-        quoted = event.style is not None and event.style not in ("", "|", ">")
-        if event.implicit[0]:
-            tag = str(_RESOLVER.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, event.value, event.implicit))
-        else:
-            tag = _TAG_PREFIX + "str"
+        style = event.style
+        quoted = style == "'" or style == '"'
+        tag = resolve_plain(event.value) if event.implicit[0] else "str"
         line, column = self._where(event)
-        return Scalar(event.value, tag.removeprefix(_TAG_PREFIX), quoted, line, column,
-                      refused)
+        return Scalar(event.value, tag, quoted, line, column, refused)
 
-    def _collection(self, start: yaml.NodeEvent, children: list[Node], refused: bool) -> Node:
+    def _collection(self, start: yaml.CollectionStartEvent, children: list[Node],
+                    refused: bool) -> Node:
         line, column = self._where(start)
         refused = refused or any(child.refused for child in children)
         if isinstance(start, yaml.SequenceStartEvent):
@@ -304,6 +321,8 @@ class _TreeBuilder:
 
     def _refuse_extras(self, event: yaml.NodeEvent) -> bool:
         """Report an anchor or tag on a node; True if there was one."""
+        if event.anchor is None and getattr(event, "tag", None) in (None, "!"):
+            return False
         line, column = self._where(event)
         refused = False
         if event.anchor is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -11,11 +14,21 @@ from .catalogue import parse_catalogue, shipped_catalogue_text
 from .codes import problem
 from .config import parse_config
 from .document import Document, parse_document
-from .load import Project, evidence_probe, list_sources, read_config_text, read_source
-from .model import Config, Entry, Goal, Journal, Problem, Review
+from .load import (
+    SECTIONS,
+    Project,
+    evidence_probe,
+    list_sources,
+    read_config_text,
+    read_source,
+)
+from .model import Activity, Config, Entry, Goal, Journal, Problem, Review
 from .validate import Context, check_pages, validate_entry, validate_goal, validate_review
 
 T = TypeVar("T", Entry, Goal, Review)
+
+# Below this many entries per worker, starting workers costs more than it saves.
+PARALLEL_MIN_FILES = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +48,12 @@ class Checked:
         return tuple(p for p in self.problems if p.severity == "warning")
 
 
-def open_journal(project: Project, today: date) -> Checked:
-    """Read and check everything; the journal is None only if the configuration is broken."""
+def open_journal(project: Project, today: date, jobs: int | None = None) -> Checked:
+    """Read and check everything; the journal is None only if the configuration is broken.
+
+    Entries are read and checked in `jobs` worker processes (default: one per core) when there
+    are enough of them to pay for the workers; the result is the same either way.
+    """
     config_path = project.relative(project.config_file)
     shipped = parse_catalogue(shipped_catalogue_text())
     config, problems = parse_config(config_path, read_config_text(project), project.table,
@@ -49,22 +66,22 @@ def open_journal(project: Project, today: date) -> Checked:
     checking = config or Config(name="")
     catalogue = {**shipped, **checking.activities}
 
-    documents = {section: _parse_section(project, section, problems)
-                 for section in ("entries", "goals", "reviews")}
-    goals = _collect(problems, (validate_goal(doc) for doc in documents["goals"]))
+    paths = {section: list_sources(project, section) for section in SECTIONS}
+    goals = _collect(problems, (validate_goal(doc)
+                                for doc in _read_all(project, paths["goals"], problems)))
     goal_ids = frozenset(goal.id for goal in goals)
-    context = Context(checking, catalogue, goal_ids, today, evidence_probe(project))
-    entries = _collect(problems, (validate_entry(doc, context) for doc in documents["entries"]))
+    settings = _EntrySettings(project, checking, catalogue, goal_ids, today)
+    entries = _collect(problems, _check_entries(settings, paths["entries"], jobs))
     reviews = _collect(problems, (validate_review(doc, goal_ids)
-                                  for doc in documents["reviews"]))
-    for section, docs in documents.items():
-        problems.extend(check_pages((doc.path for doc in docs), section))
+                                  for doc in _read_all(project, paths["reviews"], problems)))
+    for section, section_paths in paths.items():
+        problems.extend(check_pages(section_paths, section))
 
     journal = None
     if config is not None:
         journal = Journal(config, catalogue, tuple(sorted(entries, key=_entry_order)),
                           tuple(goals), tuple(sorted(reviews, key=lambda r: (r.date, r.path))))
-    files = sum(len(docs) for docs in documents.values()) + 1
+    files = sum(len(section_paths) for section_paths in paths.values()) + 1
     return Checked(journal, tuple(sorted(problems, key=Problem.sort_key)), files)
 
 
@@ -72,19 +89,76 @@ def _entry_order(entry: Entry) -> tuple[date, str]:
     return entry.date, entry.path
 
 
-def _parse_section(project: Project, section: str, problems: list[Problem]
-                   ) -> list[Document]:
+def _read_all(project: Project, paths: Iterable[str], problems: list[Problem]
+              ) -> list[Document]:
+    """Parse each file; problems of reading and parsing go to `problems`."""
     documents: list[Document] = []
-    for path in list_sources(project, section):
-        source = read_source(project, path)
-        if source.data is None:
-            if source.problem is not None:
-                problems.append(source.problem)
+    for path in paths:
+        document = _read_one(project, path)
+        if isinstance(document, Problem):
+            problems.append(document)
             continue
-        document = parse_document(path, source.data)
         problems.extend(document.problems)
         documents.append(document)
     return documents
+
+
+def _read_one(project: Project, path: str) -> Document | Problem:
+    source = read_source(project, path)
+    if source.data is None:
+        assert source.problem is not None
+        return source.problem
+    return parse_document(path, source.data)
+
+
+@dataclass(frozen=True, slots=True)
+class _EntrySettings:
+    """All an entry check needs, in a form that can be sent to a worker process."""
+
+    project: Project
+    config: Config
+    catalogue: dict[str, Activity]
+    goal_ids: frozenset[str]
+    today: date
+
+
+_Checks = list[tuple[Entry | None, list[Problem]]]
+
+
+def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Checks:
+    """Read, parse and validate some entries (in a worker process, or not)."""
+    context = Context(settings.config, settings.catalogue, settings.goal_ids, settings.today,
+                      evidence_probe(settings.project))
+    results: _Checks = []
+    for path in paths:
+        document = _read_one(settings.project, path)
+        if isinstance(document, Problem):
+            results.append((None, [document]))
+            continue
+        entry, found = validate_entry(document, context)
+        results.append((entry, [*document.problems, *found]))
+    return results
+
+
+def _check_entries(settings: _EntrySettings, paths: list[str], jobs: int | None) -> _Checks:
+    workers = min(jobs or _cores(), len(paths) // PARALLEL_MIN_FILES)
+    if workers < 2:
+        return _check_entry_files(settings, paths)
+    size = -(-len(paths) // (workers * 4))
+    chunks = [paths[start:start + size] for start in range(0, len(paths), size)]
+    methods = multiprocessing.get_all_start_methods()
+    # Forking is far cheaper than starting fresh interpreters, where the platform has it.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        done = pool.map(_check_entry_files, [settings] * len(chunks), chunks)
+        return [result for chunk in done for result in chunk]
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def _collect(problems: list[Problem], results: Iterable[tuple[T | None, list[Problem]]]

@@ -14,7 +14,11 @@ from .schema import MAX_NESTING
 # reach its depth, and each level costs at least one column of them. Bodies with no line this
 # deep (half the limit, for margin) cannot hit the renderer's nesting limit, so the full
 # parse runs only on the others.
-_DEEP_PREFIX = re.compile(rf"^[ >*+\-0-9.)]{{{MAX_NESTING // 2},}}", re.MULTILINE)
+# (Written with a leading newline rather than ^ and MULTILINE: the literal lets the regular
+# expression engine skip from line to line, several times faster on long bodies.)
+_MARKERS = rf"[ >*+\-0-9.)]{{{MAX_NESTING // 2}}}"
+_DEEP_FIRST_LINE = re.compile(_MARKERS)
+_DEEP_LATER_LINE = re.compile("\n" + _MARKERS)
 
 
 @functools.cache
@@ -26,7 +30,9 @@ def parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
 
 def might_be_too_deep(body: str) -> bool:
     """A cheap test that is true for every body the renderer could truncate."""
-    return _DEEP_PREFIX.search(body.expandtabs(4)) is not None
+    if "\t" in body:
+        body = body.expandtabs(4)
+    return bool(_DEEP_FIRST_LINE.match(body) or _DEEP_LATER_LINE.search(body))
 
 
 def dropped_line(body: str) -> int | None:

@@ -47,7 +47,10 @@ _DATE_ONLY = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)")
 _APPLIED = re.compile(
     r"\b(?:appl(?:y|ies|ied|ying)|put (?:it|this|that|them) into practice|"
     r"used (?:it|this|that|them)|in practice)\b", re.IGNORECASE)
+_APPLIED_WORDS = ("appl", "into practice", "used ", "in practice")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
+_TEXT_LINE = re.compile(r"^(?! {0,3}#{1,6}(?:[ \t]|$))[ \t]*\S", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
@@ -355,8 +358,8 @@ def _check_body(values: _Fields, doc: Document) -> None:
             "use fewer levels of quotes or lists"))
     if (values["status"] or "done") != "done":
         return
-    reflection = _COMMENT.sub("", doc.body)
-    if not any(line.strip() and not _HEADING.match(line) for line in reflection.split("\n")):
+    reflection = _COMMENT.sub("", doc.body) if "<!--" in doc.body else doc.body
+    if _TEXT_LINE.search(reflection) is None:
         values.problems.append(problem(
             "W002", doc.path, doc.body_line, 1, "body", "no reflection yet",
             "write what you did, what you learned and how you applied it"))
@@ -368,14 +371,28 @@ def _check_body(values: _Fields, doc: Document) -> None:
 
 
 def says_how_applied(body: str) -> bool:
-    """True when some text (or a section under a heading) says how the learning was applied."""
-    heading_applies = False
-    for line in body.split("\n"):
-        if _HEADING.match(line):
-            heading_applies = _APPLIED.search(line) is not None
-        elif line.strip() and (heading_applies or _APPLIED.search(line)):
-            return True
+    """True when some text, or a section under a heading, says how the learning was applied."""
+    lowered = body.lower()
+    # Substring scans first: they are far cheaper than the regular expression on every line.
+    for word in _APPLIED_WORDS:
+        start = lowered.find(word)
+        while start != -1:
+            line_start = lowered.rfind("\n", 0, start) + 1
+            line_end = lowered.find("\n", start)
+            line_end = len(body) if line_end == -1 else line_end
+            line = body[line_start:line_end]
+            if _APPLIED.search(line) and (not _HEADING.match(line)
+                                          or _section_has_text(body, line_end)):
+                return True
+            start = lowered.find(word, line_end)
     return False
+
+
+def _section_has_text(body: str, heading_end: int) -> bool:
+    """Whether the section after a heading holds any text before the next heading."""
+    following = _HEADING_LINE.search(body, heading_end + 1)
+    section = body[heading_end:following.start() if following else len(body)]
+    return _TEXT_LINE.search(section) is not None
 
 
 def _check_points(values: _Fields, ctx: Context) -> None:

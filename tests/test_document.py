@@ -72,3 +72,11 @@ def test_problems_are_plain_values() -> None:
                                     "no front matter: the file must start with a line '---'",
                                     "start the file with '---', the fields (title, date, ...), "
                                     "then '---'"),)
+
+
+def test_lone_carriage_return_and_c1_controls_are_found() -> None:
+    lone = parse_document("e.md", b"---\ntitle: a\rb\n---\n")
+    c1 = parse_document("e.md", "---\ntitle: a\u0085b\n---\n".encode())
+    assert [(p.code, p.line, p.column, p.message) for p in (*lone.problems, *c1.problems)] == [
+        ("F002", 2, 9, "control character U+000D"), ("F002", 2, 9, "control character U+0085")]
+    assert parse_document("e.md", "---\ntitle: caf\u00e9 \u2019\n---\n".encode()).problems == ()

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import run
+from generator.journal import open_journal
+from generator.load import find_project
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, TODAY
 
 EXPECTED = FIXTURES / "projects"
 
@@ -45,3 +47,20 @@ def test_messy_journal_text_report(
         project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     _, out, _ = run_in(project("messy"), monkeypatch, "report")
     assert out == (EXPECTED / "messy.report.txt").read_text("utf-8")
+
+
+def test_parallel_check_equals_sequential(project: Callable[[str], Path]) -> None:
+    root = project("small")
+    template = (root / "journal/entries/2025-26/2025-05-01-webinar.md").read_text("utf-8")
+    folder = root / "journal/entries/many"
+    folder.mkdir()
+    for number in range(600):
+        text = template.replace("hours: 1", f"hours: {number % 7 + 1}")
+        if number % 50 == 0:
+            text = text.replace("activity: webinar", "activity: webinr")
+        (folder / f"entry-{number:03d}.md").write_text(text, "utf-8")
+    found = find_project(root)
+    sequential = open_journal(found, TODAY, jobs=1)
+    parallel = open_journal(found, TODAY, jobs=2)
+    assert len(sequential.errors) == 12
+    assert parallel == sequential
