@@ -5,9 +5,10 @@ Pure functions of the journal and the day; exact decimal arithmetic throughout.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -110,9 +111,20 @@ def years_of(journal: Journal, today: date) -> list[PerformanceYear]:
     return sorted(years, key=lambda year: year.start)
 
 
+def entries_in(entries: Sequence[Entry], year: PerformanceYear) -> Sequence[Entry]:
+    """The entries of a year, from entries sorted by date (a slice, found by bisection)."""
+    first = bisect.bisect_left(entries, year.start, key=_date_of)
+    last = bisect.bisect_right(entries, year.end, key=_date_of)
+    return entries[first:last]
+
+
+def _date_of(entry: Entry) -> date:
+    return entry.date
+
+
 def year_totals(journal: Journal, year: PerformanceYear, today: date) -> YearTotals:
     config = journal.config
-    in_year = [entry for entry in journal.entries if entry.date in year]
+    in_year = entries_in(journal.entries, year)
     done = [entry for entry in in_year if entry.done]
     planned = [entry for entry in in_year if not entry.done]
 

@@ -20,6 +20,8 @@ from .schema import RESERVED_KEYS
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG_PREFIX = "tag:yaml.org,2002:"
+_NO_TAG = (None, "!")  # "!" is the non-specific tag a quoted scalar carries
+_QUOTES = ("'", '"')
 # PyYAML's own YAML 1.1 rules for plain scalars (what other tools will read), by first letter.
 _IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     first: [(tag.removeprefix(_TAG_PREFIX), pattern) for tag, pattern in rules]
@@ -156,7 +158,7 @@ def parse_front_matter(
     """Parse front-matter YAML into a mapping of key -> (key node, value node)."""
     builder = _TreeBuilder(path, first_line)
     try:
-        root = builder.build(yaml.parse(front, Loader=_Loader))
+        root = builder.build(_events(front))
     except yaml.MarkedYAMLError as err:
         return None, [*builder.problems, _syntax_problem(path, front, first_line, err)]
     except yaml.YAMLError as err:
@@ -224,6 +226,18 @@ def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAML
                    hint)
 
 
+def _events(text: str) -> Iterator[yaml.Event]:
+    """The YAML events of a text (as yaml.parse, without its extra call per event)."""
+    loader = _Loader(text)
+    try:
+        event = loader.get_event()
+        while event is not None:
+            yield event
+            event = loader.get_event()
+    finally:
+        loader.dispose()
+
+
 def resolve_plain(text: str) -> str:
     """What YAML 1.1 reads an unquoted scalar as: 'str', 'int', 'bool', 'timestamp', ..."""
     for tag, pattern in _IMPLICIT.get(text[:1], ()):
@@ -259,12 +273,20 @@ class _TreeBuilder:
         self.problems: list[Problem] = []
 
     def build(self, events: Iterator[yaml.Event]) -> Node | None:
+        # The hot loop of a check: scalars are handled inline, the rarer events by methods.
         stack: list[tuple[yaml.CollectionStartEvent, list[Node]]] = []
         root: Node | None = None
+        first_line = self.first_line
         for event in events:
             node: Node
-            if isinstance(event, yaml.ScalarEvent):  # the commonest event first: a hot loop
-                node = self._scalar_of(event, refused=self._refuse_extras(event))
+            if isinstance(event, yaml.ScalarEvent):
+                refused = (event.anchor is not None or event.tag not in _NO_TAG) \
+                    and self._refuse_extras(event)
+                value, mark = event.value, event.start_mark
+                tag = resolve_plain(value) if event.implicit[0] else "str"
+                node = Scalar(value, tag, event.style in _QUOTES,
+                              first_line + mark.line,  # type: ignore[union-attr]
+                              mark.column + 1, refused)  # type: ignore[union-attr]
             elif isinstance(event, yaml.CollectionStartEvent):
                 stack.append((event, []))
                 continue
@@ -287,13 +309,6 @@ class _TreeBuilder:
         if mark is None:  # pragma: no cover - both parsers always mark events
             return self.first_line, 1
         return self.first_line + mark.line, mark.column + 1
-
-    def _scalar_of(self, event: yaml.ScalarEvent, refused: bool) -> Scalar:
-        style = event.style
-        quoted = style == "'" or style == '"'
-        tag = resolve_plain(event.value) if event.implicit[0] else "str"
-        line, column = self._where(event)
-        return Scalar(event.value, tag, quoted, line, column, refused)
 
     def _collection(self, start: yaml.CollectionStartEvent, children: list[Node],
                     refused: bool) -> Node:
@@ -321,7 +336,7 @@ class _TreeBuilder:
 
     def _refuse_extras(self, event: yaml.NodeEvent) -> bool:
         """Report an anchor or tag on a node; True if there was one."""
-        if event.anchor is None and getattr(event, "tag", None) in (None, "!"):
+        if event.anchor is None and getattr(event, "tag", None) in _NO_TAG:
             return False
         line, column = self._where(event)
         refused = False

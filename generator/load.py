@@ -95,32 +95,34 @@ def is_ignored(name: str) -> bool:
 
 def list_sources(project: Project, section: str) -> list[str]:
     """Project-relative paths of the Markdown files of one section, sorted."""
-    top = project.journal / section
+    root = str(project.root)
     found: list[str] = []
-    for folder, dirs, files in os.walk(top):
+    for folder, dirs, files in os.walk(os.path.join(root, JOURNAL_DIR, section)):
         dirs[:] = sorted(name for name in dirs if not is_ignored(name))
-        for name in files:
-            if name.endswith(MARKDOWN_SUFFIXES) and not is_ignored(name):
-                found.append(project.relative(Path(folder) / name))
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
+        found.extend(f"{relative}/{name}" for name in files
+                     if name.endswith(MARKDOWN_SUFFIXES) and not is_ignored(name))
     return sorted(found)
 
 
 def read_source(project: Project, path: str) -> Source:
     """Read one journal file, refusing links out of the journal and oversized files."""
-    full = project.root / path
-    if full.is_symlink() and not _inside(full.resolve(), project.journal.resolve()):
-        return Source(path, None, problem(
-            "F008", path, 1, 1, "", "this file is a link to somewhere outside the journal",
-            "copy the file into the journal instead of linking to it"))
+    full = os.path.join(project.root, path)
     try:
-        size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if os.path.islink(full) and not _inside(Path(full).resolve(),
+                                                project.journal.resolve()):
             return Source(path, None, problem(
-                "F003", path, 1, 1, "",
-                f"the file is {size:,} bytes; a journal file can be at most "
-                f"{MAX_FILE_BYTES:,}",
-                "keep large material as evidence files and link them from the entry"))
-        return Source(path, full.read_bytes())
+                "F008", path, 1, 1, "", "this file is a link to somewhere outside the journal",
+                "copy the file into the journal instead of linking to it"))
+        with open(full, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return Source(path, None, problem(
+                    "F003", path, 1, 1, "",
+                    f"the file is {size:,} bytes; a journal file can be at most "
+                    f"{MAX_FILE_BYTES:,}",
+                    "keep large material as evidence files and link them from the entry"))
+            return Source(path, stream.read())
     except OSError as err:
         return Source(path, None, problem("F008", path, 1, 1, "",
                                           f"cannot be read: {err.strerror}",

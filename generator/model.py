@@ -132,6 +132,6 @@ class Journal:
 
     config: Config
     catalogue: Mapping[str, Activity]
-    entries: tuple[Entry, ...]
+    entries: tuple[Entry, ...]  # sorted by date, then path
     goals: tuple[Goal, ...]
     reviews: tuple[Review, ...]

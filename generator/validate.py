@@ -125,7 +125,7 @@ class _Fields:
         node = self.fields[field.name][1]
         if node.refused:  # an anchor, alias or tag: already reported, nothing to read
             return None
-        if field.kind in (TEXT_LIST, ID_LIST, PATH_LIST):
+        if field.kind is TEXT_LIST or field.kind is ID_LIST or field.kind is PATH_LIST:
             return self._list(field, node)
         if not isinstance(node, Scalar):
             kind = "a list" if isinstance(node, Sequence) else "a mapping"
@@ -136,9 +136,17 @@ class _Fields:
         return self._scalar(field, node)
 
     def _scalar(self, field: Field, node: Scalar) -> Any:
-        converter = {TEXT: self._text, ID: self._text, DATE: self._date, HOURS: self._hours,
-                     FLAG: self._flag, CHOICE: self._choice}[field.kind]
-        return converter(field, node)
+        kind = field.kind
+        if kind is TEXT or kind is ID:
+            return self._text(field, node)
+        if kind is DATE:
+            return self._date(field, node)
+        if kind is HOURS:
+            return self._hours(field, node)
+        if kind is FLAG:
+            return self._flag(field, node)
+        assert kind is CHOICE, f"no converter for {kind.name}"
+        return self._choice(field, node)
 
     def _wrong(self, field: Field, node: Scalar, hint: str = "", code: str = "V002") -> None:
         if node.tag == "null":

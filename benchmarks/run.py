@@ -1,0 +1,233 @@
+"""Time `pdp check` and `pdp report` on generated journals and print a Markdown table.
+
+    python benchmarks/run.py [--sizes 1000,10000] [--runs 5] [--workdir benchmarks/journals]
+
+Progress goes to standard error, the table to standard output. Nothing is asserted about
+the times; the run fails only if a journal cannot be generated or a command fails on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+GENERATE = HERE / "generate.py"
+MEASURE = HERE / "_measure.py"
+CATALOGUE = ROOT / "generator" / "data" / "catalogue.toml"
+STAMP = ".generated.json"
+TODAY = "2026-11-28"  # fixed, so the journals' dates and the reports never change
+COMMANDS = ("check", "report")
+HEADER = ("entries", "command", "median s", "min s", "peak MB")
+RIGHT_ALIGNED = (True, False, True, True, True)
+SHOWN_LINES = 40  # of a failing command's output
+
+
+class BenchError(Exception):
+    """A failure that stops the benchmark."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The measurements of one command on one journal."""
+
+    entries: int
+    command: str
+    times: tuple[float, ...]
+    peak_bytes: int
+
+    def row(self) -> tuple[str, ...]:
+        """The result as the cells of a table row."""
+        return (f"{self.entries:,}", self.command, f"{statistics.median(self.times):.3f}",
+                f"{min(self.times):.3f}", f"{self.peak_bytes / 1e6:.1f}")
+
+
+def progress(message: str) -> None:
+    """Say what is happening, on standard error."""
+    print(message, file=sys.stderr)
+
+
+def stamp(entries: int, seed: int) -> str:
+    """What identifies a generated journal: its parameters and the generator's inputs."""
+    digest = hashlib.sha256(GENERATE.read_bytes() + CATALOGUE.read_bytes()).hexdigest()
+    return json.dumps({"entries": entries, "seed": seed, "generator": digest}, indent=2) + "\n"
+
+
+def journal(workdir: Path, entries: int, seed: int) -> Path:
+    """The generated journal of `entries` entries, reused if it was made the same way."""
+    target = workdir / f"entries-{entries}-seed-{seed}"
+    wanted = stamp(entries, seed)
+    if (target / STAMP).is_file() and (target / STAMP).read_text("utf-8") == wanted:
+        progress(f"reusing {target}")
+    else:
+        progress(f"generating {target}")
+        replace(target, entries, seed, wanted)
+    return target
+
+
+def replace(target: Path, entries: int, seed: int, wanted: str) -> None:
+    """Generate into a scratch folder, stamp it, then put it in the place of `target`."""
+    scratch = target.with_name(target.name + ".partial")
+    shutil.rmtree(scratch, ignore_errors=True)
+    generate(scratch, entries, seed)
+    (scratch / STAMP).write_text(wanted, "utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    scratch.rename(target)
+
+
+def generate(folder: Path, entries: int, seed: int) -> None:
+    """Run the generator into `folder`."""
+    command = [sys.executable, str(GENERATE), str(folder), "--entries", str(entries),
+               "--seed", str(seed)]
+    start = time.perf_counter()
+    if subprocess.run(command, check=False).returncode != 0:
+        raise BenchError(f"the generator failed: {' '.join(command)}")
+    progress(f"  generated in {time.perf_counter() - start:.1f} s")
+
+
+def pdp(project: Path, command: str) -> list[str]:
+    """The command line of a pdp command on a journal project."""
+    return [sys.executable, "-m", "generator", "-C", str(project), command]
+
+
+def failed(command: Sequence[str], code: int, output: str = "") -> BenchError:
+    """The error for a command that exited with `code`, showing the start of its output."""
+    shown = "\n".join(output.splitlines()[:SHOWN_LINES])
+    return BenchError(f"exit code {code} from: {' '.join(command)}\n{shown}".rstrip())
+
+
+def verify(project: Path, env: Mapping[str, str]) -> None:
+    """Fail unless `pdp check` exits with 0 on the journal; show its summary."""
+    command = pdp(project, "check")
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise failed(command, done.returncode, done.stdout + done.stderr)
+    lines = done.stdout.splitlines()
+    progress(f"  checked: {lines[-1] if lines else '(no output)'}")
+    if len(lines) > 1:
+        progress("\n".join(f"    {line}" for line in lines[:-1][:SHOWN_LINES]))
+
+
+def peak_memory(command: Sequence[str], env: Mapping[str, str]) -> int:
+    """One run of `command` under the measuring wrapper: its peak resident bytes."""
+    wrapped = [sys.executable, str(MEASURE), *command]
+    done = subprocess.run(wrapped, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                          check=False)
+    if done.returncode != 0:
+        raise failed(command, done.returncode)
+    return int(done.stdout)
+
+
+def wall_time(command: Sequence[str], env: Mapping[str, str]) -> float:
+    """Seconds one run of `command` takes, start to exit."""
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise failed(command, done.returncode)
+    return elapsed
+
+
+def measure(project: Path, entries: int, command: str, runs: int,
+            env: Mapping[str, str]) -> Result:
+    """A warm-up run that also measures memory, then `runs` timed runs."""
+    progress(f"  timing pdp {command}: 1 warm-up and {runs} runs")
+    argv = pdp(project, command)
+    peak = peak_memory(argv, env)
+    times = tuple(wall_time(argv, env) for _ in range(runs))
+    return Result(entries, command, times, peak)
+
+
+def benchmark(sizes: Sequence[int], runs: int, workdir: Path, seed: int) -> list[Result]:
+    """Generate or reuse each journal, check it, and measure each command on it."""
+    env = {**os.environ, "PDP_TODAY": TODAY}
+    workdir = workdir.resolve()  # the commands run from the repository's folder
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: list[Result] = []
+    for entries in sizes:
+        project = journal(workdir, entries, seed)
+        verify(project, env)
+        results.extend(measure(project, entries, command, runs, env) for command in COMMANDS)
+    return results
+
+
+def table(results: Sequence[Result]) -> str:
+    """The results as a Markdown table, with its columns lined up."""
+    rows = [HEADER, *(result.row() for result in results)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (cell.rjust(width) if right else cell.ljust(width)
+                  for cell, width, right in zip(cells, widths, RIGHT_ALIGNED, strict=True))
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|" + "|".join("-" * (width + 1) + (":" if right else "-")
+                          for width, right in zip(widths, RIGHT_ALIGNED, strict=True)) + "|"
+    return "\n".join([line(rows[0]), rule, *(line(row) for row in rows[1:])])
+
+
+def setting(runs: int) -> str:
+    """A line saying where and how the numbers were taken."""
+    return (f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
+            f"{os.cpu_count()} CPUs; {runs} timed runs after 1 warm-up; "
+            f"PDP_TODAY={TODAY}.")
+
+
+def counts(text: str) -> list[int]:
+    """An argparse type: a comma-separated list of numbers of at least 1."""
+    return [positive(part) for part in text.split(",")]
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The command-line arguments."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=counts, default=[1000, 10000], metavar="N,N",
+                        help="journal sizes, in entries (default: 1000,10000)")
+    parser.add_argument("--runs", type=positive, default=5, metavar="R",
+                        help="timed runs of each command (default: 5)")
+    parser.add_argument("--workdir", type=Path, default=HERE / "journals", metavar="DIR",
+                        help="where the journals are generated (default: benchmarks/journals)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S",
+                        help="the generator's random seed (default: 1)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run the benchmark and print the table."""
+    args = parse_args(argv)
+    try:
+        results = benchmark(args.sizes, args.runs, args.workdir, args.seed)
+    except BenchError as error:
+        progress(f"run.py: {error}")
+        return 1
+    print(setting(args.runs) + "\n\n" + table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
