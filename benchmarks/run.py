@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generate import positive  # the script folder is on the path: run.py runs as a script
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 GENERATE = HERE / "generate.py"
@@ -190,17 +192,6 @@ def setting(runs: int) -> str:
 def counts(text: str) -> list[int]:
     """An argparse type: a comma-separated list of numbers of at least 1."""
     return [positive(part) for part in text.split(",")]
-
-
-def positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return value
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 
@@ -44,7 +45,8 @@ def test_each_group_holds_the_categories_in_the_guidance_order() -> None:
 def test_activities_of_the_guidance(activity_id: str, category: str, points: int,
                                     name: str) -> None:
     activity = CATALOGUE[activity_id]
-    assert (activity.category, activity.points, activity.name) == (category, points, name)
+    assert (activity.category, activity.points, activity.name) == (category, Decimal(points),
+                                                                   name)
 
 
 def test_ids_are_stable_slugs_and_names_unique() -> None:

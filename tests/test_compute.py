@@ -94,7 +94,7 @@ def test_year_totals() -> None:
     assert totals.points == Decimal("29.5")
     assert totals.hours == Decimal("24.5")
     assert totals.entries == 4
-    assert (totals.planned_points, totals.planned_entries) == (10, 1)
+    assert (totals.planned_points, totals.planned_entries) == (Decimal(10), 1)
     assert totals.remaining == Decimal("0.5")
     assert totals.months_left == 5
     assert totals.pace == Decimal("0.1")
