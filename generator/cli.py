@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .build import build_site
 from .compute import parse_year_name, year_totals, years_of
 from .errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, PdpError, UsageError
 from .formats import (
@@ -67,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue = commands.add_parser("catalogue", parents=[common],
                                     help="the activities and their points values")
     catalogue.add_argument("--format", choices=("text", "json"), default="text")
+
+    build = commands.add_parser("build", parents=[common], help="build the portfolio site")
+    build.add_argument("--publish", action="store_true",
+                       help="for the reviewer: leave out everything marked private")
+    build.add_argument("-o", "--output", metavar="DIR", type=Path,
+                       help="where to write the site (default: site/ in the project)")
 
     new = commands.add_parser("new", parents=[common], help="start a new entry")
     new.add_argument("title", help="what the activity was")
@@ -172,6 +179,20 @@ class _Runner:
         else:
             self.out.write(report_text(journal.config, totals))
         return EXIT_INVALID if checked.errors else EXIT_OK
+
+    def build(self) -> int:
+        output = self.args.output.absolute() if self.args.output else None
+        result = build_site(self.project, self.today, self.args.publish, output)
+        if result.problems:
+            self.err.write(problems_text(result.problems, self.show))
+            self.err.write("pdp: the site was not built; the previous site is unchanged\n")
+            return EXIT_INVALID
+        assert result.output is not None
+        kind = "published portfolio (private content left out)" if self.args.publish \
+            else "site (with private content, for you only)"
+        self.out.write(f"built the {kind}: {result.pages} pages, {result.files} files in "
+                       f"{os.path.relpath(result.output)}\n")
+        return EXIT_OK
 
     def catalogue(self) -> int:
         journal = self._journal_or_fail(self.open(), counting=False)

@@ -43,6 +43,7 @@ _CODES: tuple[Code, ...] = (
     Code("V011", "error", "Two files that would publish to the same page."),
     Code("V012", "error", "A file name that makes no valid id."),
     Code("V013", "error", "Content nested deeper than the Markdown renderer keeps."),
+    Code("B001", "error", "A link in a reflection that leads to no page or file of the site."),
     Code("C001", "error", "An unknown configuration key."),
     Code("C002", "error", "The configuration file is not valid TOML."),
     Code("C003", "error", "A configuration value is out of range."),

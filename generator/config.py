@@ -12,7 +12,7 @@ from typing import Any
 
 from .codes import problem
 from .model import CATEGORIES, OTHER_ACTIVITY, Activity, Config, Problem
-from .schema import ACTIVITY, CONFIG, MONTH, NUMBER, TEXT, Field
+from .schema import ACTIVITY, CONFIG, FLAG, MONTH, NUMBER, TEXT, Field
 from .suggest import did_you_mean
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -110,6 +110,11 @@ def _check_value(checker: _Checker, field: Field, raw: Any, keys: tuple[str, ...
             return raw
         return checker.report("V002", keys, f"expected text, got {_toml_type(raw)}",
                               f"write it in quotes: {example}")
+    if field.kind is FLAG:
+        if isinstance(raw, bool):
+            return raw
+        return checker.report("V002", keys, f"expected true or false, got {raw!r}",
+                              example)
     if field.kind is MONTH:
         if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= 12:
             return raw

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -86,18 +87,20 @@ def report_json(config: Config, years: Iterable[YearTotals]) -> str:
     }, indent=2, ensure_ascii=False) + "\n"
 
 
-def _long_date(day: Any) -> str:
+def long_date(day: date) -> str:
+    """A date as people write it: 14 June 2025."""
     return f"{day.day} {day:%B %Y}"
 
 
-def _percent(share: Decimal) -> str:
+def percent(share: Decimal) -> str:
+    """A fraction as a whole percentage."""
     return f"{number(share * 100, 0)}%"
 
 
 def year_text(totals: YearTotals) -> str:
     year = totals.year
-    lines = [f"{year.name}  {_long_date(year.start)} to {_long_date(year.end)}"]
-    progress = f"{_percent(totals.points / totals.target)}" if totals.target else "no target"
+    lines = [f"{year.name}  {long_date(year.start)} to {long_date(year.end)}"]
+    progress = f"{percent(totals.points / totals.target)}" if totals.target else "no target"
     lines.append(f"  Points    {figure(totals.points)} of {figure(totals.target)} ({progress})"
                  + _pace_text(totals))
     planned = ""
@@ -110,7 +113,7 @@ def year_text(totals: YearTotals) -> str:
     lines.append(f"  {'70:20:10':<32}{'points':>7}{'share':>7}{'guide':>7}")
     for name, total in totals.by_category.items():
         lines.append(f"  {CATEGORY_LABELS[name]:<32}{figure(total.points):>7}"
-                     f"{_percent(total.share):>7}{_percent(total.guide):>7}")
+                     f"{percent(total.share):>7}{percent(total.guide):>7}")
     return "\n".join(lines) + "\n"
 
 

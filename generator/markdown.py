@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -23,9 +24,31 @@ _DEEP_LATER_LINE = re.compile("\n" + _MARKERS)
 
 @functools.cache
 def parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
-    """The renderer's Markdown parser: CommonMark with tables and strikethrough, no raw HTML."""
-    return MarkdownIt("commonmark", {"html": False, "maxNesting": max_nesting}).enable(
+    """The renderer's Markdown parser: CommonMark with tables and strikethrough.
+
+    Raw HTML is recognised only so that `render` can drop comments and show the rest as
+    text: nothing a journal writes ever reaches a page as markup.
+    """
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(
         ["table", "strikethrough"])
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    return md
+
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SAFE_IMAGE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp);", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def is_safe_url(url: str, image: bool = True) -> bool:
+    """Links may be web, mail or relative; images may also be inline PNG, GIF, JPEG, WebP."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    scheme = _SCHEME.match(cleaned)
+    if scheme is None:
+        return True
+    if cleaned.lower().startswith(_SAFE_SCHEMES):
+        return True
+    return image and _SAFE_IMAGE_DATA.match(cleaned) is not None
 
 
 def might_be_too_deep(body: str) -> bool:
@@ -56,3 +79,141 @@ def _first_line(tokens: list[Token]) -> int:
         if token.map:
             return token.map[0]
     return 0
+
+
+PRIVATE_HEADING = re.compile(r"private\b", re.IGNORECASE)
+"""A section under a heading that starts with 'Private' is the member's alone."""
+
+_LinkMap = Callable[[str], str | None]
+
+
+def private_sections(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(start, end) token ranges of private sections: a 'Private' heading to the next heading
+    of the same or a higher level."""
+    ranges: list[tuple[int, int]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open" and token.level == 0 and \
+                PRIVATE_HEADING.match(tokens[index + 1].content.strip()):
+            end = index + 1
+            while end < len(tokens) and not (
+                    tokens[end].type == "heading_open" and tokens[end].level == 0
+                    and tokens[end].tag <= token.tag):
+                end += 1
+            ranges.append((index, end))
+            index = end
+        else:
+            index += 1
+    return ranges
+
+
+def strip_private(body: str) -> str:
+    """The body without its private sections (for the published portfolio)."""
+    tokens = parser().parse(body)
+    ranges = private_sections(tokens)
+    if not ranges:
+        return body
+    lines = body.split("\n")
+    drop: set[int] = set()
+    for start, end in ranges:
+        first = _line_of(tokens[start], 0)
+        following = next((_line_of(t, 0) for t in tokens[end:] if t.map), len(lines))
+        drop.update(range(first, following))
+    return "\n".join(line for number, line in enumerate(lines) if number not in drop)
+
+
+def _line_of(token: Token, default: int) -> int:
+    return token.map[0] if token.map else default
+
+
+def render(body: str, link_map: _LinkMap | None = None, anchor_prefix: str = "r-") -> str:
+    """A reflection as HTML: comments dropped, raw HTML shown as text, unsafe links refused,
+    headings given unique prefixed ids, private sections marked."""
+    md = parser()
+    tokens = md.parse(body)
+    tokens = _neutralise_html(tokens)
+    _anchor_headings(tokens, anchor_prefix)
+    for token in tokens:
+        if token.children:
+            token.children = _safe_inline(token.children, link_map)
+    tokens = _mark_private(tokens)
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+def _is_comment(content: str) -> bool:
+    return content.lstrip().startswith("<!--")
+
+
+def _neutralise_html(tokens: list[Token]) -> list[Token]:
+    kept: list[Token] = []
+    for token in tokens:
+        if token.type != "html_block":
+            kept.append(token)
+        elif not _is_comment(token.content):
+            kept.extend(_text_paragraph(token))
+    return kept
+
+
+def _text_paragraph(token: Token) -> list[Token]:
+    opening = Token("paragraph_open", "p", 1, map=token.map, level=token.level, block=True)
+    inline = Token("inline", "", 0, content=token.content.rstrip("\n"), level=token.level + 1,
+                   block=True)
+    inline.children = [Token("text", "", 0, content=token.content.rstrip("\n"))]
+    closing = Token("paragraph_close", "p", -1, level=token.level, block=True)
+    return [opening, inline, closing]
+
+
+def _safe_inline(children: list[Token], link_map: _LinkMap | None) -> list[Token]:
+    kept: list[Token] = []
+    dropped_links = 0
+    for child in children:
+        if child.type == "html_inline":
+            if not _is_comment(child.content):
+                kept.append(Token("text", "", 0, content=child.content))
+            continue
+        if child.type == "link_open":
+            href = str(child.attrGet("href") or "")
+            if not is_safe_url(href, image=False):
+                dropped_links += 1
+                continue
+            if link_map is not None:
+                child.attrSet("href", link_map(href) or href)
+        if child.type == "link_close" and dropped_links:
+            dropped_links -= 1
+            continue
+        kept.append(child)
+    return kept
+
+
+def _anchor_headings(tokens: list[Token], prefix: str) -> None:
+    seen: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        base = prefix + (_slug(tokens[index + 1].content) or "section")
+        seen[base] = seen.get(base, 0) + 1
+        token.attrSet("id", base if seen[base] == 1 else f"{base}-{seen[base]}")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _mark_private(tokens: list[Token]) -> list[Token]:
+    ranges = private_sections(tokens)
+    if not ranges:
+        return tokens
+    marked: list[Token] = []
+    previous = 0
+    for start, end in ranges:
+        marked.extend(tokens[previous:start])
+        opening = Token("html_block", "", 0, block=True, content=(
+            '<div class="private-section"><p class="private-label">Private: left out of the '
+            "published portfolio</p>\n"))
+        marked.append(opening)
+        marked.extend(tokens[start:end])
+        marked.append(Token("html_block", "", 0, block=True, content="</div>\n"))
+        previous = end
+    marked.extend(tokens[previous:])
+    return marked

@@ -65,7 +65,15 @@ class Config:
     )
     points_policy: str = "catalogue"
     theme: str = "default"
+    site_title: str = ""
+    publish_planned: bool = True
+    search_engines: bool = False
+    build_time: bool = False
     activities: Mapping[str, Activity] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.site_title or f"{self.name}: CPD portfolio"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,7 @@ class Entry:
     skills: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    private_evidence: tuple[str, ...] = ()
     status: str = "done"
     private: bool = False
     body: str = ""

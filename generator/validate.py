@@ -261,7 +261,8 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
     category = _entry_category(values, ctx)
     _check_future(values, ctx)
     goals = _ids(values, "goals", ctx.goal_ids, "goal")
-    evidence = _evidence(values, doc.path, ctx.probe)
+    evidence = _evidence(values, "evidence", doc.path, ctx.probe)
+    private_evidence = _evidence(values, "private_evidence", doc.path, ctx.probe)
     _check_body(values, doc)
     if values.ok("title", "date", "activity", "hours") and category and not any(
             p.severity == "error" for p in values.problems):
@@ -271,6 +272,7 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
             date=values["date"], activity=values["activity"], category=category,
             hours=values["hours"], goals=goals, skills=_texts(values["skills"]),
             tags=_texts(values["tags"]), evidence=evidence,
+            private_evidence=private_evidence,
             status=values["status"] or "done", private=bool(values["private"]),
             body=doc.body, body_line=doc.body_line)
         return entry, values.problems
@@ -321,10 +323,11 @@ def _ids(values: _Fields, name: str, known: frozenset[str], what: str) -> tuple[
     return tuple(ids)
 
 
-def _evidence(values: _Fields, path: str, probe: EvidenceProbe) -> tuple[str, ...]:
+def _evidence(values: _Fields, name: str, path: str, probe: EvidenceProbe
+              ) -> tuple[str, ...]:
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     found: list[str] = []
-    for item in values["evidence"] or ():
+    for item in values[name] or ():
         target = resolve_relative(folder, item.text)
         status = "outside" if target is None else probe(target)
         if status == "ok" and target is not None:
@@ -334,7 +337,7 @@ def _evidence(values: _Fields, path: str, probe: EvidenceProbe) -> tuple[str, ..
             "missing": f"evidence file '{item.text}' does not exist",
             "directory": f"evidence '{item.text}' is a folder, not a file",
         }.get(status, f"evidence '{item.text}' is outside the journal")
-        values.report("V010", "evidence", message,
+        values.report("V010", name, message,
                       "keep evidence files in the journal, beside the entry, and give the "
                       "path relative to it", at=item)
     return tuple(found)

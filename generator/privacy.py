@@ -1,0 +1,39 @@
+"""The published view of a journal: everything the member marked private is gone from it.
+
+Applied before anything is computed or rendered for `pdp build --publish`, so no later stage
+can leak what it never receives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .markdown import strip_private
+from .model import Entry, Goal, Journal, Review
+
+
+def published(journal: Journal) -> Journal:
+    """The journal without private entries, goals, reviews, sections and evidence (and
+    without planned entries when the configuration says so)."""
+    goals = tuple(_public_goal(goal) for goal in journal.goals if not goal.private)
+    goal_ids = {goal.id for goal in goals}
+    entries = tuple(
+        _public_entry(entry, goal_ids) for entry in journal.entries
+        if not entry.private and (entry.done or journal.config.publish_planned))
+    reviews = tuple(_public_review(review, goal_ids) for review in journal.reviews
+                    if not review.private)
+    return replace(journal, entries=entries, goals=goals, reviews=reviews)
+
+
+def _public_entry(entry: Entry, goal_ids: set[str]) -> Entry:
+    return replace(entry, body=strip_private(entry.body), private_evidence=(),
+                   goals=tuple(goal for goal in entry.goals if goal in goal_ids))
+
+
+def _public_goal(goal: Goal) -> Goal:
+    return replace(goal, body=strip_private(goal.body))
+
+
+def _public_review(review: Review, goal_ids: set[str]) -> Review:
+    return replace(review, body=strip_private(review.body),
+                   goals=tuple(goal for goal in review.goals if goal in goal_ids))

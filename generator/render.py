@@ -1,0 +1,136 @@
+"""Render planned pages through the theme's Jinja2 templates, and check every internal link.
+
+Pure apart from reading theme files: pages in, a mapping of output path -> bytes out.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from .codes import problem
+from .errors import PdpError
+from .formats import figure, long_date, percent
+from .model import Problem
+from .site import Page
+
+THEMES_DIR = "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """Where a theme's templates and static files come from, most specific first."""
+
+    folders: tuple[Path, ...]
+
+    def templates(self) -> list[str]:
+        return [str(folder / "templates") for folder in self.folders
+                if (folder / "templates").is_dir()]
+
+    def static_files(self) -> dict[str, Path]:
+        """Static files by output path; a file in an earlier folder replaces a later one."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            for path in sorted(static.rglob("*")) if static.is_dir() else ():
+                if path.is_file() and not path.name.startswith("."):
+                    files["static/" + path.relative_to(static).as_posix()] = path
+        return files
+
+
+def shipped_themes() -> Path:
+    """The themes folder that ships with the package (or the checkout's, when editable)."""
+    return Path(str(resources.files("generator.themes")))
+
+
+def find_theme(project_root: Path, name: str) -> Theme:
+    """The project's theme folder over the shipped theme of that name, over the default."""
+    candidates = [project_root / THEMES_DIR / name, shipped_themes() / name,
+                  shipped_themes() / "default"]
+    folders: list[Path] = []
+    for folder in candidates:
+        if folder.is_dir() and folder.resolve() not in {f.resolve() for f in folders}:
+            folders.append(folder)
+    if not (project_root / THEMES_DIR / name).is_dir() and not (shipped_themes() / name).is_dir():
+        raise PdpError(f"no theme '{name}'",
+                       f"create themes/{name}/ in the journal project, or use theme = "
+                       "\"default\"")
+    return Theme(tuple(folders))
+
+
+def environment(theme: Theme) -> jinja2.Environment:
+    """Autoescaping for every template, and an error for any undefined name."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme.templates()),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(figure=figure, percent=percent, long_date=long_date)
+    return env
+
+
+def render_pages(pages: Iterable[Page], theme: Theme) -> dict[str, bytes]:
+    env = environment(theme)
+    rendered: dict[str, bytes] = {}
+    for page in pages:
+        try:
+            html = env.get_template(page.template).render(page.context)
+        except jinja2.TemplateError as err:
+            raise PdpError(f"the theme's template {page.template} failed: {err}",
+                           "fix the template in your theme folder") from err
+        rendered[page.path] = html.encode("utf-8")
+    return rendered
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+
+
+def broken_links(pages: Mapping[str, bytes], other_files: Iterable[str],
+                 sources: Mapping[str, str], bodies: Mapping[str, tuple[str, int]]
+                 ) -> list[Problem]:
+    """Internal links that lead to no file of the site, as problems of the journal file."""
+    existing = set(pages) | set(other_files)
+    problems: list[Problem] = []
+    for path, html in sorted(pages.items()):
+        parser = _Links()
+        parser.feed(html.decode("utf-8"))
+        for link in dict.fromkeys(parser.links):
+            target = _internal_target(path, link)
+            if target is None or target in existing:
+                continue
+            source = sources.get(path, "")
+            problems.append(_broken(source or path, link, bodies.get(source)))
+    return problems
+
+
+def _internal_target(page: str, link: str) -> str | None:
+    target = link.split("#", 1)[0].split("?", 1)[0]
+    if not target or ":" in target or target.startswith("//"):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
+
+
+def _broken(source: str, link: str, body: tuple[str, int] | None) -> Problem:
+    line = 1
+    if body is not None:
+        text, first_line = body
+        found = text.find(link.split("#", 1)[0])
+        if found != -1:
+            line = first_line + text.count("\n", 0, found)
+    return problem("B001", source, line, 1, "body",
+                   f"the link '{link}' leads to no page or file of the site",
+                   "link to another entry's .md file or to a file listed as evidence, "
+                   "or use a full https:// address")

@@ -1,0 +1,279 @@
+"""Plan the portfolio site: which pages exist, at which paths, with what on them.
+
+Pure: a journal and a day in, a list of `Page`s out. Rendering them is `render`'s job.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup
+
+from .compute import (
+    ZERO,
+    PerformanceYear,
+    YearTotals,
+    entries_in,
+    entry_points,
+    performance_year,
+    year_totals,
+    years_of,
+)
+from .markdown import render
+from .model import CATEGORY_LABELS, OTHER_ACTIVITY, Entry, Goal, Journal, Review
+from .validate import slugify
+
+EVIDENCE_DIR = "evidence"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page: where it goes, the template that renders it, and what it shows."""
+
+    path: str
+    template: str
+    title: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    source: str = ""  # the journal file it comes from, for error messages
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    """An entry with what its pages show about it."""
+
+    entry: Entry
+    url: str
+    points: Decimal
+    year: str
+    activity: str
+    goals: tuple[Link, ...]
+    skills: tuple[Link, ...]
+    tags: tuple[Link, ...]
+    evidence: tuple[Link, ...]
+    private_evidence: tuple[Link, ...]
+    html: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class GoalView:
+    goal: Goal
+    url: str
+    html: Markup
+    entries: tuple[EntryView, ...]
+    points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    review: Review
+    anchor: str
+    goals: tuple[Link, ...]
+    html: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    totals: YearTotals
+    url: str
+    pack_url: str
+    done: tuple[EntryView, ...]
+    planned: tuple[EntryView, ...]
+    months: tuple[tuple[str, Decimal], ...]
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    publish: bool
+    built: str = ""  # when the site was built, shown only if configured
+
+
+def entry_url(entry: Entry) -> str:
+    return f"entries/{entry.slug}.html"
+
+
+def label_url(kind: str, label: str) -> str:
+    return f"{kind}/{slugify(label) or 'other'}.html"
+
+
+def evidence_url(path: str) -> str:
+    """Where an evidence file (a project-relative path under journal/) is published."""
+    return f"{EVIDENCE_DIR}/{path.removeprefix('journal/')}"
+
+
+def plan_site(journal: Journal, today: date, options: SiteOptions) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    views = _entry_views(journal)
+    goals = _goal_views(journal, views)
+    years = _year_views(journal, views, today)
+    current = next((year for year in years if year.current), years[-1])
+    common = {"site": _site_context(journal, options), "nav": NAVIGATION,
+              "labels": CATEGORY_LABELS}
+    reviews = _review_views(journal)
+    pages = [
+        _page(common, "index.html", "dashboard.html", "Dashboard", year=current,
+              recent=[view for view in reversed(current.done)][:5], goals=goals,
+              years=years),
+        _page(common, "years/index.html", "years.html", "Performance years", years=years),
+        _page(common, "goals/index.html", "goals.html", "Goals", goals=goals),
+        _page(common, "reviews/index.html", "reviews.html", "Reviews", reviews=reviews),
+        _page(common, "catalogue.html", "catalogue.html", "Activity catalogue",
+              activities=sorted(journal.catalogue.values(), key=lambda a: a.points)),
+    ]
+    for year in years:
+        pages.append(_page(common, year.url, "year.html",
+                           f"Performance year {year.totals.year.name}", year=year))
+        done = {view.entry.path for view in year.done}
+        evidence = [(goal, [v for v in goal.entries if v.entry.path in done]) for goal in goals]
+        pages.append(_page(common, year.pack_url, "pack.html",
+                           f"Review pack {year.totals.year.name}", year=year,
+                           goals=[(goal, views) for goal, views in evidence if views],
+                           reviews=[r for r in reviews if r.review.date in year.totals.year]))
+    ordered = [views[entry.path] for entry in journal.entries]
+    for index, view in enumerate(ordered):
+        pages.append(_page(common, view.url, "entry.html", view.entry.title, view=view,
+                           previous=ordered[index - 1] if index else None,
+                           next=ordered[index + 1] if index + 1 < len(ordered) else None,
+                           source=view.entry.path))
+    for goal in goals:
+        pages.append(_page(common, goal.url, "goal.html", goal.goal.title, goal=goal,
+                           source=goal.goal.path))
+    for kind, title in (("skills", "Skills"), ("tags", "Tags")):
+        groups = _labels(ordered, kind)
+        pages.append(_page(common, f"{kind}/index.html", "labels.html", title, kind=kind,
+                           groups=groups))
+        for label, entries in groups:
+            pages.append(_page(common, label.url, "label.html", f"{title}: {label.text}",
+                               kind=kind, label=label, entries=entries))
+    return pages
+
+
+NAVIGATION: tuple[Link, ...] = (
+    Link("index.html", "Dashboard"), Link("years/index.html", "Years"),
+    Link("goals/index.html", "Goals"), Link("skills/index.html", "Skills"),
+    Link("tags/index.html", "Tags"), Link("reviews/index.html", "Reviews"),
+    Link("catalogue.html", "Catalogue"),
+)
+
+
+def _page(common: Mapping[str, Any], path: str, template: str, title: str,
+          source: str = "", **context: Any) -> Page:
+    root = "../" * path.count("/")
+    return Page(path, template, title, {**common, **context, "root": root, "path": path,
+                                        "title": title}, source)
+
+
+def _site_context(journal: Journal, options: SiteOptions) -> dict[str, Any]:
+    config = journal.config
+    return {"title": config.title, "name": config.name, "role": config.role,
+            "line_manager": config.line_manager, "publish": options.publish,
+            "noindex": not config.search_engines,
+            "built": options.built if config.build_time else "",
+            "target": config.target}
+
+
+def _entry_views(journal: Journal) -> dict[str, EntryView]:
+    by_path = {entry.path: entry for entry in journal.entries}
+    goal_titles = {goal.id: goal.title for goal in journal.goals}
+    views: dict[str, EntryView] = {}
+    start_month = journal.config.year_start_month
+    for entry in journal.entries:
+        activity = (journal.catalogue[entry.activity].name
+                    if entry.activity != OTHER_ACTIVITY else "Custom activity")
+        views[entry.path] = EntryView(
+            entry=entry, url=entry_url(entry),
+            points=entry_points(entry, journal.catalogue, journal.config.points_policy),
+            year=performance_year(entry.date, start_month).name, activity=activity,
+            goals=tuple(Link(f"goals/{goal}.html", goal_titles[goal]) for goal in entry.goals),
+            skills=tuple(Link(label_url("skills", s), s) for s in entry.skills),
+            tags=tuple(Link(label_url("tags", t), t) for t in entry.tags),
+            evidence=tuple(Link(evidence_url(p), posixpath.basename(p))
+                           for p in entry.evidence),
+            private_evidence=tuple(Link(evidence_url(p), posixpath.basename(p))
+                                   for p in entry.private_evidence),
+            html=Markup(render(entry.body, _link_map(entry, by_path), f"{entry.slug}-")))
+    return views
+
+
+def _link_map(entry: Entry, by_path: Mapping[str, Entry]) -> Callable[[str], str | None]:
+    """Links in a reflection to another entry's file, or to its evidence, go to their pages."""
+    folder = posixpath.dirname(entry.path)
+    evidence = set(entry.evidence) | set(entry.private_evidence)
+
+    def relink(href: str) -> str | None:
+        target, _, fragment = href.partition("#")
+        if not target or ":" in target:
+            return None
+        resolved = posixpath.normpath(posixpath.join(folder, target))
+        if resolved in by_path:
+            return "../" + entry_url(by_path[resolved]) + (f"#{fragment}" if fragment else "")
+        if resolved in evidence:
+            return "../" + evidence_url(resolved)
+        return None
+
+    return relink
+
+
+def _goal_views(journal: Journal, views: Mapping[str, EntryView]) -> list[GoalView]:
+    goals = []
+    for goal in journal.goals:
+        behind = tuple(view for view in views.values() if goal.id in view.entry.goals)
+        points = sum((v.points for v in behind if v.entry.done), ZERO)
+        goals.append(GoalView(goal, f"goals/{goal.id}.html", Markup(render(goal.body)),
+                              behind, points))
+    return goals
+
+
+def _year_views(journal: Journal, views: Mapping[str, EntryView], today: date
+                ) -> list[YearView]:
+    current = performance_year(today, journal.config.year_start_month)
+    years = []
+    for year in years_of(journal, today):
+        in_year = [views[entry.path] for entry in entries_in(journal.entries, year)]
+        done = tuple(view for view in in_year if view.entry.done)
+        years.append(YearView(
+            totals=year_totals(journal, year, today), url=f"years/{year.name}.html",
+            pack_url=f"pack/{year.name}.html", done=done,
+            planned=tuple(view for view in in_year if not view.entry.done),
+            months=_months(year, done), current=year == current))
+    return years
+
+
+def _months(year: PerformanceYear, done: Iterable[EntryView]) -> tuple[tuple[str, Decimal], ...]:
+    totals: dict[tuple[int, int], Decimal] = {}
+    month = date(year.start.year, year.start.month, 1)
+    for _ in range(12):
+        totals[(month.year, month.month)] = ZERO
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    for view in done:
+        key = (view.entry.date.year, view.entry.date.month)
+        totals[key] += view.points
+    return tuple((date(y, m, 1).strftime("%b %Y"), points) for (y, m), points in totals.items())
+
+
+def _review_views(journal: Journal) -> list[ReviewView]:
+    titles = {goal.id: goal.title for goal in journal.goals}
+    return [ReviewView(review, f"review-{review.slug}",
+                       tuple(Link(f"goals/{g}.html", titles[g]) for g in review.goals),
+                       Markup(render(review.body, anchor_prefix=f"{review.slug}-")))
+            for review in journal.reviews]
+
+
+def _labels(views: Sequence[EntryView], kind: str
+            ) -> list[tuple[Link, list[EntryView]]]:
+    groups: dict[str, tuple[Link, list[EntryView]]] = {}
+    for view in views:
+        for label in getattr(view, kind):
+            groups.setdefault(label.url, (label, []))[1].append(view)
+    return sorted(groups.values(), key=lambda group: group[0].text.lower())
