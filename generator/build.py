@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -56,7 +57,8 @@ def _check_output_place(project: Project, output: Path) -> None:
     out = output.resolve()
     root = project.root.resolve()
     if out == root or out in root.parents:
-        raise UsageError(f"the output folder {output} holds the journal project",
+        raise UsageError(f"the output folder {os.path.relpath(output)} holds the journal "
+                         "project",
                          "build into a folder of its own, such as site/")
     check_output(output, [project.journal, project.root / THEMES_DIR, project.root / ".git",
                           project.config_file])

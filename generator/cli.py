@@ -181,8 +181,7 @@ class _Runner:
         return EXIT_INVALID if checked.errors else EXIT_OK
 
     def build(self) -> int:
-        output = self.args.output.absolute() if self.args.output else None
-        result = build_site(self.project, self.today, self.args.publish, output)
+        result = build_site(self.project, self.today, self.args.publish, self.args.output)
         if result.problems:
             self.err.write(problems_text(result.problems, self.show))
             self.err.write("pdp: the site was not built; the previous site is unchanged\n")

@@ -20,15 +20,16 @@ MARKER_TEXT = "This folder is built by pdp and replaced by every build. Do not e
 def check_output(output: Path, protected: list[Path]) -> None:
     """Refuse an output folder that overlaps the journal project's own files."""
     out = output.resolve()
+    shown = os.path.relpath(output)
     for folder in protected:
         kept = folder.resolve()
         if out == kept or kept in out.parents or out in kept.parents:
-            raise UsageError(f"the output folder {output} overlaps {folder.name}/",
+            raise UsageError(f"the output folder {shown} overlaps {folder.name}",
                              "build into a folder of its own, such as site/")
     if output.exists() and not (output / MARKER).is_file():
         if output.is_dir() and not any(output.iterdir()):
             return
-        raise UsageError(f"{output} exists and was not made by pdp; it was left as it is",
+        raise UsageError(f"{shown} exists and was not made by pdp; it was left as it is",
                          "remove it yourself, or build into another folder with -o")
 
 

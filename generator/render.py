@@ -104,13 +104,17 @@ def broken_links(pages: Mapping[str, bytes], other_files: Iterable[str],
     """Internal links that lead to no file of the site, as problems of the journal file."""
     existing = set(pages) | set(other_files)
     problems: list[Problem] = []
-    for path, html in sorted(pages.items()):
+    reported: set[str] = set()
+    # Pages of one journal file first, so a link repeated in a summary page (the review
+    # pack shows every reflection) is reported once, against its file.
+    for path in sorted(pages, key=lambda page: (page not in sources, page)):
         parser = _Links()
-        parser.feed(html.decode("utf-8"))
+        parser.feed(pages[path].decode("utf-8"))
         for link in dict.fromkeys(parser.links):
             target = _internal_target(path, link)
-            if target is None or target in existing:
+            if target is None or target in existing or link in reported:
                 continue
+            reported.add(link)
             source = sources.get(path, "")
             problems.append(_broken(source or path, link, bodies.get(source)))
     return problems

@@ -1,0 +1,292 @@
+"""`pdp build`: pages, links, safety with hostile input, privacy, and output that can be trusted."""
+
+from __future__ import annotations
+
+import filecmp
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import generator.output
+from generator.build import build_site
+from generator.cli import run
+from generator.load import find_project
+from generator.output import MARKER
+
+from .conftest import REPOSITORY, TODAY
+
+PRIVATE_MARKERS = ("PRIVATE-ENTRY-MARKER-5d1e", "PRIVATE-BODY-MARKER-88aa",
+                   "PRIVATE-TAG-MARKER-0b7c", "PRIVATE-SKILL-MARKER-2e4f",
+                   "PRIVATE-EVIDENCE-MARKER-c3d9", "PRIVATE-EVIDENCE-MARKER-e5f0",
+                   "PRIVATE-SECTION-MARKER-91c2")
+
+
+def pdp(monkeypatch: pytest.MonkeyPatch, cwd: Path, *argv: str) -> tuple[int, str, str]:
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("PDP_TODAY", TODAY.isoformat())
+    out, err = io.StringIO(), io.StringIO()
+    return run(list(argv), out, err), out.getvalue(), err.getvalue()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+class _Markup(HTMLParser):
+    """Collects what could run: script elements, event handlers, and link targets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts = 0
+        self.handlers: list[str] = []
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.scripts += tag == "script"
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(name)
+            if name in ("href", "src") and value is not None:
+                self.urls.append((tag, value))
+
+
+def markup_of(html: bytes) -> _Markup:
+    parser = _Markup()
+    parser.feed(html.decode("utf-8"))
+    return parser
+
+
+@pytest.fixture
+def hostile(project: Callable[[str], Path]) -> Path:
+    return project("hostile")
+
+
+def test_example_journal_builds_every_page(tmp_path: Path) -> None:
+    result = build_site(find_project(REPOSITORY), TODAY, publish=False, output=tmp_path / "s")
+    assert result.problems == ()
+    files = tree(tmp_path / "s")
+    journal = result.checked.journal
+    assert journal is not None
+    expected = {"index.html", "catalogue.html", "years/index.html", "goals/index.html",
+                "skills/index.html", "tags/index.html", "reviews/index.html",
+                "static/style.css", MARKER}
+    expected |= {f"entries/{entry.slug}.html" for entry in journal.entries}
+    expected |= {f"goals/{goal.id}.html" for goal in journal.goals}
+    expected |= {f"years/{y}.html" for y in ("2024-25", "2025-26", "2026-27", "2027-28")}
+    expected |= {f"pack/{y}.html" for y in ("2024-25", "2025-26", "2026-27", "2027-28")}
+    assert expected <= set(files)
+    assert any(name.startswith("evidence/entries/") for name in files)
+
+
+def test_links_are_relative_and_pages_carry_noindex(tmp_path: Path) -> None:
+    build_site(find_project(REPOSITORY), TODAY, publish=True, output=tmp_path / "s")
+    for name, data in tree(tmp_path / "s").items():
+        if not name.endswith(".html"):
+            continue
+        assert b'<meta name="robots" content="noindex, nofollow">' in data, name
+        for _, url in markup_of(data).urls:
+            assert not url.startswith("/"), (name, url)
+            assert url.startswith(("https://", "http://", "mailto:", "#")) or \
+                ":" not in url.split("/")[0], (name, url)
+
+
+def test_hostile_input_never_becomes_markup(hostile: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    for flags in ([], ["--publish"]):
+        code, _, err = pdp(monkeypatch, hostile, "build", *flags, "-o", "out")
+        assert (code, err) == (0, "")
+        for name, data in tree(hostile / "out").items():
+            if not name.endswith(".html"):
+                continue
+            markup = markup_of(data)
+            assert markup.scripts == 0, name
+            assert markup.handlers == [], name
+            for tag, url in markup.urls:
+                lowered = url.lower()
+                assert not lowered.startswith(("javascript:", "vbscript:")), (name, url)
+                assert not lowered.startswith("data:") or (
+                    tag == "img" and lowered.startswith("data:image/png")), (name, url)
+            assert b"<!--" not in data and b"COMMENT-MARKER-7f3a" not in data, name
+
+
+def test_publish_leaves_out_every_private_thing(hostile: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdp(monkeypatch, hostile, "build", "--publish", "-o", "out")[0] == 0
+    published = tree(hostile / "out")
+    for name, data in published.items():
+        for marker in PRIVATE_MARKERS:
+            assert marker.encode() not in data, (name, marker)
+    assert "evidence/entries/certificate.txt" in published
+    assert not any("secret" in name or "kept-back" in name for name in published)
+    entry = published["entries/hostile.html"].decode()
+    assert "Still public." in entry
+    assert "Private notes" not in entry
+
+
+def test_own_build_shows_private_things_marked(hostile: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    files = tree(hostile / "out")
+    everything = b"".join(files.values())
+    for marker in PRIVATE_MARKERS:
+        assert marker.encode() in everything, marker
+    secret = files["entries/secret.html"].decode()
+    assert "Private: left out of the published portfolio" in secret
+    assert '<div class="private-section">' in files["entries/hostile.html"].decode()
+
+
+def test_links_between_entries_and_to_evidence(hostile: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdp(monkeypatch, hostile, "build", "--publish", "-o", "out")[0] == 0
+    page = (hostile / "out/entries/public.html").read_text("utf-8")
+    assert '<a href="../evidence/entries/certificate.txt">the certificate</a>' in page
+    assert '<a href="../entries/hostile.html#r-what-i-did">the hostile entry</a>' in page
+
+
+def test_broken_link_fails_the_build_and_keeps_the_old_site(
+        hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    before = tree(hostile / "out")
+    entry = hostile / "journal/entries/public.md"
+    entry.write_text(entry.read_text("utf-8") + "\nAlso [notes](notes/missing.pdf).\n", "utf-8")
+    code, out, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert (code, out) == (1, "")
+    assert err == (
+        "journal/entries/public.md:11:1: error[B001] body: the link 'notes/missing.pdf' leads "
+        "to no page or file of the site\n"
+        "    hint: link to another entry's .md file or to a file listed as evidence, or use a "
+        "full https:// address\n"
+        "pdp: the site was not built; the previous site is unchanged\n")
+    assert tree(hostile / "out") == before
+
+
+def test_journal_errors_stop_the_build(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (hostile / "journal/entries/bad.md").write_text("---\ntitle: x\n---\n", "utf-8")
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert code == 1
+    assert "error[V001] date: 'date' is required" in err
+    assert not (hostile / "out").exists()
+
+
+def test_interrupted_write_keeps_the_old_site(hostile: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    before = tree(hostile / "out")
+    calls = {"count": 0}
+    real = generator.output._write
+
+    def failing(path: Path, data: bytes) -> None:
+        calls["count"] += 1
+        if calls["count"] == 5:
+            raise OSError(28, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(generator.output, "_write", failing)
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert code == 1
+    assert err.startswith("pdp: error: could not write the site: No space left on device")
+    assert tree(hostile / "out") == before
+    assert sorted(p.name for p in hostile.iterdir() if p.name.startswith(".out")) == []
+
+
+def test_killed_build_keeps_the_old_site(hostile: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    before = tree(hostile / "out")
+    script = ("import os, generator.output as o\n"
+              "real = o._write\n"
+              "def dying(path, data):\n"
+              "    real(path, data)\n"
+              "    if path.name.endswith('.html'): os._exit(9)\n"
+              "o._write = dying\n"
+              "from generator.cli import main\nmain()\n")
+    result = subprocess.run([sys.executable, "-c", script, "build", "-o", "out"], cwd=hostile,
+                            check=False, capture_output=True)
+    assert result.returncode == 9
+    assert tree(hostile / "out") == before
+
+
+def test_builds_are_byte_identical(tmp_path: Path) -> None:
+    project = find_project(REPOSITORY)
+    build_site(project, TODAY, publish=True, output=tmp_path / "one")
+    build_site(project, TODAY, publish=True, output=tmp_path / "two")
+    comparison = filecmp.dircmp(tmp_path / "one", tmp_path / "two")
+    assert tree(tmp_path / "one") == tree(tmp_path / "two"), comparison.diff_files
+
+
+def test_refuses_output_that_overlaps_the_journal(hostile: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    for target in ("journal", "journal/site", ".", ".."):
+        code, _, err = pdp(monkeypatch, hostile, "build", "-o", target)
+        assert code == 2, target
+        assert err.startswith("pdp: error: the output folder"), err
+
+
+def test_never_deletes_a_folder_it_did_not_make(hostile: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = hostile / "out"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("years of work")
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert code == 2
+    assert err == ("pdp: error: out exists and was not made by pdp; it was left as it is\n"
+                   "  hint: remove it yourself, or build into another folder with -o\n")
+    assert (mine / "thesis.docx").read_text() == "years of work"
+
+
+def test_theme_files_can_be_replaced_one_by_one(hostile: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    theme = hostile / "themes/default"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates/catalogue.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>My catalogue</h1>{% endblock %}')
+    (theme / "static/style.css").write_text("body { color: green; }\n")
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    assert "<h1>My catalogue</h1>" in (hostile / "out/catalogue.html").read_text()
+    assert (hostile / "out/static/style.css").read_text() == "body { color: green; }\n"
+    assert "<h1>Dashboard</h1>" in (hostile / "out/index.html").read_text()
+
+
+def test_unknown_theme_is_an_error(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = hostile / "pdp.toml"
+    config.write_text(config.read_text() + 'theme = "fancy"\n')
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert code == 1
+    assert err.startswith("pdp: error: no theme 'fancy'")
+
+
+def test_empty_journal_has_a_page_for_each_empty_state(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pdp.toml").write_text('name = "New Member"\n')
+    assert pdp(monkeypatch, tmp_path, "build")[0] == 0
+    dashboard = (tmp_path / "site/index.html").read_text()
+    assert "No entries done yet this year." in dashboard
+    assert "No goals yet." in dashboard
+    assert "No entries done in 2026-27 yet." in (tmp_path / "site/years/2026-27.html").read_text()
+
+
+def test_wheel_ships_the_default_theme(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path), str(REPOSITORY)], check=True)
+    wheel = next(tmp_path.glob("pdp-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "generator/themes/default/templates/base.html" in names
+    assert "generator/themes/default/static/style.css" in names
+    assert "generator/data/catalogue.toml" in names
+
+
+def test_html_has_no_double_ids(tmp_path: Path) -> None:
+    build_site(find_project(REPOSITORY), TODAY, publish=False, output=tmp_path / "s")
+    for name, data in tree(tmp_path / "s").items():
+        if name.endswith(".html"):
+            ids = re.findall(rb'\sid="([^"]+)"', data)
+            assert len(ids) == len(set(ids)), name
