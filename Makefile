@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# npm ci rewrites node_modules/.package-lock.json, so it is newer than the lock once installed.
+NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: check report test lint typecheck bench docs clean
+.PHONY: check report site test bench docs clean
 
 check: $(STAMP) ## check the example journal
 	$(BIN)/pdp check
@@ -12,7 +14,10 @@ check: $(STAMP) ## check the example journal
 report: $(STAMP) ## points per performance year of the example journal
 	$(BIN)/pdp report
 
-test: $(STAMP) ## lint, type-check and run the tests
+site: $(STAMP) ## build the example journal's portfolio into site/
+	$(BIN)/pdp build
+
+test: $(STAMP) $(NODE_STAMP) ## lint, type-check and run the tests
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -29,5 +34,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The Nu Html Checker and axe-core for the page tests; --ignore-scripts: vnu-jar's postinstall
+# would download a Java runtime when none is found, and the tests use the machine's own.
+$(NODE_STAMP): package-lock.json package.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules site .pytest_cache .mypy_cache .ruff_cache .hypothesis
