@@ -1,0 +1,124 @@
+"""The example journal's site in real tools: valid HTML, no axe-core violations, and a reader
+who clicks from the dashboard to a year, an entry, a goal and the review pack from disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from generator.build import build_site
+from generator.compute import performance_year, year_totals
+from generator.formats import figure
+from generator.load import find_project
+from generator.model import Journal
+
+from .conftest import REPOSITORY, TODAY
+from .site_tools import axe_violations, open_browser, validate_html
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, Journal]]:
+    """The example journal built twice: for the member, and published for the reviewer."""
+    folder = tmp_path_factory.mktemp("sites")
+    project = find_project(REPOSITORY)
+    own = build_site(project, TODAY, publish=False, output=folder / "own")
+    build_site(project, TODAY, publish=True, output=folder / "published")
+    assert own.checked.journal is not None
+    yield folder / "own", folder / "published", own.checked.journal
+
+
+def pages_of(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_is_valid_html(sites: tuple[Path, Path, Journal]) -> None:
+    own, published, _ = sites
+    pages = pages_of(own) + pages_of(published)
+    assert len(pages) > 200
+    assert validate_html(pages) == []
+
+
+def test_no_page_has_accessibility_violations(sites: tuple[Path, Path, Journal]) -> None:
+    own, published, _ = sites
+    assert axe_findings(pages_of(own), "light") == {}
+
+
+def test_dark_scheme_and_published_pages_have_no_violations(
+        sites: tuple[Path, Path, Journal]) -> None:
+    own, published, _ = sites
+    # One page of each template (the published pages are the member's minus private ones).
+    samples = [own / "index.html", own / "years/index.html", own / "years/2025-26.html",
+               own / "goals/index.html", own / "reviews/index.html", own / "catalogue.html",
+               own / "skills/index.html", own / "pack/2025-26.html",
+               next((own / "entries").glob("*.html")), next((own / "goals").glob("[!i]*.html")),
+               next((own / "tags").glob("[!i]*.html"))]
+    assert axe_findings(samples, "dark") == {}
+    assert axe_findings(pages_of(published)[::10], "light") == {}
+
+
+def axe_findings(pages: list[Path], scheme: Literal["light", "dark"]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    with open_browser() as browser:
+        page = browser.new_context(color_scheme=scheme).new_page()
+        for path in pages:
+            page.goto(path.as_uri())
+            violations = axe_violations(page)
+            if violations:
+                found[str(path)] = violations
+    return found
+
+
+def test_a_reader_clicks_through_from_disk(sites: tuple[Path, Path, Journal]) -> None:
+    own, _, journal = sites
+    year = performance_year(TODAY, journal.config.year_start_month)
+    totals = year_totals(journal, year, TODAY)
+    entry = next(e for e in reversed(journal.entries) if e.done and e.goals and e.date in year)
+    goal = next(g for g in journal.goals if g.id == entry.goals[0])
+    with open_browser() as browser:
+        page = browser.new_page()
+        page.goto((own / "index.html").as_uri())
+        assert page.locator("h1").inner_text() == "Dashboard"
+        summary = page.locator("figure.progress figcaption").first.inner_text()
+        assert summary.startswith(f"{figure(totals.points)} of {figure(totals.target)} points")
+
+        page.get_by_role("link", name=f"All of {year.name}").click()
+        assert page.locator("h1").inner_text() == f"Performance year {year.name}"
+        assert page.url.endswith(f"/years/{year.name}.html")
+
+        page.get_by_role("link", name=entry.title, exact=True).first.click()
+        assert page.locator("h1").inner_text() == entry.title
+        assert f"{figure(entry.hours)}" in page.locator("dl.facts").inner_text()
+
+        page.locator("dl.facts").get_by_role("link", name=goal.title).click()
+        assert page.locator("h1").inner_text() == goal.title
+        assert page.get_by_role("link", name=entry.title, exact=True).count() == 1
+
+        page.get_by_role("link", name="Dashboard").click()
+        page.get_by_role("link", name=f"Review pack for {year.name}").click()
+        assert page.locator("h1").inner_text() == f"Review pack {year.name}"
+        reflections = page.locator("article.pack-entry")
+        assert reflections.count() == totals.entries
+
+
+def test_pages_read_without_javascript(sites: tuple[Path, Path, Journal]) -> None:
+    own, _, _ = sites
+    with open_browser() as browser:
+        context = browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto((own / "index.html").as_uri())
+        assert page.locator("h1").inner_text() == "Dashboard"
+        assert page.locator("table.mix tbody tr").count() == 3
+        context.close()
+
+
+def test_phone_width_has_no_sideways_scrolling(sites: tuple[Path, Path, Journal]) -> None:
+    own, _, _ = sites
+    with open_browser() as browser:
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        for name in ("index.html", "years/2025-26.html", "catalogue.html"):
+            page.goto((own / name).as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, name
