@@ -31,7 +31,7 @@ MEASURE = HERE / "_measure.py"
 CATALOGUE = ROOT / "generator" / "data" / "catalogue.toml"
 STAMP = ".generated.json"
 TODAY = "2026-11-28"  # fixed, so the journals' dates and the reports never change
-COMMANDS = ("check", "report")
+COMMANDS = ("check", "report", "build", "build --publish")  # build writes site/ in the journal
 HEADER = ("entries", "command", "median s", "min s", "peak MB")
 RIGHT_ALIGNED = (True, False, True, True, True)
 SHOWN_LINES = 40  # of a failing command's output
@@ -101,7 +101,7 @@ def generate(folder: Path, entries: int, seed: int) -> None:
 
 def pdp(project: Path, command: str) -> list[str]:
     """The command line of a pdp command on a journal project."""
-    return [sys.executable, "-m", "generator", "-C", str(project), command]
+    return [sys.executable, "-m", "generator", "-C", str(project), *command.split()]
 
 
 def failed(command: Sequence[str], code: int, output: str = "") -> BenchError:

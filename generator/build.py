@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,13 +11,33 @@ from pathlib import Path
 from .errors import UsageError
 from .journal import Checked, open_journal
 from .load import Project
-from .model import Journal, Problem
+from .model import Entry, Journal, Problem
 from .output import check_output, write_site
+from .parallel import map_chunks
 from .privacy import published
-from .render import THEMES_DIR, broken_links, find_theme, render_pages
-from .site import SiteOptions, evidence_url, plan_site
+from .render import (
+    THEMES_DIR,
+    Theme,
+    broken_links,
+    environment,
+    find_theme,
+    render_page,
+    render_pages,
+)
+from .site import (
+    EntryPages,
+    SiteOptions,
+    entry_page,
+    entry_pages_of,
+    entry_url,
+    entry_view,
+    evidence_url,
+    plan_site,
+)
 
 DEFAULT_OUTPUT = "site"
+# Rendering an entry takes a few milliseconds: below this many a worker, stay in one process.
+RENDER_MIN_ENTRIES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +51,8 @@ class Built:
     files: int = 0
 
 
-def build_site(project: Project, today: date, publish: bool, output: Path | None = None
-               ) -> Built:
+def build_site(project: Project, today: date, publish: bool, output: Path | None = None,
+               jobs: int | None = None) -> Built:
     """Build the site into `output` (default: site/ in the project), or report why not."""
     output = output or project.root / DEFAULT_OUTPUT
     _check_output_place(project, output)
@@ -40,17 +61,43 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
         return Built(checked, checked.errors)
     journal = published(checked.journal) if publish else checked.journal
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    pages = plan_site(journal, today, SiteOptions(publish, built))
+    options = SiteOptions(publish, built)
     theme = find_theme(project.root, journal.config.theme)
+    # Entries are most of the work (a reflection to parse, a page to render), so their
+    # pages are made in worker processes first; the pages that sum them up come after.
+    job = _EntryJob(entry_pages_of(journal, options), theme)
+    made = map_chunks(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES)
+    reflections = {entry.path: html
+                   for entry, (html, _) in zip(journal.entries, made, strict=True)}
+    pages = plan_site(journal, today, options, reflections, with_entries=False)
     files = render_pages(pages, theme)
+    files.update((entry_url(entry), page)
+                 for entry, (_, page) in zip(journal.entries, made, strict=True))
     copies = {**theme.static_files(), **_evidence(project, journal, publish)}
     sources = {page.path: page.source for page in pages if page.source}
+    sources.update((entry_url(entry), entry.path) for entry in journal.entries)
     bodies = {entry.path: (entry.body, entry.body_line) for entry in journal.entries}
     problems = broken_links(files, copies, sources, bodies)
     if problems:
         return Built(checked, tuple(problems))
     write_site(output, files, copies)
     return Built(checked, (), output, len(files), len(files) + len(copies))
+
+
+@dataclass(frozen=True, slots=True)
+class _EntryJob:
+    shared: EntryPages
+    theme: Theme
+
+
+def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[tuple[str, bytes]]:
+    """Each entry's rendered reflection, and its rendered page."""
+    env = environment(job.theme)
+    made: list[tuple[str, bytes]] = []
+    for entry in entries:
+        view = entry_view(entry, job.shared)
+        made.append((str(view.html), render_page(env, entry_page(view, job.shared))))
+    return made
 
 
 def _check_output_place(project: Project, output: Path) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -23,6 +20,7 @@ from .load import (
     read_source,
 )
 from .model import Activity, Config, Entry, Goal, Journal, Problem, Review
+from .parallel import map_chunks
 from .validate import Context, check_pages, validate_entry, validate_goal, validate_review
 
 T = TypeVar("T", Entry, Goal, Review)
@@ -141,24 +139,7 @@ def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Check
 
 
 def _check_entries(settings: _EntrySettings, paths: list[str], jobs: int | None) -> _Checks:
-    workers = min(jobs or _cores(), len(paths) // PARALLEL_MIN_FILES)
-    if workers < 2:
-        return _check_entry_files(settings, paths)
-    size = -(-len(paths) // (workers * 4))
-    chunks = [paths[start:start + size] for start in range(0, len(paths), size)]
-    methods = multiprocessing.get_all_start_methods()
-    # Forking is far cheaper than starting fresh interpreters, where the platform has it.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        done = pool.map(_check_entry_files, [settings] * len(chunks), chunks)
-        return [result for chunk in done for result in chunk]
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
+    return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES)
 
 
 def _collect(problems: list[Problem], results: Iterable[tuple[T | None, list[Problem]]]

@@ -95,7 +95,7 @@ def private_sections(tokens: list[Token]) -> list[tuple[int, int]]:
     while index < len(tokens):
         token = tokens[index]
         if token.type == "heading_open" and token.level == 0 and \
-                PRIVATE_HEADING.match(tokens[index + 1].content.strip()):
+                PRIVATE_HEADING.match(_plain_text(tokens[index + 1])):
             end = index + 1
             while end < len(tokens) and not (
                     tokens[end].type == "heading_open" and tokens[end].level == 0
@@ -108,8 +108,23 @@ def private_sections(tokens: list[Token]) -> list[tuple[int, int]]:
     return ranges
 
 
+# A heading line that mentions "private" (ATX, or text over a setext underline): every
+# private section starts with one, so a body without one needs no parsing.
+_MAYBE_PRIVATE = re.compile(
+    r"^ {0,3}#{1,6}[ \t][^\n]*private|private[^\n]*\n {0,3}(?:=+|-+)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def _plain_text(inline: Token) -> str:
+    """A heading's words without their markup: '## *Private* notes' reads 'Private notes'."""
+    return "".join(child.content for child in inline.children or ()
+                   if child.type in ("text", "code_inline")).strip()
+
+
 def strip_private(body: str) -> str:
     """The body without its private sections (for the published portfolio)."""
+    if _MAYBE_PRIVATE.search(body) is None:  # most bodies: no need to parse
+        return body
     tokens = parser().parse(body)
     ranges = private_sections(tokens)
     if not ranges:

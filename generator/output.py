@@ -7,6 +7,7 @@ make is never deleted; nothing is written inside the journal or the themes.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,12 +43,12 @@ def write_site(output: Path, files: Mapping[str, bytes], copies: Mapping[str, Pa
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         fresh.mkdir()
+        for folder in sorted({posixpath.dirname(path) for path in [*files, *copies]} - {""}):
+            (fresh / folder).mkdir(parents=True, exist_ok=True)
         for path, data in sorted(files.items()):
             _write(fresh / path, data)
         for path, source in sorted(copies.items()):
-            target = fresh / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target, follow_symlinks=True)
+            shutil.copyfile(source, fresh / path, follow_symlinks=True)
         _write(fresh / MARKER, MARKER_TEXT.encode())
         if output.exists():
             output.rename(old)
@@ -62,5 +63,5 @@ def write_site(output: Path, files: Mapping[str, bytes], copies: Mapping[str, Pa
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    with open(path, "wb") as stream:
+        stream.write(data)

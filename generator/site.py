@@ -25,7 +25,7 @@ from .compute import (
     years_of,
 )
 from .markdown import render
-from .model import CATEGORY_LABELS, OTHER_ACTIVITY, Entry, Goal, Journal, Review
+from .model import CATEGORY_LABELS, OTHER_ACTIVITY, Activity, Entry, Goal, Journal, Review
 from .validate import slugify
 
 EVIDENCE_DIR = "evidence"
@@ -112,14 +112,21 @@ def evidence_url(path: str) -> str:
     return f"{EVIDENCE_DIR}/{path.removeprefix('journal/')}"
 
 
-def plan_site(journal: Journal, today: date, options: SiteOptions) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    views = _entry_views(journal)
+def plan_site(journal: Journal, today: date, options: SiteOptions,
+              bodies: Mapping[str, str] | None = None, with_entries: bool = True
+              ) -> list[Page]:
+    """Every page of the site, in a stable order.
+
+    `bodies` are the entries' rendered reflections if they are rendered already (and then
+    the entry pages too, unless `with_entries`): see `build` for why.
+    """
+    shared = entry_pages_of(journal, options)
+    views = {entry.path: entry_view(entry, shared, (bodies or {}).get(entry.path))
+             for entry in journal.entries}
     goals = _goal_views(journal, views)
     years = _year_views(journal, views, today)
     current = next((year for year in years if year.current), years[-1])
-    common = {"site": _site_context(journal, options), "nav": NAVIGATION,
-              "labels": CATEGORY_LABELS}
+    common = shared.common
     reviews = _review_views(journal)
     pages = [
         _page(common, "index.html", "dashboard.html", "Dashboard", year=current,
@@ -141,11 +148,8 @@ def plan_site(journal: Journal, today: date, options: SiteOptions) -> list[Page]
                            goals=[(goal, views) for goal, views in evidence if views],
                            reviews=[r for r in reviews if r.review.date in year.totals.year]))
     ordered = [views[entry.path] for entry in journal.entries]
-    for index, view in enumerate(ordered):
-        pages.append(_page(common, view.url, "entry.html", view.entry.title, view=view,
-                           previous=ordered[index - 1] if index else None,
-                           next=ordered[index + 1] if index + 1 < len(ordered) else None,
-                           source=view.entry.path))
+    if with_entries:
+        pages.extend(entry_page(view, shared) for view in ordered)
     for goal in goals:
         pages.append(_page(common, goal.url, "goal.html", goal.goal.title, goal=goal,
                            source=goal.goal.path))
@@ -174,6 +178,12 @@ def _page(common: Mapping[str, Any], path: str, template: str, title: str,
                                         "title": title}, source)
 
 
+def _common(journal: Journal, options: SiteOptions) -> dict[str, Any]:
+    """What every page shows: the site, the navigation, the category names."""
+    return {"site": _site_context(journal, options), "nav": NAVIGATION,
+            "labels": CATEGORY_LABELS}
+
+
 def _site_context(journal: Journal, options: SiteOptions) -> dict[str, Any]:
     config = journal.config
     return {"title": config.title, "name": config.name, "role": config.role,
@@ -183,30 +193,61 @@ def _site_context(journal: Journal, options: SiteOptions) -> dict[str, Any]:
             "target": config.target}
 
 
-def _entry_views(journal: Journal) -> dict[str, EntryView]:
-    by_path = {entry.path: entry for entry in journal.entries}
-    goal_titles = {goal.id: goal.title for goal in journal.goals}
-    views: dict[str, EntryView] = {}
-    start_month = journal.config.year_start_month
-    for entry in journal.entries:
-        activity = (journal.catalogue[entry.activity].name
-                    if entry.activity != OTHER_ACTIVITY else "Custom activity")
-        views[entry.path] = EntryView(
-            entry=entry, url=entry_url(entry),
-            points=entry_points(entry, journal.catalogue, journal.config.points_policy),
-            year=performance_year(entry.date, start_month).name, activity=activity,
-            goals=tuple(Link(f"goals/{goal}.html", goal_titles[goal]) for goal in entry.goals),
-            skills=tuple(Link(label_url("skills", s), s) for s in entry.skills),
-            tags=tuple(Link(label_url("tags", t), t) for t in entry.tags),
-            evidence=tuple(Link(evidence_url(p), posixpath.basename(p))
-                           for p in entry.evidence),
-            private_evidence=tuple(Link(evidence_url(p), posixpath.basename(p))
-                                   for p in entry.private_evidence),
-            html=Markup(render(entry.body, _link_map(entry, by_path), f"{entry.slug}-")))
-    return views
+@dataclass(frozen=True, slots=True)
+class EntryPages:
+    """What rendering an entry's page needs beyond the entry: small enough to send to a
+    worker process with each batch of entries."""
+
+    common: Mapping[str, Any]
+    catalogue: Mapping[str, Activity]
+    goal_titles: Mapping[str, str]
+    slugs: Mapping[str, str]
+    policy: str
+    start_month: int
+    neighbours: Mapping[str, tuple[Link | None, Link | None]]
 
 
-def _link_map(entry: Entry, by_path: Mapping[str, Entry]) -> Callable[[str], str | None]:
+def entry_pages_of(journal: Journal, options: SiteOptions) -> EntryPages:
+    entries = journal.entries
+    links = [Link(entry_url(entry), entry.title) for entry in entries]
+    neighbours = {entry.path: (links[i - 1] if i else None,
+                               links[i + 1] if i + 1 < len(links) else None)
+                  for i, entry in enumerate(entries)}
+    return EntryPages(
+        common=_common(journal, options), catalogue=journal.catalogue,
+        goal_titles={goal.id: goal.title for goal in journal.goals},
+        slugs={entry.path: entry.slug for entry in entries},
+        policy=journal.config.points_policy, start_month=journal.config.year_start_month,
+        neighbours=neighbours)
+
+
+def entry_view(entry: Entry, shared: EntryPages, html: str | None = None) -> EntryView:
+    """An entry with its links and points; its reflection is rendered unless given."""
+    if html is None:
+        html = render(entry.body, _link_map(entry, shared.slugs), f"{entry.slug}-")
+    activity = (shared.catalogue[entry.activity].name
+                if entry.activity != OTHER_ACTIVITY else "Custom activity")
+    return EntryView(
+        entry=entry, url=entry_url(entry),
+        points=entry_points(entry, shared.catalogue, shared.policy),
+        year=performance_year(entry.date, shared.start_month).name, activity=activity,
+        goals=tuple(Link(f"goals/{goal}.html", shared.goal_titles[goal])
+                    for goal in entry.goals),
+        skills=tuple(Link(label_url("skills", s), s) for s in entry.skills),
+        tags=tuple(Link(label_url("tags", t), t) for t in entry.tags),
+        evidence=tuple(Link(evidence_url(p), posixpath.basename(p)) for p in entry.evidence),
+        private_evidence=tuple(Link(evidence_url(p), posixpath.basename(p))
+                               for p in entry.private_evidence),
+        html=Markup(html))
+
+
+def entry_page(view: EntryView, shared: EntryPages) -> Page:
+    previous, following = shared.neighbours[view.entry.path]
+    return _page(shared.common, view.url, "entry.html", view.entry.title, view=view,
+                 previous=previous, next=following, source=view.entry.path)
+
+
+def _link_map(entry: Entry, slugs: Mapping[str, str]) -> Callable[[str], str | None]:
     """Links in a reflection to another entry's file, or to its evidence, go to their pages."""
     folder = posixpath.dirname(entry.path)
     evidence = set(entry.evidence) | set(entry.private_evidence)
@@ -216,8 +257,8 @@ def _link_map(entry: Entry, by_path: Mapping[str, Entry]) -> Callable[[str], str
         if not target or ":" in target:
             return None
         resolved = posixpath.normpath(posixpath.join(folder, target))
-        if resolved in by_path:
-            return "../" + entry_url(by_path[resolved]) + (f"#{fragment}" if fragment else "")
+        if resolved in slugs:
+            return f"../entries/{slugs[resolved]}.html" + (f"#{fragment}" if fragment else "")
         if resolved in evidence:
             return "../" + evidence_url(resolved)
         return None

@@ -224,7 +224,9 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
 
 def test_refuses_output_that_overlaps_the_journal(hostile: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    for target in ("journal", "journal/site", ".", ".."):
+    (hostile / "themes").mkdir()
+    for target in ("journal", "journal/site", "themes", "themes/default", ".", "..",
+                   "pdp.toml"):
         code, _, err = pdp(monkeypatch, hostile, "build", "-o", target)
         assert code == 2, target
         assert err.startswith("pdp: error: the output folder"), err
@@ -274,14 +276,40 @@ def test_empty_journal_has_a_page_for_each_empty_state(tmp_path: Path,
     assert "No entries done in 2026-27 yet." in (tmp_path / "site/years/2026-27.html").read_text()
 
 
-def test_wheel_ships_the_default_theme(tmp_path: Path) -> None:
+def test_installed_package_builds_a_journal_anywhere(tmp_path: Path,
+                                                     project: Callable[[str], Path]) -> None:
+    """A plain (non-editable) install carries its theme: build with the wheel's package."""
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(tmp_path), str(REPOSITORY)], check=True)
-    wheel = next(tmp_path.glob("pdp-*.whl"))
+                    str(tmp_path / "wheel"), str(REPOSITORY)], check=True)
+    wheel = next((tmp_path / "wheel").glob("pdp-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "generator/themes/default/templates/base.html" in names
-    assert "generator/themes/default/static/style.css" in names
-    assert "generator/data/catalogue.toml" in names
+    assert {"generator/themes/default/templates/base.html",
+            "generator/themes/default/static/style.css",
+            "generator/data/catalogue.toml"} <= names
+    zipfile.ZipFile(wheel).extractall(tmp_path / "installed")
+    journal = project("small")
+    script = ("import generator, sys\n"
+              "assert generator.__file__.startswith(sys.argv[1]), generator.__file__\n"
+              "from generator.cli import main\nsys.argv[1:] = ['build']\nmain()\n")
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "installed")], cwd=journal,
+        env={"PYTHONPATH": str(tmp_path / "installed"), "PDP_TODAY": TODAY.isoformat(),
+             "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Dashboard" in (journal / "site/index.html").read_text("utf-8")
+    assert (journal / "site/static/style.css").is_file()
+
+
+def test_a_theme_of_ones_own_falls_back_to_the_default(hostile: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (hostile / "themes/plain/templates").mkdir(parents=True)
+    (hostile / "themes/plain/templates/catalogue.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Plain catalogue</h1>{% endblock %}')
+    config = hostile / "pdp.toml"
+    config.write_text(config.read_text() + 'theme = "plain"\n')
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    assert "<h1>Plain catalogue</h1>" in (hostile / "out/catalogue.html").read_text()
+    assert (hostile / "out/static/style.css").is_file()
 
 
 def test_html_has_no_double_ids(tmp_path: Path) -> None:
@@ -290,3 +318,22 @@ def test_html_has_no_double_ids(tmp_path: Path) -> None:
         if name.endswith(".html"):
             ids = re.findall(rb'\sid="([^"]+)"', data)
             assert len(ids) == len(set(ids)), name
+
+
+def test_configuration_shapes_the_published_site(hostile: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (hostile / "journal/entries/plan.md").write_text(
+        "---\ntitle: PLANNED-MARKER-77aa\ndate: 2027-02-01\nactivity: conference\n"
+        "hours: 7\nstatus: planned\n---\n## Plan\nGo.\n", "utf-8")
+    assert pdp(monkeypatch, hostile, "build", "--publish", "-o", "out")[0] == 0
+    assert b"PLANNED-MARKER-77aa" in b"".join(tree(hostile / "out").values())
+    config = hostile / "pdp.toml"
+    config.write_text(config.read_text() + "publish_planned = false\nsearch_engines = true\n"
+                      "build_time = true\n")
+    assert pdp(monkeypatch, hostile, "build", "--publish", "-o", "out")[0] == 0
+    published = tree(hostile / "out")
+    assert b"PLANNED-MARKER-77aa" not in b"".join(published.values())
+    assert b"noindex" not in published["index.html"]
+    assert re.search(rb"Built \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", published["index.html"])
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    assert b"PLANNED-MARKER-77aa" in b"".join(tree(hostile / "out").values())

@@ -114,6 +114,17 @@ def test_pages_read_without_javascript(sites: tuple[Path, Path, Journal]) -> Non
         context.close()
 
 
+def test_print_leaves_out_navigation(sites: tuple[Path, Path, Journal]) -> None:
+    own, _, _ = sites
+    with open_browser() as browser:
+        page = browser.new_page()
+        page.goto((own / "pack/2025-26.html").as_uri())
+        assert page.locator("nav[aria-label=Main]").is_visible()
+        page.emulate_media(media="print")
+        assert not page.locator("nav[aria-label=Main]").is_visible()
+        assert page.locator("h1").is_visible()
+
+
 def test_phone_width_has_no_sideways_scrolling(sites: tuple[Path, Path, Journal]) -> None:
     own, _, _ = sites
     with open_browser() as browser:

@@ -1,0 +1,40 @@
+"""Run a function over chunks of items in worker processes when there are enough items."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: Sequence[T],
+               jobs: int | None, min_per_worker: int) -> list[R]:
+    """`function(shared, chunk)` over chunks of `items`, results in order.
+
+    Sequential unless each of at least two workers gets `min_per_worker` items: below that,
+    starting workers costs more than it saves. Either way the result is the same.
+    """
+    workers = min(jobs or cores(), len(items) // max(min_per_worker, 1))
+    if workers < 2:
+        return function(shared, items)
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    # Forking is far cheaper than starting fresh interpreters, where the platform has it.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        done = pool.map(function, [shared] * len(chunks), chunks)
+        return [result for chunk in done for result in chunk]
