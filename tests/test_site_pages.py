@@ -4,6 +4,7 @@ who clicks from the dashboard to a year, an entry, a goal and the review pack fr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,7 @@ from generator.build import build_site
 from generator.compute import performance_year, year_totals
 from generator.formats import figure
 from generator.load import find_project
+from generator.markdown import strip_private
 from generator.model import Journal
 
 from .conftest import REPOSITORY, TODAY
@@ -133,3 +135,15 @@ def test_phone_width_has_no_sideways_scrolling(sites: tuple[Path, Path, Journal]
             page.goto((own / name).as_uri())
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 360, name
+
+
+def test_published_example_holds_nothing_private(sites: tuple[Path, Path, Journal]) -> None:
+    _, published, journal = sites
+    text = "".join(path.read_text("utf-8") for path in published.rglob("*.html"))
+    secrets = [escape(entry.title) for entry in journal.entries if entry.private]
+    for entry in journal.entries:
+        kept = set(strip_private(entry.body).split("\n"))
+        secrets += [escape(line[:40]) for line in entry.body.split("\n")
+                    if line.strip() and line not in kept and not line.startswith("#")]
+    assert len(secrets) >= 2
+    assert [secret for secret in secrets if secret in text] == []
