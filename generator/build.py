@@ -13,7 +13,7 @@ from .journal import Checked, open_journal
 from .load import Project
 from .model import Entry, Journal, Problem
 from .output import check_output, write_site
-from .parallel import map_chunks
+from .parallel import in_background
 from .privacy import published
 from .render import (
     THEMES_DIR,
@@ -63,16 +63,21 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     options = SiteOptions(publish, built)
     theme = find_theme(project.root, journal.config.theme)
-    # Entries are most of the work (a reflection to parse, a page to render), so their
-    # pages are made in worker processes first; the pages that sum them up come after.
+    # Entries are most of the work (a reflection to parse, a page to render): worker
+    # processes make their pages while this one makes the pages that sum them up; the
+    # review packs, which show every reflection, come last.
     job = _EntryJob(entry_pages_of(journal, options), theme)
-    made = map_chunks(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES)
+    with in_background(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES) as made:
+        pages = plan_site(journal, today, options, entries=False, packs=False)
+        files = render_pages(pages, theme)
+        entry_files = made()
     reflections = {entry.path: html
-                   for entry, (html, _) in zip(journal.entries, made, strict=True)}
-    pages = plan_site(journal, today, options, reflections, with_entries=False)
-    files = render_pages(pages, theme)
+                   for entry, (html, _) in zip(journal.entries, entry_files, strict=True)}
+    packs = plan_site(journal, today, options, reflections, entries=False, summaries=False)
+    files.update(render_pages(packs, theme))
     files.update((entry_url(entry), page)
-                 for entry, (_, page) in zip(journal.entries, made, strict=True))
+                 for entry, (_, page) in zip(journal.entries, entry_files, strict=True))
+    pages += packs
     copies = {**theme.static_files(), **_evidence(project, journal, publish)}
     sources = {page.path: page.source for page in pages if page.source}
     sources.update((entry_url(entry), entry.path) for entry in journal.entries)

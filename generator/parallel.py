@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 S = TypeVar("S")
@@ -27,14 +28,25 @@ def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: 
     Sequential unless each of at least two workers gets `min_per_worker` items: below that,
     starting workers costs more than it saves. Either way the result is the same.
     """
+    with in_background(function, shared, items, jobs, min_per_worker) as results:
+        return results()
+
+
+@contextmanager
+def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
+                  items: Sequence[T], jobs: int | None, min_per_worker: int
+                  ) -> Iterator[Callable[[], list[R]]]:
+    """As `map_chunks`, but the workers start at once and the caller collects the results
+    (by calling what this yields) after doing other work meanwhile."""
     workers = min(jobs or cores(), len(items) // max(min_per_worker, 1))
     if workers < 2:
-        return function(shared, items)
+        yield lambda: function(shared, items)
+        return
     size = -(-len(items) // (workers * 4))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     # Forking is far cheaper than starting fresh interpreters, where the platform has it.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        done = pool.map(function, [shared] * len(chunks), chunks)
-        return [result for chunk in done for result in chunk]
+        futures = [pool.submit(function, shared, chunk) for chunk in chunks]
+        yield lambda: [result for future in futures for result in future.result()]

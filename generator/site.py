@@ -113,21 +113,47 @@ def evidence_url(path: str) -> str:
 
 
 def plan_site(journal: Journal, today: date, options: SiteOptions,
-              bodies: Mapping[str, str] | None = None, with_entries: bool = True
-              ) -> list[Page]:
-    """Every page of the site, in a stable order.
+              reflections: Mapping[str, str] | None = None, entries: bool = True,
+              summaries: bool = True, packs: bool = True) -> list[Page]:
+    """The pages of the site, in a stable order: entry pages, the pages that sum entries up
+    (dashboard, years, goals, labels, reviews, catalogue) and the review packs.
 
-    `bodies` are the entries' rendered reflections if they are rendered already (and then
-    the entry pages too, unless `with_entries`): see `build` for why.
+    `reflections` are the entries' rendered reflections, if rendered already (`build`
+    renders them in workers); only entry pages and packs show them.
     """
     shared = entry_pages_of(journal, options)
-    views = {entry.path: entry_view(entry, shared, (bodies or {}).get(entry.path))
+    if reflections is None and not (entries or packs):
+        reflections = {entry.path: "" for entry in journal.entries}  # not shown
+    views = {entry.path: entry_view(entry, shared, (reflections or {}).get(entry.path))
              for entry in journal.entries}
     goals = _goal_views(journal, views)
     years = _year_views(journal, views, today)
     current = next((year for year in years if year.current), years[-1])
     common = shared.common
     reviews = _review_views(journal)
+    ordered = [views[entry.path] for entry in journal.entries]
+    pages: list[Page] = []
+    if entries:
+        pages.extend(entry_page(view, shared) for view in ordered)
+    if packs:
+        pages.extend(_pack_page(common, year, goals, reviews) for year in years)
+    if summaries:
+        pages.extend(_summary_pages(common, journal, current, years, goals, reviews, ordered))
+    return pages
+
+
+def _pack_page(common: Mapping[str, Any], year: YearView, goals: Sequence[GoalView],
+               reviews: Sequence[ReviewView]) -> Page:
+    done = {view.entry.path for view in year.done}
+    evidence = [(goal, [v for v in goal.entries if v.entry.path in done]) for goal in goals]
+    return _page(common, year.pack_url, "pack.html", f"Review pack {year.totals.year.name}",
+                 year=year, goals=[(goal, views) for goal, views in evidence if views],
+                 reviews=[r for r in reviews if r.review.date in year.totals.year])
+
+
+def _summary_pages(common: Mapping[str, Any], journal: Journal, current: YearView,
+                   years: Sequence[YearView], goals: Sequence[GoalView],
+                   reviews: Sequence[ReviewView], ordered: Sequence[EntryView]) -> list[Page]:
     pages = [
         _page(common, "index.html", "dashboard.html", "Dashboard", year=current,
               recent=[view for view in reversed(current.done)][:5], goals=goals,
@@ -141,15 +167,6 @@ def plan_site(journal: Journal, today: date, options: SiteOptions,
     for year in years:
         pages.append(_page(common, year.url, "year.html",
                            f"Performance year {year.totals.year.name}", year=year))
-        done = {view.entry.path for view in year.done}
-        evidence = [(goal, [v for v in goal.entries if v.entry.path in done]) for goal in goals]
-        pages.append(_page(common, year.pack_url, "pack.html",
-                           f"Review pack {year.totals.year.name}", year=year,
-                           goals=[(goal, views) for goal, views in evidence if views],
-                           reviews=[r for r in reviews if r.review.date in year.totals.year]))
-    ordered = [views[entry.path] for entry in journal.entries]
-    if with_entries:
-        pages.extend(entry_page(view, shared) for view in ordered)
     for goal in goals:
         pages.append(_page(common, goal.url, "goal.html", goal.goal.title, goal=goal,
                            source=goal.goal.path))
