@@ -66,7 +66,9 @@ def test_the_command_line_never_crashes(tmp_path: Path, lines: list[str], body: 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "x.md").write_text("---\n" + "\n".join(lines) + "\n---\n" + body,
                                  encoding="utf-8", errors="surrogateescape")
-    for command in (["check"], ["report", "--format", "json"], ["check", "--format", "json"]):
+    for command in (["check"], ["report", "--format", "json"], ["check", "--format", "json"],
+                    ["build", "-o", str(tmp_path / "out")],
+                    ["build", "--publish", "-o", str(tmp_path / "out")]):
         err = io.StringIO()
         code = run(["-C", str(tmp_path), *command], io.StringIO(), err)
         assert code in (0, 1), err.getvalue()
