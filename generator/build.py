@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from .compute import entry_records
 from .errors import UsageError
+from .formats import export_csv
 from .journal import Checked, open_journal
 from .load import Project
 from .model import Entry, Journal, Problem
@@ -36,6 +38,7 @@ from .site import (
 )
 
 DEFAULT_OUTPUT = "site"
+EXPORT_FILE = "entries.csv"  # the same CSV as `pdp export`, of what the site shows
 # Rendering an entry takes a few milliseconds: below this many a worker, stay in one process.
 RENDER_MIN_ENTRIES = 100
 
@@ -77,6 +80,7 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     files.update(render_pages(packs, theme))
     files.update((entry_url(entry), page)
                  for entry, (_, page) in zip(journal.entries, entry_files, strict=True))
+    files[EXPORT_FILE] = export_csv(entry_records(journal)).encode("utf-8")
     pages += packs
     copies = {**theme.static_files(), **_evidence(project, journal, publish)}
     sources = {page.path: page.source for page in pages if page.source}

@@ -17,11 +17,14 @@ from typing import TextIO
 
 from . import __version__
 from .build import build_site
-from .compute import parse_year_name, year_totals, years_of
+from .compute import entry_records, parse_year_name, year_totals, years_of
 from .errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, PdpError, UsageError
 from .formats import (
     catalogue_json,
     catalogue_text,
+    export_csv,
+    export_json,
+    github_annotations,
     problems_json,
     problems_text,
     report_json,
@@ -31,7 +34,8 @@ from .formats import (
 from .journal import Checked, open_journal
 from .load import Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
-from .scaffold import NewEntry, entry_path, entry_text, write_new_file
+from .privacy import published
+from .scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
 from .schema import MAX_HOURS
 from .suggest import did_you_mean
 from .validate import slugify, stem_of
@@ -58,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", parents=[common], help="check the journal")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="github: annotations for GitHub Actions")
 
     report = commands.add_parser("report", parents=[common],
                                  help="points per performance year against the target")
@@ -74,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="for the reviewer: leave out everything marked private")
     build.add_argument("-o", "--output", metavar="DIR", type=Path,
                        help="where to write the site (default: site/ in the project)")
+
+    export = commands.add_parser("export", parents=[common],
+                                 help="the entries as CSV or JSON, for spreadsheets")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--publish", action="store_true",
+                        help="leave out private entries (and planned ones if so configured)")
+    export.add_argument("-o", "--output", metavar="PATH", type=Path,
+                        help="write to a file instead of standard output")
 
     new = commands.add_parser("new", parents=[common], help="start a new entry")
     new.add_argument("title", help="what the activity was")
@@ -145,6 +158,8 @@ class _Runner:
         failing = checked.problems if self.args.strict else checked.errors
         if self.args.format == "json":
             self.out.write(problems_json(checked.problems, self.show))
+        elif self.args.format == "github":
+            self.out.write(github_annotations(checked.problems, self.show))
         else:
             self.out.write(problems_text(checked.problems, self.show))
             self.out.write(summary_line(len(checked.errors), len(checked.warnings),
@@ -191,6 +206,19 @@ class _Runner:
             else "site (with private content, for you only)"
         self.out.write(f"built the {kind}: {result.pages} pages, {result.files} files in "
                        f"{os.path.relpath(result.output)}\n")
+        return EXIT_OK
+
+    def export(self) -> int:
+        journal = self._journal_or_fail(self.open())
+        if self.args.publish:
+            journal = published(journal)
+        rows = entry_records(journal)
+        text = export_csv(rows) if self.args.format == "csv" else export_json(rows)
+        if self.args.output is None:
+            self.out.write(text)
+        else:
+            write_new_or_replace(self.args.output, text)
+            self.out.write(f"wrote {len(rows)} entries to {self.args.output}\n")
         return EXIT_OK
 
     def catalogue(self) -> int:

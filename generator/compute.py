@@ -150,3 +150,15 @@ def year_totals(journal: Journal, year: PerformanceYear, today: date) -> YearTot
         entries=len(done), planned_points=points_of(planned), planned_entries=len(planned),
         target=target, remaining=remaining, months_left=left,
         pace=remaining / left if left else None, by_category=by_category)
+
+
+def entry_records(journal: Journal) -> list[dict[str, object]]:
+    """One record per entry, oldest first: the facts and the points, for export."""
+    config = journal.config
+    return [{"date": entry.date.isoformat(), "title": entry.title, "activity": entry.activity,
+             "category": entry.category, "status": entry.status, "hours": entry.hours,
+             "points": entry_points(entry, journal.catalogue, config.points_policy),
+             "goals": entry.goals,
+             "year": performance_year(entry.date, config.year_start_month).name,
+             "private": entry.private}
+            for entry in journal.entries]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -146,3 +148,59 @@ def catalogue_text(catalogue: Mapping[str, Activity]) -> str:
         lines.append(f"{activity.id:<{width}}  {figure(activity.points):>6}  "
                      f"{activity.category:<13}  {activity.name}")
     return "\n".join(lines) + "\n"
+
+
+EXPORT_COLUMNS = ("date", "title", "activity", "category", "status", "hours", "points",
+                  "goals", "year", "private")
+
+
+def export_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Entries as plain records with the export's columns, in order."""
+    return [{column: row[column] for column in EXPORT_COLUMNS} for row in rows]
+
+
+def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    """A CSV for spreadsheets: goals joined with '; ', numbers as written."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for row in export_rows(rows):
+        writer.writerow([_cell(row[column]) for column in EXPORT_COLUMNS])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return str(number(value))
+    cell = str(value)
+    # A spreadsheet runs a cell that starts with these as a formula: quote it as text.
+    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
+
+
+def export_json(rows: Iterable[Mapping[str, Any]]) -> str:
+    records = [{column: (number(value) if isinstance(value, Decimal) else
+                         list(value) if isinstance(value, tuple) else value)
+                for column, value in row.items()} for row in export_rows(rows)]
+    return json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def github_annotations(problems: Iterable[Problem], show: PathShower) -> str:
+    """Problems as GitHub Actions workflow commands, which annotate the files in a pull
+    request."""
+    def escape(text: str, property_value: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+    lines = []
+    for item in problems:
+        field = f"{item.field}: " if item.field else ""
+        hint = f" (hint: {item.hint})" if item.hint else ""
+        lines.append(
+            f"::{item.severity} file={escape(show(item.path), True)},line={item.line},"
+            f"col={item.column},title={escape(f'pdp {item.code}', True)}::"
+            f"{escape(field + item.message + hint)}\n")
+    return "".join(lines)

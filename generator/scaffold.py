@@ -55,3 +55,11 @@ def write_new_file(root: Path, path: str, text: str) -> None:
     except FileExistsError as err:
         raise UsageError(f"{path} already exists; it was left as it is",
                          "choose another title, or edit that entry") from err
+
+
+def write_new_or_replace(target: Path, text: str) -> None:
+    """Write an export; refuse to replace a journal file (Markdown) or a folder."""
+    if target.is_dir() or target.suffix.lower() in (".md", ".markdown", ".toml"):
+        raise UsageError(f"will not write over {target}", "export to a .csv or .json file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="")
