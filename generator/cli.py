@@ -17,7 +17,13 @@ from typing import TextIO
 
 from . import __version__
 from .build import build_site
-from .compute import entry_records, parse_year_name, year_totals, years_of
+from .compute import (
+    entry_records,
+    parse_year_name,
+    performance_year,
+    year_totals,
+    years_of,
+)
 from .errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, PdpError, UsageError
 from .formats import (
     catalogue_json,
@@ -31,9 +37,12 @@ from .formats import (
     report_text,
     summary_line,
 )
+from .githooks import install_hook, staged_copy
+from .init import init_project
 from .journal import Checked, open_journal
 from .load import Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
+from .pack import pack
 from .privacy import published
 from .scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
 from .schema import MAX_HOURS
@@ -62,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", parents=[common], help="check the journal")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--staged", action="store_true",
+                       help="check what is staged in git, not the files as they are")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: annotations for GitHub Actions")
 
@@ -87,6 +98,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help="leave out private entries (and planned ones if so configured)")
     export.add_argument("-o", "--output", metavar="PATH", type=Path,
                         help="write to a file instead of standard output")
+
+    pack = commands.add_parser("pack", parents=[common],
+                               help="the published portfolio as a zip (and the review pack "
+                                    "as a PDF) for your reviewer")
+    pack.add_argument("--year", metavar="YEAR", help="the review pack's year (default: now)")
+    pack.add_argument("-o", "--output", metavar="PATH", type=Path,
+                      help="the zip (default: NAME-YEAR-portfolio.zip in the project)")
+
+    init = commands.add_parser("init", help="start a new journal project")
+    init.add_argument("folder", nargs="?", default=".", type=Path, help="default: here")
+    init.add_argument("--name", default="Your Name", help="your name, as the portfolio shows it")
+    init.add_argument("--install", metavar="SPEC",
+                      help="how CI installs pdp (a pip requirement; default: this version)")
+
+    hook = commands.add_parser("hook", parents=[common], help="git hooks")
+    hook.add_argument("action", choices=("install",),
+                      help="install: check the staged journal before each commit")
 
     new = commands.add_parser("new", parents=[common], help="start a new entry")
     new.add_argument("title", help="what the activity was")
@@ -138,13 +166,16 @@ class _Runner:
         self.args = args
         self.out = out
         self.err = err
+        self.today = today()
+        if args.command == "init":
+            return
         start = Path(getattr(args, "directory", None) or ".")
         self.project: Project = find_project(start)
-        self.today = today()
+        self.shown_root = self.project.root
 
     def show(self, path: str) -> str:
         """A path as the user can click it: relative to where they are, if possible."""
-        full = self.project.root / path
+        full = self.shown_root / path
         try:
             return os.path.relpath(full)
         except ValueError:  # another drive on Windows
@@ -154,7 +185,12 @@ class _Runner:
         return open_journal(self.project, self.today)
 
     def check(self) -> int:
-        checked = self.open()
+        if not self.args.staged:
+            return self._check(self.open())
+        with staged_copy(self.project.root) as copy:
+            return self._check(open_journal(find_project(copy), self.today))
+
+    def _check(self, checked: Checked) -> int:
         failing = checked.problems if self.args.strict else checked.errors
         if self.args.format == "json":
             self.out.write(problems_json(checked.problems, self.show))
@@ -206,6 +242,48 @@ class _Runner:
             else "site (with private content, for you only)"
         self.out.write(f"built the {kind}: {result.pages} pages, {result.files} files in "
                        f"{os.path.relpath(result.output)}\n")
+        return EXIT_OK
+
+    def pack(self) -> int:
+        journal = self._journal_or_fail(self.open(), counting=False)
+        start_month = journal.config.year_start_month
+        year = performance_year(self.today, start_month)
+        if self.args.year is not None:
+            chosen = parse_year_name(self.args.year, start_month)
+            if chosen is None:
+                raise UsageError(f"'{self.args.year}' is not a performance year name",
+                                 f"name a year like {year.name}")
+            year = chosen
+        packed = pack(self.project, self.today, year, journal.config.name, self.args.output)
+        if packed.problems:
+            self.err.write(problems_text(packed.problems, self.show))
+            self.err.write("pdp: nothing was packed\n")
+            return EXIT_INVALID
+        assert packed.archive is not None
+        self.out.write(f"packed {packed.files} files into {os.path.relpath(packed.archive)} "
+                       "(private content left out; SHA256SUMS lists every file)\n")
+        if packed.pdf is not None:
+            self.out.write(f"printed the {year.name} review pack to "
+                           f"{os.path.relpath(packed.pdf)}\n")
+        else:
+            self.err.write(f"pdp: {packed.no_pdf_reason}\n")
+        return EXIT_OK
+
+    def init(self) -> int:
+        folder: Path = self.args.folder
+        created = init_project(folder, self.args.name, self.today, self.args.install)
+        for path in created.written:
+            self.out.write(f"created {os.path.relpath(folder / path)}\n")
+        for path in created.kept:
+            self.out.write(f"kept {os.path.relpath(folder / path)} as it was: add pdp's lines "
+                           "to it yourself if you want them\n")
+        self.out.write("next: edit pdp.toml, replace the examples, then run 'pdp check'\n")
+        return EXIT_OK
+
+    def hook(self) -> int:
+        path = install_hook(self.project.root)
+        self.out.write(f"installed {os.path.relpath(path)}: each commit runs "
+                       "'pdp check' on what is staged\n")
         return EXIT_OK
 
     def export(self) -> int:

@@ -57,7 +57,7 @@ def find_project(start: Path) -> Project:
         raise UsageError(f"no such folder: {start.name}", "pass an existing folder to -C")
     for folder in (start, *start.parents):
         pyproject = folder / PYPROJECT_FILE
-        has_tool_table = pyproject.is_file() and _has_tool_pdp(pyproject)
+        has_tool_table = pyproject.is_file() and has_tool_pdp(pyproject)
         if (folder / CONFIG_FILE).is_file():
             return Project(folder, folder / CONFIG_FILE, (),
                            pyproject if has_tool_table else None)
@@ -68,7 +68,7 @@ def find_project(start: Path) -> Project:
         "run pdp inside a journal project (a folder with pdp.toml), or pass -C FOLDER")
 
 
-def _has_tool_pdp(pyproject: Path) -> bool:
+def has_tool_pdp(pyproject: Path) -> bool:
     try:
         data = tomllib.loads(pyproject.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -1,0 +1,57 @@
+"""Git integration: a pre-commit hook, and a copy of what is staged for it to check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import PdpError, UsageError
+
+HOOK_MARKER = "# pdp: check the staged journal"
+
+
+def git(folder: Path, *args: str) -> str:
+    """Run git in a folder and return its output; a clear error if git or the repo is missing."""
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                              text=True, check=False)
+    except FileNotFoundError as err:
+        raise UsageError("git is not installed", "install git, then try again") from err
+    if done.returncode != 0:
+        raise UsageError(f"git {args[0]} failed: {done.stderr.strip() or 'no repository?'}",
+                         "run this inside a git repository (git init)")
+    return done.stdout
+
+
+def install_hook(project_root: Path) -> Path:
+    """Write the pre-commit hook; never replace a hook that pdp did not write."""
+    hooks = Path(git(project_root, "rev-parse", "--git-path", "hooks").strip())
+    hook = (project_root / hooks if not hooks.is_absolute() else hooks) / "pre-commit"
+    if hook.exists() and HOOK_MARKER not in hook.read_text("utf-8", errors="replace"):
+        raise UsageError(f"{hook} exists and was not written by pdp; it was left as it is",
+                         "add the line 'pdp check --staged' to it yourself, or use "
+                         "pre-commit (see .pre-commit-config.yaml)")
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(f'#!/bin/sh\n{HOOK_MARKER} before each commit (pdp hook install).\n'
+                    f'exec "{sys.executable}" -m generator check --staged\n', "utf-8")
+    hook.chmod(0o755)
+    return hook
+
+
+@contextmanager
+def staged_copy(project_root: Path) -> Iterator[Path]:
+    """A temporary copy of the repository as staged; yields the project's folder in it."""
+    top = Path(git(project_root, "rev-parse", "--show-toplevel").strip())
+    inside = project_root.resolve().relative_to(top.resolve())
+    with tempfile.TemporaryDirectory(prefix="pdp-staged-") as temporary:
+        copy = Path(temporary)
+        done = subprocess.run(["git", "-C", str(top), "checkout-index", "--all",
+                               f"--prefix={copy}/"], capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            raise PdpError(f"could not read what is staged: {done.stderr.strip()}")
+        yield copy / inside
