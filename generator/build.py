@@ -11,6 +11,7 @@ from pathlib import Path
 from .compute import entry_records
 from .errors import UsageError
 from .formats import export_csv
+from .history import entry_history
 from .journal import Checked, open_journal
 from .load import Project
 from .model import Entry, Journal, Problem
@@ -69,14 +70,17 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     # Entries are most of the work (a reflection to parse, a page to render): worker
     # processes make their pages while this one makes the pages that sum them up; the
     # review packs, which show every reflection, come last.
-    job = _EntryJob(entry_pages_of(journal, options), theme)
+    history = entry_history(project.root, (entry.path for entry in journal.entries))
+    job = _EntryJob(entry_pages_of(journal, options, history), theme)
     with in_background(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES) as made:
-        pages = plan_site(journal, today, options, entries=False, packs=False)
+        pages = plan_site(journal, today, options, entries=False, packs=False,
+                          history=history)
         files = render_pages(pages, theme)
         entry_files = made()
     reflections = {entry.path: html
                    for entry, (html, _) in zip(journal.entries, entry_files, strict=True)}
-    packs = plan_site(journal, today, options, reflections, entries=False, summaries=False)
+    packs = plan_site(journal, today, options, reflections, entries=False, summaries=False,
+                      history=history)
     files.update(render_pages(packs, theme))
     files.update((entry_url(entry), page)
                  for entry, (_, page) in zip(journal.entries, entry_files, strict=True))

@@ -24,6 +24,8 @@ from .compute import (
     year_totals,
     years_of,
 )
+from .formats import long_date
+from .history import History
 from .markdown import render
 from .model import CATEGORY_LABELS, OTHER_ACTIVITY, Activity, Entry, Goal, Journal, Review
 from .validate import slugify
@@ -63,6 +65,7 @@ class EntryView:
     evidence: tuple[Link, ...]
     private_evidence: tuple[Link, ...]
     html: Markup
+    written: str = ""  # when the reflection was first committed and last changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +117,15 @@ def evidence_url(path: str) -> str:
 
 def plan_site(journal: Journal, today: date, options: SiteOptions,
               reflections: Mapping[str, str] | None = None, entries: bool = True,
-              summaries: bool = True, packs: bool = True) -> list[Page]:
+              summaries: bool = True, packs: bool = True, history: History | None = None
+              ) -> list[Page]:
     """The pages of the site, in a stable order: entry pages, the pages that sum entries up
     (dashboard, years, goals, labels, reviews, catalogue) and the review packs.
 
     `reflections` are the entries' rendered reflections, if rendered already (`build`
     renders them in workers); only entry pages and packs show them.
     """
-    shared = entry_pages_of(journal, options)
+    shared = entry_pages_of(journal, options, history)
     if reflections is None and not (entries or packs):
         reflections = {entry.path: "" for entry in journal.entries}  # not shown
     views = {entry.path: entry_view(entry, shared, (reflections or {}).get(entry.path))
@@ -222,9 +226,11 @@ class EntryPages:
     policy: str
     start_month: int
     neighbours: Mapping[str, tuple[Link | None, Link | None]]
+    history: History = field(default_factory=History)
 
 
-def entry_pages_of(journal: Journal, options: SiteOptions) -> EntryPages:
+def entry_pages_of(journal: Journal, options: SiteOptions, history: History | None = None
+                   ) -> EntryPages:
     entries = journal.entries
     links = [Link(entry_url(entry), entry.title) for entry in entries]
     neighbours = {entry.path: (links[i - 1] if i else None,
@@ -235,7 +241,7 @@ def entry_pages_of(journal: Journal, options: SiteOptions) -> EntryPages:
         goal_titles={goal.id: goal.title for goal in journal.goals},
         slugs={entry.path: entry.slug for entry in entries},
         policy=journal.config.points_policy, start_month=journal.config.year_start_month,
-        neighbours=neighbours)
+        neighbours=neighbours, history=history or History())
 
 
 def entry_view(entry: Entry, shared: EntryPages, html: str | None = None) -> EntryView:
@@ -255,7 +261,16 @@ def entry_view(entry: Entry, shared: EntryPages, html: str | None = None) -> Ent
         evidence=tuple(Link(evidence_url(p), posixpath.basename(p)) for p in entry.evidence),
         private_evidence=tuple(Link(evidence_url(p), posixpath.basename(p))
                                for p in entry.private_evidence),
-        html=Markup(html))
+        html=Markup(html), written=_written(entry, shared.history))
+
+
+def _written(entry: Entry, history: History) -> str:
+    if entry.path in history.dates:
+        first, last = history.dates[entry.path]
+        if first == last:
+            return f"first committed {long_date(first)} (from git)"
+        return f"first committed {long_date(first)}, last changed {long_date(last)} (from git)"
+    return history.note or "not committed to git yet"
 
 
 def entry_page(view: EntryView, shared: EntryPages) -> Page:

@@ -161,3 +161,44 @@ def test_pre_commit_hook_definition() -> None:
     assert hooks[0]["entry"] == "pdp check"
     assert hooks[0]["language"] == "python"
     assert hooks[0]["pass_filenames"] is False
+
+
+def commit_on(folder: Path, day: str, message: str) -> None:
+    stamp = f"{day}T12:00:00+00:00"
+    done = subprocess.run([*GIT, "-C", str(folder), "commit", "-qm", message],
+                          capture_output=True, text=True, check=False,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(folder),
+                               "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    assert done.returncode == 0, done.stderr
+
+
+def test_entry_pages_show_when_reflections_were_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdp(monkeypatch, tmp_path, "init")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    commit_on(tmp_path, "2026-05-01", "first")
+    entry = next((tmp_path / "journal/entries").rglob("*.md"))
+    entry.write_text(entry.read_text() + "\nI applied it again in June.\n")
+    git(tmp_path, "add", "-A")
+    commit_on(tmp_path, "2026-06-15", "more")
+    assert pdp(monkeypatch, tmp_path, "build")[0] == 0
+    page = (tmp_path / f"site/entries/{entry.stem}.html").read_text()
+    assert ("<dt>Written</dt><dd>first committed 1 May 2026, last changed 15 June 2026 "
+            "(from git)</dd>") in page
+
+    shallow = tmp_path.parent / "shallow"
+    cloned = subprocess.run(["git", "clone", "-q", "--depth", "1", tmp_path.as_uri(),
+                             str(shallow)], capture_output=True, text=True, check=False)
+    assert cloned.returncode == 0, cloned.stderr
+    assert pdp(monkeypatch, shallow, "build")[0] == 0
+    assert ("<dd>not available: this is a shallow clone of the journal&#39;s history</dd>"
+            in (shallow / f"site/entries/{entry.stem}.html").read_text())
+
+
+def test_outside_git_the_dates_say_why_they_are_missing(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project("small")
+    assert pdp(monkeypatch, root, "build")[0] == 0
+    page = (root / "site/entries/2025-05-01-webinar.html").read_text()
+    assert "<dd>not available: the journal is not kept in git</dd>" in page

@@ -1,0 +1,52 @@
+"""When each entry was first committed and last changed, from git: auditors ask whether
+reflections were written at the time."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Dates by project-relative path; `note` says why there are none, when there are none."""
+
+    dates: dict[str, tuple[date, date]] = field(default_factory=dict)
+    note: str = ""
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                              text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def entry_history(project_root: Path, paths: Iterable[str]) -> History:
+    """First and last commit dates of each path, from one pass over the git log."""
+    top = _git(project_root, "rev-parse", "--show-toplevel")
+    if top is None:
+        return History(note="not available: the journal is not kept in git")
+    if (_git(project_root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+        return History(note="not available: this is a shallow clone of the journal's history")
+    prefix = project_root.resolve().relative_to(Path(top.strip()).resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    log = _git(project_root, "log", "--format=@%as", "--name-only", "--no-renames", "--",
+               "journal") or ""
+    wanted = set(paths)
+    dates: dict[str, tuple[date, date]] = {}
+    when: date | None = None
+    for line in log.splitlines():  # newest commit first
+        if line.startswith("@"):
+            when = date.fromisoformat(line[1:])
+        elif line and when is not None:
+            path = line.removeprefix(prefix)
+            if path in wanted:
+                last = dates[path][1] if path in dates else when
+                dates[path] = (when, last)
+    return History(dates)
