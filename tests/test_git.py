@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -202,3 +203,22 @@ def test_outside_git_the_dates_say_why_they_are_missing(
     assert pdp(monkeypatch, root, "build")[0] == 0
     page = (root / "site/entries/2025-05-01-webinar.html").read_text()
     assert "<dd>not available: the journal is not kept in git</dd>" in page
+
+
+@pytest.mark.parametrize(("name", "schema"), [(".github/workflows/pdp.yml", "github-workflows"),
+                                              (".gitlab-ci.yml", "gitlab-ci")])
+def test_ci_files_pass_their_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     name: str, schema: str) -> None:
+    """The workflow linter that installs here: SchemaStore's schemas, vendored by
+    check-jsonschema (actionlint's package downloads a binary at install time)."""
+    pdp(monkeypatch, tmp_path, "init")
+    lint = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", f"vendor.{schema}"]
+    good = subprocess.run([*lint, name], capture_output=True, text=True, cwd=tmp_path,
+                          check=False)
+    assert good.returncode == 0, good.stdout + good.stderr
+    broken = tmp_path / "broken.yml"
+    text = (tmp_path / name).read_text()
+    broken.write_text(text.replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest")
+                      .replace("stage: check", "stage: [check, 3]"))
+    bad = subprocess.run([*lint, str(broken)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 1, bad.stdout
