@@ -40,6 +40,7 @@ from .formats import (
 from .githooks import install_hook, staged_copy
 from .init import init_project
 from .journal import Checked, open_journal
+from .jsonschema import front_matter_schema, schema_json
 from .load import Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
 from .pack import pack
@@ -105,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("--year", metavar="YEAR", help="the review pack's year (default: now)")
     pack.add_argument("-o", "--output", metavar="PATH", type=Path,
                       help="the zip (default: NAME-YEAR-portfolio.zip in the project)")
+
+    commands.add_parser("schema", parents=[common],
+                        help="a JSON Schema of entries', goals' and reviews' front matter")
 
     init = commands.add_parser("init", help="start a new journal project")
     init.add_argument("folder", nargs="?", default=".", type=Path, help="default: here")
@@ -267,6 +271,12 @@ class _Runner:
                            f"{os.path.relpath(packed.pdf)}\n")
         else:
             self.err.write(f"pdp: {packed.no_pdf_reason}\n")
+        return EXIT_OK
+
+    def schema(self) -> int:
+        journal = self._journal_or_fail(self.open(), counting=False)
+        goals = (goal.id for goal in journal.goals)
+        self.out.write(schema_json(front_matter_schema(journal.catalogue, goals)))
         return EXIT_OK
 
     def init(self) -> int:

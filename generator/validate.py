@@ -284,7 +284,9 @@ def _entry_category(values: _Fields, ctx: Context) -> str | None:
     if activity_id is None:
         return None
     if activity_id == OTHER_ACTIVITY:
-        if category is None and "category" not in values.fields:
+        given = values.fields.get("category")
+        empty = given is None or (isinstance(given[1], Scalar) and given[1].tag == "null")
+        if category is None and empty:
             values.report("V008", "category", "a custom activity needs a category",
                           "add the line: category: on-the-job (or relationships, formal)")
         return category  # type: ignore[no-any-return]

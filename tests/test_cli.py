@@ -247,3 +247,12 @@ def test_bad_pdp_today_is_a_usage_error(small: Path, monkeypatch: pytest.MonkeyP
     err = io.StringIO()
     assert run(["check"], io.StringIO(), err) == 2
     assert err.getvalue().startswith("pdp: error: PDP_TODAY=tomorrow is not a date")
+
+
+def test_schema_lists_the_journals_own_ids(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = pdp(monkeypatch, "schema", cwd=small)
+    schema = json.loads(out)
+    entry = schema["$defs"]["entry"]["properties"]
+    assert code == 0
+    assert "podcast" in entry["activity"]["enum"] and "other" in entry["activity"]["enum"]
+    assert entry["goals"]["items"]["enum"] == ["evaluation"]
