@@ -35,7 +35,8 @@ from .site import (
     entry_url,
     entry_view,
     evidence_url,
-    plan_site,
+    pack_pages,
+    summary_pages,
 )
 
 DEFAULT_OUTPUT = "site"
@@ -71,16 +72,18 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     # processes make their pages while this one makes the pages that sum them up; the
     # review packs, which show every reflection, come last.
     history = entry_history(project.root, (entry.path for entry in journal.entries))
-    job = _EntryJob(entry_pages_of(journal, options, history), theme)
+    shared = entry_pages_of(journal, options, history)
+    # Entries are most of the work (a reflection to parse, a page to render): worker
+    # processes make their pages while this one makes the pages that sum them up; the
+    # review packs, which show every reflection, come last.
+    job = _EntryJob(shared, theme)
     with in_background(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES) as made:
-        pages = plan_site(journal, today, options, entries=False, packs=False,
-                          history=history)
+        pages = summary_pages(journal, today, shared)
         files = render_pages(pages, theme)
         entry_files = made()
     reflections = {entry.path: html
                    for entry, (html, _) in zip(journal.entries, entry_files, strict=True)}
-    packs = plan_site(journal, today, options, reflections, entries=False, summaries=False,
-                      history=history)
+    packs = pack_pages(journal, today, shared, reflections)
     files.update(render_pages(packs, theme))
     files.update((entry_url(entry), page)
                  for entry, (_, page) in zip(journal.entries, entry_files, strict=True))

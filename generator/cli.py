@@ -39,7 +39,7 @@ from .formats import (
 )
 from .githooks import install_hook, staged_copy
 from .init import init_project
-from .journal import Checked, open_journal
+from .journal import Checked, open_config, open_journal
 from .jsonschema import front_matter_schema, schema_json
 from .load import Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
@@ -310,9 +310,11 @@ class _Runner:
         return EXIT_OK
 
     def catalogue(self) -> int:
-        journal = self._journal_or_fail(self.open(), counting=False)
+        config, catalogue, problems = open_config(self.project)  # the entries are not needed
+        if config is None:
+            self._journal_or_fail(Checked(None, tuple(problems), 1))  # shows them and stops
         render = catalogue_json if self.args.format == "json" else catalogue_text
-        self.out.write(render(journal.catalogue))
+        self.out.write(render(catalogue))
         return EXIT_OK
 
     def new(self) -> int:

@@ -30,9 +30,3 @@ class UsageError(PdpError):
     """The command was called wrongly: a bad option value, or no journal project found."""
 
     exit_code = EXIT_USAGE
-
-
-class JournalInvalid(PdpError):
-    """The journal has errors; they were reported as problems."""
-
-    exit_code = EXIT_INVALID

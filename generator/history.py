@@ -3,11 +3,13 @@ reflections were written at the time."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from .errors import UsageError
+from .githooks import git
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +21,11 @@ class History:
 
 
 def _git(folder: Path, *args: str) -> str | None:
+    """git's output, or None where there is no git or no repository (no dates, no error)."""
     try:
-        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
-                              text=True, check=False)
-    except OSError:
+        return git(folder, *args)
+    except UsageError:
         return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def entry_history(project_root: Path, paths: Iterable[str]) -> History:

@@ -46,12 +46,9 @@ class Checked:
         return tuple(p for p in self.problems if p.severity == "warning")
 
 
-def open_journal(project: Project, today: date, jobs: int | None = None) -> Checked:
-    """Read and check everything; the journal is None only if the configuration is broken.
-
-    Entries are read and checked in `jobs` worker processes (default: one per core) when there
-    are enough of them to pay for the workers; the result is the same either way.
-    """
+def open_config(project: Project
+                ) -> tuple[Config | None, dict[str, Activity], list[Problem]]:
+    """The configuration (None if broken), the catalogue it extends, and their problems."""
     config_path = project.relative(project.config_file)
     shipped = parse_catalogue(shipped_catalogue_text())
     config, problems = parse_config(config_path, read_config_text(project), project.table,
@@ -61,8 +58,17 @@ def open_journal(project: Project, today: date, jobs: int | None = None) -> Chec
             "W005", project.relative(project.also_configured), 1, 1, "tool.pdp",
             f"[tool.pdp] is ignored because {config_path} is used",
             "keep the configuration in one place"))
+    return config, {**shipped, **(config.activities if config else {})}, problems
+
+
+def open_journal(project: Project, today: date, jobs: int | None = None) -> Checked:
+    """Read and check everything; the journal is None only if the configuration is broken.
+
+    Entries are read and checked in `jobs` worker processes (default: one per core) when there
+    are enough of them to pay for the workers; the result is the same either way.
+    """
+    config, catalogue, problems = open_config(project)
     checking = config or Config(name="")
-    catalogue = {**shipped, **checking.activities}
 
     paths = {section: list_sources(project, section) for section in SECTIONS}
     goals = _collect(problems, (validate_goal(doc)

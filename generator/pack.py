@@ -75,12 +75,13 @@ def _refuse_foreign(archive: Path) -> None:
 def _zip(site: Path, archive: Path) -> int:
     """Zip every file of the site, with a manifest of their SHA-256 sums; atomically."""
     paths = sorted(path for path in site.rglob("*") if path.is_file())
-    sums = [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  "
-            f"{path.relative_to(site).as_posix()}\n" for path in paths]
+    sums: list[str] = []
     partial = archive.with_name(f".{archive.name}.partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
         for path in paths:
-            _add(bundle, path.relative_to(site).as_posix(), path.read_bytes())
+            name, data = path.relative_to(site).as_posix(), path.read_bytes()
+            sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}\n")
+            _add(bundle, name, data)
         _add(bundle, MANIFEST, "".join(sums).encode("utf-8"))
     os.replace(partial, archive)
     return len(paths) + 1

@@ -115,35 +115,40 @@ def evidence_url(path: str) -> str:
     return f"{EVIDENCE_DIR}/{path.removeprefix('journal/')}"
 
 
-def plan_site(journal: Journal, today: date, options: SiteOptions,
-              reflections: Mapping[str, str] | None = None, entries: bool = True,
-              summaries: bool = True, packs: bool = True, history: History | None = None
-              ) -> list[Page]:
-    """The pages of the site, in a stable order: entry pages, the pages that sum entries up
-    (dashboard, years, goals, labels, reviews, catalogue) and the review packs.
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    """The views that the summing-up pages and the review packs are made of."""
 
-    `reflections` are the entries' rendered reflections, if rendered already (`build`
-    renders them in workers); only entry pages and packs show them.
-    """
-    shared = entry_pages_of(journal, options, history)
-    if reflections is None and not (entries or packs):
-        reflections = {entry.path: "" for entry in journal.entries}  # not shown
-    views = {entry.path: entry_view(entry, shared, (reflections or {}).get(entry.path))
+    ordered: list[EntryView]
+    goals: list[GoalView]
+    years: list[YearView]
+    reviews: list[ReviewView]
+
+
+def _summarise(journal: Journal, today: date, shared: EntryPages,
+               reflections: Mapping[str, str]) -> _Summary:
+    views = {entry.path: entry_view(entry, shared, reflections[entry.path])
              for entry in journal.entries}
-    goals = _goal_views(journal, views)
-    years = _year_views(journal, views, today)
-    current = next((year for year in years if year.current), years[-1])
-    common = shared.common
-    reviews = _review_views(journal)
-    ordered = [views[entry.path] for entry in journal.entries]
-    pages: list[Page] = []
-    if entries:
-        pages.extend(entry_page(view, shared) for view in ordered)
-    if packs:
-        pages.extend(_pack_page(common, year, goals, reviews) for year in years)
-    if summaries:
-        pages.extend(_summary_pages(common, journal, current, years, goals, reviews, ordered))
-    return pages
+    return _Summary([views[entry.path] for entry in journal.entries],
+                    _goal_views(journal, views), _year_views(journal, views, today),
+                    _review_views(journal))
+
+
+def summary_pages(journal: Journal, today: date, shared: EntryPages) -> list[Page]:
+    """The pages that sum entries up: dashboard, years, goals, labels, reviews, catalogue.
+    They show no reflection, so they need none rendered."""
+    summary = _summarise(journal, today, shared, dict.fromkeys(shared.slugs, ""))
+    current = next((year for year in summary.years if year.current), summary.years[-1])
+    return _summary_pages(shared.common, journal, current, summary.years, summary.goals,
+                          summary.reviews, summary.ordered)
+
+
+def pack_pages(journal: Journal, today: date, shared: EntryPages,
+               reflections: Mapping[str, str]) -> list[Page]:
+    """A printable review pack per year, with every reflection of the year."""
+    summary = _summarise(journal, today, shared, reflections)
+    return [_pack_page(shared.common, year, summary.goals, summary.reviews)
+            for year in summary.years]
 
 
 def _pack_page(common: Mapping[str, Any], year: YearView, goals: Sequence[GoalView],
