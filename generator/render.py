@@ -10,9 +10,10 @@ import html
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -77,9 +78,29 @@ def environment(theme: Theme) -> jinja2.Environment:
     return env
 
 
-def render_pages(pages: Iterable[Page], theme: Theme) -> dict[str, bytes]:
-    env = environment(theme)
-    return {page.path: render_page(env, page) for page in pages}
+@dataclass(slots=True)
+class PageMemo:
+    """Pages rendered before, by path: a page whose template and context are equal to last
+    time's is not rendered again. Only for one theme, as it was: a theme that changes needs a
+    new memo."""
+
+    rendered: dict[str, tuple[str, Mapping[str, Any], bytes]] = field(default_factory=dict)
+
+    def render(self, env: jinja2.Environment, page: Page) -> bytes:
+        kept = self.rendered.get(page.path)
+        if kept is not None and kept[0] == page.template and kept[1] == page.context:
+            return kept[2]
+        return self.remember(page, render_page(env, page))
+
+    def remember(self, page: Page, data: bytes) -> bytes:
+        """Keep what `page` rendered to (elsewhere, such as in a worker process)."""
+        self.rendered[page.path] = (page.template, page.context, data)
+        return data
+
+    def forget_all_but(self, paths: Iterable[str]) -> None:
+        """Drop the pages that are gone, so their views do not stay in memory."""
+        for path in self.rendered.keys() - set(paths):
+            del self.rendered[path]
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
@@ -97,30 +118,50 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
 _LINKS = (re.compile(rb' href="([^"]*)"'), re.compile(rb' src="([^"]*)"'))
 
 
+@dataclass(slots=True)
+class LinkMemo:
+    """What the last link check found sound: while the site has the same files, a page
+    whose bytes are the very same object as then needs no check."""
+
+    existing: frozenset[str] = frozenset()
+    sound: dict[str, bytes] = field(default_factory=dict)
+
+
 def broken_links(pages: Mapping[str, bytes], other_files: Iterable[str],
-                 sources: Mapping[str, str], bodies: Mapping[str, tuple[str, int]]
-                 ) -> list[Problem]:
+                 sources: Mapping[str, str], bodies: Mapping[str, tuple[str, int]],
+                 memo: LinkMemo | None = None) -> list[Problem]:
     """Internal links that lead to no file of the site, as problems of the journal file."""
-    existing = set(pages) | set(other_files)
+    memo = memo or LinkMemo()
+    existing = frozenset(pages) | frozenset(other_files)
+    sound = memo.sound if existing == memo.existing else {}
     problems: list[Problem] = []
     reported: set[str] = set()
     # Pages of one journal file first, so a link repeated in a summary page (the review
     # pack shows every reflection) is reported once, against its file.
     resolved: dict[tuple[str, str], str | None] = {}  # most links recur on every page
     for path in sorted(pages, key=lambda page: (page not in sources, page)):
+        if sound.get(path) is pages[path]:
+            continue
         folder = posixpath.dirname(path)
         found = {link for pattern in _LINKS for link in pattern.findall(pages[path])}
+        broken = False
         for raw in sorted(found):
             link = html.unescape(raw.decode("utf-8"))
             key = (folder, link)
             if key not in resolved:
                 resolved[key] = _internal_target(folder, link)
             target = resolved[key]
-            if target is None or target in existing or link in reported:
+            if target is None or target in existing:
                 continue
-            reported.add(link)
-            source = sources.get(path, "")
-            problems.append(_broken(source or path, link, bodies.get(source)))
+            broken = True
+            if link not in reported:
+                reported.add(link)
+                source = sources.get(path, "")
+                problems.append(_broken(source or path, link, bodies.get(source)))
+        if not broken:
+            sound[path] = pages[path]
+    memo.existing = existing
+    memo.sound = {path: sound[path] for path in pages if path in sound}
     return problems
 
 

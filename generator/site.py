@@ -78,6 +78,12 @@ class GoalView:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalHeading:
+    goal: Goal
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewView:
     review: Review
     anchor: str
@@ -125,28 +131,48 @@ class _Summary:
     reviews: list[ReviewView]
 
 
-def _summarise(journal: Journal, today: date, shared: EntryPages,
+ViewOf = Callable[[Entry, str], "EntryView"]
+Markdown = Callable[[str, str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Makers:
+    """How planning gets an entry's view (given its reflection's HTML) and a goal's or
+    review's HTML (given its text and heading prefix): made afresh, or kept from before."""
+
+    view_of: ViewOf
+    markdown: Markdown
+
+
+def fresh_makers(shared: EntryPages) -> Makers:
+    return Makers(lambda entry, html: entry_view(entry, shared, html),
+                  lambda text, prefix: render(text, anchor_prefix=prefix))
+
+
+def _summarise(journal: Journal, today: date, makers: Makers,
                reflections: Mapping[str, str]) -> _Summary:
-    views = {entry.path: entry_view(entry, shared, reflections[entry.path])
+    views = {entry.path: makers.view_of(entry, reflections[entry.path])
              for entry in journal.entries}
     return _Summary([views[entry.path] for entry in journal.entries],
-                    _goal_views(journal, views), _year_views(journal, views, today),
-                    _review_views(journal))
+                    _goal_views(journal, views, makers.markdown),
+                    _year_views(journal, views, today), _review_views(journal, makers.markdown))
 
 
-def summary_pages(journal: Journal, today: date, shared: EntryPages) -> list[Page]:
+def summary_pages(journal: Journal, today: date, shared: EntryPages,
+                  makers: Makers | None = None) -> list[Page]:
     """The pages that sum entries up: dashboard, years, goals, labels, reviews, catalogue.
     They show no reflection, so they need none rendered."""
-    summary = _summarise(journal, today, shared, dict.fromkeys(shared.slugs, ""))
+    summary = _summarise(journal, today, makers or fresh_makers(shared),
+                         dict.fromkeys(shared.slugs, ""))
     current = next((year for year in summary.years if year.current), summary.years[-1])
     return _summary_pages(shared.common, journal, current, summary.years, summary.goals,
                           summary.reviews, summary.ordered)
 
 
 def pack_pages(journal: Journal, today: date, shared: EntryPages,
-               reflections: Mapping[str, str]) -> list[Page]:
+               reflections: Mapping[str, str], makers: Makers | None = None) -> list[Page]:
     """A printable review pack per year, with every reflection of the year."""
-    summary = _summarise(journal, today, shared, reflections)
+    summary = _summarise(journal, today, makers or fresh_makers(shared), reflections)
     return [_pack_page(shared.common, year, summary.goals, summary.reviews)
             for year in summary.years]
 
@@ -154,7 +180,10 @@ def pack_pages(journal: Journal, today: date, shared: EntryPages,
 def _pack_page(common: Mapping[str, Any], year: YearView, goals: Sequence[GoalView],
                reviews: Sequence[ReviewView]) -> Page:
     done = {view.entry.path for view in year.done}
-    evidence = [(goal, [v for v in goal.entries if v.entry.path in done]) for goal in goals]
+    # A pack shows each goal's heading, not all its entries: no other year's edit changes it.
+    evidence = [(GoalHeading(goal.goal, goal.url), [v for v in goal.entries
+                                                    if v.entry.path in done])
+                for goal in goals]
     return _page(common, year.pack_url, "pack.html", f"Review pack {year.totals.year.name}",
                  year=year, goals=[(goal, views) for goal, views in evidence if views],
                  reviews=[r for r in reviews if r.review.date in year.totals.year])
@@ -249,10 +278,8 @@ def entry_pages_of(journal: Journal, options: SiteOptions, history: History | No
         neighbours=neighbours, history=history or History())
 
 
-def entry_view(entry: Entry, shared: EntryPages, html: str | None = None) -> EntryView:
-    """An entry with its links and points; its reflection is rendered unless given."""
-    if html is None:
-        html = render(entry.body, _link_map(entry, shared.slugs), f"{entry.slug}-")
+def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
+    """An entry with its links, its points and its reflection's HTML."""
     activity = (shared.catalogue[entry.activity].name
                 if entry.activity != OTHER_ACTIVITY else "Custom activity")
     return EntryView(
@@ -284,7 +311,7 @@ def entry_page(view: EntryView, shared: EntryPages) -> Page:
                  previous=previous, next=following, source=view.entry.path)
 
 
-def _link_map(entry: Entry, slugs: Mapping[str, str]) -> Callable[[str], str | None]:
+def link_map(entry: Entry, slugs: Mapping[str, str]) -> Callable[[str], str | None]:
     """Links in a reflection to another entry's file, or to its evidence, go to their pages."""
     folder = posixpath.dirname(entry.path)
     evidence = set(entry.evidence) | set(entry.private_evidence)
@@ -303,12 +330,13 @@ def _link_map(entry: Entry, slugs: Mapping[str, str]) -> Callable[[str], str | N
     return relink
 
 
-def _goal_views(journal: Journal, views: Mapping[str, EntryView]) -> list[GoalView]:
+def _goal_views(journal: Journal, views: Mapping[str, EntryView], markdown: Markdown
+                ) -> list[GoalView]:
     goals = []
     for goal in journal.goals:
         behind = tuple(view for view in views.values() if goal.id in view.entry.goals)
         points = sum((v.points for v in behind if v.entry.done), ZERO)
-        goals.append(GoalView(goal, f"goals/{goal.id}.html", Markup(render(goal.body)),
+        goals.append(GoalView(goal, f"goals/{goal.id}.html", Markup(markdown(goal.body, "r-")),
                               behind, points))
     return goals
 
@@ -340,11 +368,11 @@ def _months(year: PerformanceYear, done: Iterable[EntryView]) -> tuple[tuple[str
     return tuple((date(y, m, 1).strftime("%b %Y"), points) for (y, m), points in totals.items())
 
 
-def _review_views(journal: Journal) -> list[ReviewView]:
+def _review_views(journal: Journal, markdown: Markdown) -> list[ReviewView]:
     titles = {goal.id: goal.title for goal in journal.goals}
     return [ReviewView(review, f"review-{review.slug}",
                        tuple(Link(f"goals/{g}.html", titles[g]) for g in review.goals),
-                       Markup(render(review.body, anchor_prefix=f"{review.slug}-")))
+                       Markup(markdown(review.body, f"{review.slug}-")))
             for review in journal.reviews]
 
 

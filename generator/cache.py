@@ -1,0 +1,188 @@
+"""Reflections rendered before, kept by what they were rendered from, so that an unchanged
+entry is parsed once: in memory while serving, and on disk between builds.
+
+A reflection's HTML depends on its text, its heading prefix, the renderer, and the answers its
+links got (another entry's page, an evidence file); the key covers the first three, and a kept
+reflection is used only if every one of its links still gets the same answer. The disk cache is
+one SQLite file in `.pdp-cache/`: written in a single transaction (a crash leaves the previous
+state), safe to delete, and any row whose HTML does not match its digest is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown_it
+
+from . import __version__
+from .markdown import render
+from .schema import MAX_NESTING
+
+CACHE_DIR = ".pdp-cache"
+CACHE_FILE = "reflections.sqlite3"
+# Bump when what is stored, or how a reflection renders, changes without a version change.
+FORMAT = 1
+RENDERER = f"{FORMAT}|pdp {__version__}|markdown-it-py {markdown_it.__version__}|{MAX_NESTING}"
+# A row unused by this many builds in a row is dropped, so deleted entries do not pile up.
+KEEP_BUILDS = 20
+
+LinkMap = Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A reflection's HTML, and each link it asked about with the answer it got."""
+
+    html: str
+    links: tuple[tuple[str, str | None], ...] = ()
+
+    def still_valid(self, link_map: LinkMap | None) -> bool:
+        return all((link_map(href) if link_map else None) == answer
+                   for href, answer in self.links)
+
+
+def reflection_key(body: str, anchor_prefix: str) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (RENDERER, anchor_prefix, body):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def render_recorded(body: str, link_map: LinkMap | None, anchor_prefix: str) -> Rendered:
+    """Render a reflection, noting every link it resolved and the answer."""
+    asked: dict[str, str | None] = {}
+
+    def recording(href: str) -> str | None:
+        answer = asked[href] = link_map(href) if link_map else None
+        return answer
+
+    html = render(body, recording, anchor_prefix)
+    return Rendered(html, tuple(sorted(asked.items(), key=lambda item: item[0])))
+
+
+@dataclass(slots=True)
+class Reflections:
+    """Rendered reflections by key: those of this run in memory, earlier ones on disk."""
+
+    folder: Path | None = None  # None: memory only
+    memory: dict[str, Rendered] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    fresh: dict[str, Rendered] = field(default_factory=dict)
+    keys: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def key(self, body: str, anchor_prefix: str) -> str:
+        """The reflection's key, hashed once per text while this object lives."""
+        found = self.keys.get((body, anchor_prefix))
+        if found is None:
+            found = self.keys[(body, anchor_prefix)] = reflection_key(body, anchor_prefix)
+        return found
+
+    def forget_unused(self) -> None:
+        """Keep in memory only the reflections used since the last save (by this build)."""
+        self.memory = {key: self.memory[key] for key in self.used if key in self.memory}
+        self.keys = {text: key for text, key in self.keys.items() if key in self.used}
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Bring the stored reflections of these keys into memory (one query per batch)."""
+        wanted = [key for key in keys if key not in self.memory]
+        if self.folder is None or not wanted or not (self.folder / CACHE_FILE).is_file():
+            return
+        try:
+            with closing(self._connect()) as db:
+                for start in range(0, len(wanted), 500):
+                    batch = wanted[start:start + 500]
+                    marks = ",".join("?" * len(batch))
+                    rows = db.execute("SELECT key, html, links, digest FROM reflections "
+                                      f"WHERE key IN ({marks})", batch)
+                    self.memory.update(_trusted(rows))
+        except sqlite3.Error:
+            return  # an unreadable cache is no cache: everything is rendered afresh
+
+    def get(self, key: str, link_map: LinkMap | None) -> str | None:
+        kept = self.memory.get(key)
+        if kept is None or not kept.still_valid(link_map):
+            return None
+        self.used.add(key)
+        return kept.html
+
+    def put(self, key: str, rendered: Rendered) -> None:
+        self.memory[key] = self.fresh[key] = rendered
+        self.used.add(key)
+
+    def render(self, body: str, link_map: LinkMap | None, anchor_prefix: str) -> str:
+        key = self.key(body, anchor_prefix)
+        html = self.get(key, link_map)
+        if html is None:
+            rendered = render_recorded(body, link_map, anchor_prefix)
+            self.put(key, rendered)
+            html = rendered.html
+        return html
+
+    def save(self, mark_used: bool = True) -> None:
+        """Store this run's new reflections and forget long-unused ones, in one transaction.
+        (Without `mark_used`, only the new ones: cheaper, for a build that follows another.)"""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            _ignore_in_git(self.folder)
+            with closing(self._connect()) as db, db:
+                _create(db)
+                # The number of builds that saved, kept in the file's header.
+                run = int(db.execute("PRAGMA user_version").fetchone()[0]) + 1
+                db.execute(f"PRAGMA user_version = {run}")
+                db.executemany("INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?, ?)",
+                               [(key, r.html, json.dumps(r.links), _digest(r.html), run)
+                                for key, r in self.fresh.items()])
+                if mark_used:
+                    db.executemany("UPDATE reflections SET seen = ? WHERE key = ?",
+                                   [(run, key) for key in self.used - self.fresh.keys()])
+                db.execute("DELETE FROM reflections WHERE seen <= ?", (run - KEEP_BUILDS,))
+        except (sqlite3.Error, OSError):
+            return  # the cache only saves time: a build never fails for it
+        self.fresh.clear()
+        self.used.clear()
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.folder is not None
+        db = sqlite3.connect(self.folder / CACHE_FILE, timeout=1)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS reflections (key TEXT PRIMARY KEY, html TEXT, "
+               "links TEXT, digest TEXT, seen INTEGER)")
+
+
+def _digest(html: str) -> str:
+    return hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _trusted(rows: Iterable[tuple[str, str, str, str]]) -> Mapping[str, Rendered]:
+    """The rows whose HTML matches its digest and whose links decode."""
+    found: dict[str, Rendered] = {}
+    for key, html, links, digest in rows:
+        if not isinstance(html, str) or _digest(html) != digest:
+            continue
+        try:
+            pairs = tuple((str(href), None if answer is None else str(answer))
+                          for href, answer in json.loads(links))
+        except (ValueError, TypeError):
+            continue
+        found[key] = Rendered(html, pairs)
+    return found
+
+
+def _ignore_in_git(folder: Path) -> None:
+    """The cache is never committed, even where the journal's .gitignore does not say so."""
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Made by pdp: a cache, safe to delete.\n*\n", encoding="utf-8")
