@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 # npm ci rewrites node_modules/.package-lock.json, so it is newer than the lock once installed.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: check report site test bench docs clean
+.PHONY: serve check report site test bench bench-peers docs clean
+
+serve: $(STAMP) ## build the example journal and preview it live, rebuilt on every save
+	$(BIN)/pdp serve
 
 check: $(STAMP) ## check the example journal
 	$(BIN)/pdp check
@@ -22,8 +25,11 @@ test: $(STAMP) $(NODE_STAMP) ## lint, type-check and run the tests
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(STAMP) ## time check and report on generated journals of 1,000 and 10,000 entries
+bench: $(STAMP) ## time check, report, build and serve on generated journals of 1,000 and 10,000 entries
 	$(BIN)/python benchmarks/run.py
+
+bench-peers: $(STAMP) ## the same, with Hugo's and MkDocs' full builds of the same journals
+	$(BIN)/python benchmarks/run.py --peers
 
 docs: $(STAMP) ## regenerate docs/format.md from the schema
 	$(BIN)/python -m generator.docs > docs/format.md
@@ -41,4 +47,4 @@ $(NODE_STAMP): package-lock.json package.json
 	touch $(NODE_STAMP)
 
 clean:
-	rm -rf $(VENV) node_modules site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules site .pdp-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import traceback
+import webbrowser
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,6 +19,7 @@ from typing import TextIO
 
 from . import __version__
 from .build import build_site
+from .cache import CACHE_DIR
 from .compute import (
     entry_records,
     parse_year_name,
@@ -44,11 +47,17 @@ from .jsonschema import front_matter_schema, schema_json
 from .load import Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
 from .pack import pack
+from .preview import EVERYTHING, Rebuilt, Session, follow_changes
 from .privacy import published
 from .scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
 from .schema import MAX_HOURS
+from .server import DEFAULT_PORT, Live, start_server
 from .suggest import did_you_mean
 from .validate import slugify, stem_of
+from .watch import POLL_INTERVAL, Watcher
+
+LOOPBACK = "127.0.0.1"
+LOOPBACKS = ("127.0.0.1", "localhost", "::1")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,6 +100,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="for the reviewer: leave out everything marked private")
     build.add_argument("-o", "--output", metavar="DIR", type=Path,
                        help="where to write the site (default: site/ in the project)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="render every reflection afresh, without reading or writing "
+                            f"{CACHE_DIR}/")
+
+    serve = commands.add_parser(
+        "serve", parents=[common],
+        help="preview the site while you write: rebuilt and reloaded on every save")
+    serve.add_argument("--port", type=_port, metavar="N",
+                       help=f"the port (default: {DEFAULT_PORT}, or a free one if it is busy; "
+                            "0: any free port)")
+    serve.add_argument("--bind", default=LOOPBACK, metavar="ADDR",
+                       help=f"the address to listen on (default: {LOOPBACK}, this computer "
+                            "only)")
+    serve.add_argument("--open", action="store_true", help="open the site in your browser")
+    serve.add_argument("--publish", action="store_true",
+                       help="preview what the reviewer sees: everything private left out")
+    serve.add_argument("--poll", action="store_true",
+                       help="look for changes every half second instead of relying on file "
+                            "events (for network drives and some containers)")
 
     export = commands.add_parser("export", parents=[common],
                                  help="the entries as CSV or JSON, for spreadsheets")
@@ -142,6 +170,12 @@ def _hours(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(
             f"expected a number of hours more than 0 and at most {MAX_HOURS}, like 1.5")
     return hours
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError("expected a port number from 0 to 65535")
+    return int(text)
 
 
 def _date(text: str) -> date:
@@ -236,7 +270,8 @@ class _Runner:
         return EXIT_INVALID if checked.errors else EXIT_OK
 
     def build(self) -> int:
-        result = build_site(self.project, self.today, self.args.publish, self.args.output)
+        result = build_site(self.project, self.today, self.args.publish, self.args.output,
+                            cache=not self.args.no_cache)
         if result.problems:
             self.err.write(problems_text(result.problems, self.show))
             self.err.write("pdp: the site was not built; the previous site is unchanged\n")
@@ -247,6 +282,47 @@ class _Runner:
         self.out.write(f"built the {kind}: {result.pages} pages, {result.files} files in "
                        f"{os.path.relpath(result.output)}\n")
         return EXIT_OK
+
+    def serve(self) -> int:
+        session = Session(self.project, today, self.args.publish, self.show)
+        self.err.write("building the site...\n")
+        first = session.build(EVERYTHING, jobs=None)  # before any thread: workers may fork
+        self._report(first)
+        live = Live(first.snapshot)
+        server = start_server(live, self.args.bind, self.args.port)
+        watcher = None
+        stop = threading.Event()
+        try:
+            watcher = Watcher(session.watches(), self.args.poll)
+            if self.args.bind not in LOOPBACKS:
+                self.err.write(f"pdp: warning: serving on {self.args.bind}: other computers "
+                               "on the network can read your journal, private parts too\n")
+            if watcher.polling:
+                self.err.write(f"pdp: looking for changes every {POLL_INTERVAL} s: "
+                               f"{watcher.polling}\n")
+            kind = "published portfolio" if self.args.publish else "site"
+            self.out.write(f"serving the {kind} at {server.url} (Ctrl-C to stop)\n")
+            self.out.flush()
+            if self.args.open:
+                webbrowser.open(server.url)
+            follow_changes(session, watcher, live, stop, self._report)
+        except KeyboardInterrupt:
+            self.err.write("pdp: stopped\n")
+        finally:
+            stop.set()
+            if watcher is not None:
+                watcher.stop()
+            server.stop()
+        return EXIT_OK
+
+    def _report(self, rebuilt: Rebuilt) -> None:
+        """The terminal shows what the page shows: the errors, or that all is well."""
+        if rebuilt.errors:
+            self.err.write("".join(line + "\n" for line in rebuilt.errors))
+            self.err.write("pdp: the journal has errors: still serving the last good site\n")
+        else:
+            self.err.write(f"built in {rebuilt.seconds * 1000:.0f} ms\n")
+        self.err.flush()
 
     def pack(self) -> int:
         journal = self._journal_or_fail(self.open(), counting=False)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
@@ -61,11 +62,13 @@ def open_config(project: Project
     return config, {**shipped, **(config.activities if config else {})}, problems
 
 
-def open_journal(project: Project, today: date, jobs: int | None = None) -> Checked:
+def open_journal(project: Project, today: date, jobs: int | None = None,
+                 known: KnownEntries | None = None) -> Checked:
     """Read and check everything; the journal is None only if the configuration is broken.
 
     Entries are read and checked in `jobs` worker processes (default: one per core) when there
-    are enough of them to pay for the workers; the result is the same either way.
+    are enough of them to pay for the workers; the result is the same either way. With
+    `known` (watch mode), an entry file unchanged since the last call is not read again.
     """
     config, catalogue, problems = open_config(project)
     checking = config or Config(name="")
@@ -75,7 +78,9 @@ def open_journal(project: Project, today: date, jobs: int | None = None) -> Chec
                                 for doc in _read_all(project, paths["goals"], problems)))
     goal_ids = frozenset(goal.id for goal in goals)
     settings = _EntrySettings(project, checking, catalogue, goal_ids, today)
-    entries = _collect(problems, _check_entries(settings, paths["entries"], jobs))
+    checks = (_check_entries(settings, paths["entries"], jobs) if known is None
+              else known.check(settings, paths["entries"], jobs))
+    entries = _collect(problems, checks)
     reviews = _collect(problems, (validate_review(doc, goal_ids)
                                   for doc in _read_all(project, paths["reviews"], problems)))
     for section, section_paths in paths.items():
@@ -144,8 +149,47 @@ def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Check
     return results
 
 
-def _check_entries(settings: _EntrySettings, paths: list[str], jobs: int | None) -> _Checks:
+def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | None
+                   ) -> _Checks:
     return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES)
+
+
+_FileState = tuple[int, int, int, int]
+
+
+@dataclass(slots=True)
+class KnownEntries:
+    """Entries checked before, by path and the file's state then: valid while the settings
+    they were checked with stay equal. Whoever holds one forgets it (`forget`) when a file
+    an entry check looks at, other than the entry itself, changes (an evidence file)."""
+
+    settings: _EntrySettings | None = None
+    checks: dict[str, tuple[_FileState, tuple[Entry | None, list[Problem]]]] = field(
+        default_factory=dict)
+
+    def forget(self) -> None:
+        self.checks.clear()
+
+    def check(self, settings: _EntrySettings, paths: Sequence[str], jobs: int | None
+              ) -> _Checks:
+        if settings != self.settings:
+            self.settings, self.checks = settings, {}
+        states = {path: _state(settings.project, path) for path in paths}
+        stale = [path for path in paths
+                 if states[path] is None or self.checks.get(path, (None,))[0] != states[path]]
+        fresh = dict(zip(stale, _check_entries(settings, stale, jobs), strict=True))
+        self.checks = {path: (states[path] or (0, 0, 0, 0),
+                              fresh[path] if path in fresh else self.checks[path][1])
+                       for path in paths}
+        return [self.checks[path][1] for path in paths]
+
+
+def _state(project: Project, path: str) -> _FileState | None:
+    try:
+        stat = os.stat(os.path.join(project.root, path))
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns
 
 
 def _collect(problems: list[Problem], results: Iterable[tuple[T | None, list[Problem]]]

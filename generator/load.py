@@ -88,9 +88,12 @@ def read_config_text(project: Project) -> str:
 
 def is_ignored(name: str) -> bool:
     """Editor temp and backup files, and hidden files, are never journal files."""
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swo", ".swx",
-                                                          ".tmp", ".bak"))
-            or name == "4913")
+    return (name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913")
+
+
+# Editors' backups and the files they save through (vim, Emacs, JetBrains, and the rest).
+_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", "___jb_tmp___",
+                  "___jb_old___")
 
 
 def list_sources(project: Project, section: str) -> list[str]:

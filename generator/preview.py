@@ -1,0 +1,154 @@
+"""Watch mode: build, then rebuild after every change, reusing all that the change left
+alone; what to serve is handed to the server (`server`), which knows nothing of building."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .build import DEFAULT_OUTPUT, Reuse, Site, check_output_place, make_site
+from .cache import CACHE_DIR, Reflections
+from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
+from .errors import PdpError
+from .formats import problems_text
+from .history import History, entry_history
+from .journal import KnownEntries, open_journal
+from .load import Project, find_project
+from .render import THEMES_DIR, shipped_themes
+from .server import Live, Snapshot
+from .watch import Watch, Watcher
+
+EVERYTHING: frozenset[Change] = frozenset({Change.CONFIG, Change.THEME, Change.HISTORY})
+# Shown until the journal first builds: the overlay over it lists what stops it.
+WAITING_PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                b"<title>Waiting for the journal</title>\n</head>\n<body>\n<main>\n"
+                b"<h1>Waiting for the journal</h1>\n<p>The site appears here as soon as the "
+                b"journal builds.</p>\n</main>\n</body>\n</html>\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """One build of watch mode: what to serve, the errors that stopped it, how long it took."""
+
+    snapshot: Snapshot
+    errors: tuple[str, ...]
+    seconds: float
+    changes: frozenset[Change]
+
+
+@dataclass(slots=True)
+class Session:
+    """One journal being previewed, and what its last build left to reuse."""
+
+    project: Project
+    today: Callable[[], date]
+    publish: bool
+    show: Callable[[str], str]
+    known: KnownEntries = field(default_factory=KnownEntries)
+    reuse: Reuse = field(default_factory=Reuse)
+    history: History | None = None
+    last: Snapshot | None = None
+
+    def __post_init__(self) -> None:
+        self.reuse = Reuse(Reflections(self.project.root / CACHE_DIR), remember=True)
+        check_output_place(self.project, self.project.root / DEFAULT_OUTPUT)
+
+    def layout(self) -> Layout:
+        return Layout(_posix(self.project.root), _posix(self.project.config_file),
+                      _posix(self.project.root / DEFAULT_OUTPUT),
+                      tuple(_posix(folder) for folder in self.theme_folders()))
+
+    def theme_folders(self) -> list[Path]:
+        """The journal's own themes, and the shipped ones when they can change (a checkout)."""
+        folders = [self.project.root / THEMES_DIR]
+        shipped = shipped_themes()
+        if "site-packages" not in shipped.parts and "dist-packages" not in shipped.parts:
+            folders.append(shipped)
+        return folders
+
+    def watches(self) -> list[Watch]:
+        """The journal, the configuration, the themes and git's refs; never the output."""
+        root = self.project.root
+        watches = [Watch(root, False), Watch(self.project.journal, True),
+                   *(Watch(folder, True) for folder in self.theme_folders())]
+        if (root / ".git").is_dir():
+            watches += [Watch(root / ".git", False), Watch(root / ".git" / "refs", True)]
+        return watches
+
+    def build(self, changes: Collection[Change], jobs: int | None = 1) -> Rebuilt:
+        """Build again after `changes`; on errors keep serving the last good site."""
+        started = time.perf_counter()
+        changed = frozenset(changes)
+        if only_styles(changed) and self.last is not None:
+            # The server reads static files as they are now: nothing to rebuild.
+            snapshot = Snapshot(self.last.files, self.last.copies, self.last.roots,
+                                self.last.errors, styles_only=True)
+            return Rebuilt(snapshot, snapshot.errors, time.perf_counter() - started, changed)
+        self._forget(changed)
+        try:
+            made = self._make(jobs)
+        except PdpError as error:
+            shown = io.StringIO()
+            error.show(shown)
+            made = tuple(shown.getvalue().splitlines())
+        if isinstance(made, tuple):
+            last = self.last or Snapshot({"index.html": WAITING_PAGE})
+            snapshot = Snapshot(last.files, last.copies, last.roots, made)
+        else:
+            snapshot = Snapshot(made.files, made.copies, made.roots, ())
+            self.last = snapshot
+        return Rebuilt(snapshot, snapshot.errors, time.perf_counter() - started, changed)
+
+    def _forget(self, changes: frozenset[Change]) -> None:
+        if Change.CONFIG in changes:
+            self.project = find_project(self.project.root)
+            self.known.forget()
+        if needs_full_rebuild(changes):
+            # Reflections are kept by their text: still good.
+            self.reuse = Reuse(self.reuse.reflections, remember=True)
+        if Change.EVIDENCE in changes:
+            self.known.forget()
+        if Change.HISTORY in changes:
+            self.history = None
+
+    def _make(self, jobs: int | None) -> Site | tuple[str, ...]:
+        today = self.today()
+        checked = open_journal(self.project, today, jobs, self.known)
+        if checked.errors or checked.journal is None:
+            return tuple(problems_text(checked.errors, self.show).splitlines())
+        journal = checked.journal
+        if self.history is None:
+            self.history = entry_history(self.project.root,
+                                         (entry.path for entry in journal.entries))
+        made = make_site(self.project, journal, today, self.publish, self.history, self.reuse,
+                         jobs)
+        if isinstance(made, tuple):
+            return tuple(problems_text(made, self.show).splitlines())
+        # Only the first build marks every kept reflection as used: later ones add the few
+        # they rendered, at the cost of one small write.
+        self.reuse.reflections.save(mark_used=self.last is None)
+        return made
+
+
+def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threading.Event,
+                   report: Callable[[Rebuilt], None]) -> None:
+    """Rebuild after each burst of changes until `stop` is set; requests wait meanwhile."""
+    while not stop.is_set():
+        paths = watcher.next_batch(stop)
+        layout = session.layout()
+        changes = {classify(path, layout) for path in paths} - {Change.IGNORED}
+        if not changes:
+            continue
+        with live.rebuilding():
+            rebuilt = session.build(changes)
+            live.publish(rebuilt.snapshot)
+        report(rebuilt)
+
+
+def _posix(path: Path) -> str:
+    return path.absolute().as_posix()

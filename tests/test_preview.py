@@ -1,0 +1,202 @@
+"""Watch mode's rebuilds: after any change, what is served is exactly what a full build of
+the journal as it now is would make; errors keep the last good site and say what is wrong."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.changes import Change, classify
+from generator.formats import problems_text
+from generator.journal import open_journal
+from generator.load import find_project
+from generator.preview import EVERYTHING, WAITING_PAGE, Session
+
+from .conftest import TODAY
+from .test_cache import example
+
+Edit = Callable[[Path], list[Path]]
+
+
+def session(root: Path, publish: bool = False) -> Session:
+    return Session(find_project(root), lambda: TODAY, publish, lambda path: path)
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / "journal" / "entries").rglob("*.md"))
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text("utf-8") + text, "utf-8")
+
+
+def edit_body(root: Path) -> list[Path]:
+    target = entries(root)[3]
+    append(target, "\nA new paragraph, written while the site was open.\n")
+    return [target]
+
+
+def edit_title(root: Path) -> list[Path]:
+    target = entries(root)[5]
+    text = target.read_text("utf-8")
+    target.write_text(re.sub(r"(?m)^title: .*$", 'title: "A title changed"', text, count=1),
+                      "utf-8")
+    return [target]
+
+
+def move_to_another_year(root: Path) -> list[Path]:
+    target = entries(root)[7]
+    text = target.read_text("utf-8")
+    target.write_text(re.sub(r"(?m)^date: .*$", "date: 2026-05-04", text, count=1), "utf-8")
+    return [target]
+
+
+def delete_entry(root: Path) -> list[Path]:
+    target = entries(root)[10]
+    target.unlink()
+    return [target]
+
+
+def rename_entry(root: Path) -> list[Path]:
+    source = entries(root)[11]
+    target = source.with_name("2025-renamed-entry.md")
+    source.rename(target)
+    return [source, target]
+
+
+def add_entry(root: Path) -> list[Path]:
+    target = root / "journal" / "entries" / "2026-27" / "2026-06-01-new-webinar.md"
+    target.write_text('---\ntitle: "A new webinar"\ndate: 2026-06-01\nactivity: webinar\n'
+                      "hours: 1\ntags: [fresh-tag]\n---\n\nWhat I learned.\n", "utf-8")
+    return [target]
+
+
+def edit_goal(root: Path) -> list[Path]:
+    target = sorted((root / "journal" / "goals").glob("*.md"))[0]
+    text = target.read_text("utf-8")
+    target.write_text(re.sub(r"(?m)^title: .*$", 'title: "A goal renamed"', text, count=1),
+                      "utf-8")
+    return [target]
+
+
+def change_target(root: Path) -> list[Path]:
+    config = root / "pdp.toml"
+    append(config, "")
+    text = config.read_text("utf-8")
+    config.write_text(re.sub(r"(?m)^target = .*$", "target = 45", text), "utf-8")
+    assert "target = 45" in config.read_text("utf-8")
+    return [config]
+
+
+def override_template(root: Path) -> list[Path]:
+    target = root / "themes" / "default" / "templates" / "macros.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shipped = Path(__file__).parent.parent / "themes" / "default" / "templates" / "macros.html"
+    target.write_text(shipped.read_text("utf-8").replace("</", "<!-- own theme --></", 1),
+                      "utf-8")
+    return [target]
+
+
+def delete_evidence(root: Path) -> list[Path]:
+    target = next(path for path in sorted((root / "journal").rglob("*"))
+                  if path.is_file() and path.suffix != ".md")
+    target.unlink()
+    return [target]
+
+
+EDITS: list[Edit] = [edit_body, edit_title, move_to_another_year, delete_entry, rename_entry,
+                     add_entry, edit_goal, change_target, override_template]
+
+
+@pytest.mark.parametrize("publish", [False, True], ids=["own", "published"])
+def test_every_rebuild_equals_a_full_build(tmp_path: Path, publish: bool) -> None:
+    root = example(tmp_path)
+    watching = session(root, publish)
+    first = watching.build(EVERYTHING)
+    assert not first.errors
+    layout = watching.layout()
+    for edit in EDITS:
+        changed = {classify(path.absolute().as_posix(), layout) for path in edit(root)}
+        rebuilt = watching.build(changed)
+        full = session(root, publish).build(EVERYTHING)
+        assert not rebuilt.errors, (edit.__name__, rebuilt.errors)
+        assert rebuilt.snapshot.files.keys() == full.snapshot.files.keys(), edit.__name__
+        for path, data in full.snapshot.files.items():
+            assert rebuilt.snapshot.files[path] == data, (edit.__name__, path)
+        assert rebuilt.snapshot.copies == full.snapshot.copies, edit.__name__
+
+
+def test_evidence_that_goes_is_an_error_shown_and_then_fixed(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    good = watching.build(EVERYTHING).snapshot
+    gone = delete_evidence(root)[0]
+    rebuilt = watching.build({Change.EVIDENCE})
+    expected = problems_text(open_journal(find_project(root), TODAY).errors, lambda p: p)
+    assert rebuilt.errors == tuple(expected.splitlines())
+    assert gone.name in "\n".join(rebuilt.errors)
+    assert rebuilt.snapshot.files is good.files  # the last good site, still served
+    gone.write_bytes(b"back again")
+    assert watching.build({Change.EVIDENCE}).errors == ()
+
+
+def test_a_broken_entry_keeps_the_last_good_site_until_it_is_fixed(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    good = watching.build(EVERYTHING).snapshot
+    target = entries(root)[2]
+    original = target.read_text("utf-8")
+    target.write_text(original.replace("hours:", "hours: lots\nhourz:", 1), "utf-8")
+    broken = watching.build({Change.ENTRY})
+    relative = target.relative_to(root).as_posix()
+    assert broken.errors and all(line.startswith((relative, "    hint:"))
+                                 for line in broken.errors)
+    assert broken.snapshot.files is good.files
+    assert broken.snapshot.errors == broken.errors
+    target.write_text(original, "utf-8")
+    fixed = watching.build({Change.ENTRY})
+    assert fixed.errors == ()
+    assert fixed.snapshot.files == good.files
+
+
+def test_a_journal_broken_from_the_start_shows_a_waiting_page(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    (root / "pdp.toml").write_text("name = 3\n", "utf-8")
+    rebuilt = session(root).build(EVERYTHING)
+    assert rebuilt.snapshot.files == {"index.html": WAITING_PAGE}
+    assert rebuilt.errors[0].startswith("pdp.toml:1:")
+
+
+def test_a_theme_that_fails_is_shown_not_raised(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    watching.build(EVERYTHING)
+    broken = root / "themes" / "default" / "templates" / "entry.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{{ no_such_thing.at_all }}", "utf-8")
+    rebuilt = watching.build({Change.THEME})
+    assert rebuilt.errors == (
+        "pdp: error: the theme's template entry.html failed: 'no_such_thing' is undefined",
+        "  hint: fix the template in your theme folder")
+    broken.unlink()
+    assert watching.build({Change.THEME}).errors == ()
+
+
+def test_a_stylesheet_change_rebuilds_nothing(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    good = watching.build(EVERYTHING).snapshot
+    rebuilt = watching.build({Change.STYLE})
+    assert rebuilt.snapshot.styles_only
+    assert rebuilt.snapshot.files is good.files
+
+
+def test_output_inside_the_journal_is_refused_before_serving(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    os.symlink(root / "journal", root / "site")
+    with pytest.raises(Exception, match="overlaps journal"):
+        session(root)
