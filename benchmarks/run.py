@@ -1,4 +1,4 @@
-"""Time `pdp check` and `pdp report` on generated journals and print a Markdown table.
+"""Time pdp's commands, and watch mode's rebuilds, on generated journals; print a table.
 
     python benchmarks/run.py [--sizes 1000,10000] [--runs 5] [--workdir benchmarks/journals]
 
@@ -14,15 +14,18 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generate import positive  # the script folder is on the path: run.py runs as a script
+from peers import PeerError, measure_peers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -31,9 +34,14 @@ MEASURE = HERE / "_measure.py"
 CATALOGUE = ROOT / "generator" / "data" / "catalogue.toml"
 STAMP = ".generated.json"
 TODAY = "2026-11-28"  # fixed, so the journals' dates and the reports never change
-COMMANDS = ("check", "report", "build", "build --publish")  # build writes site/ in the journal
-HEADER = ("entries", "command", "median s", "min s", "peak MB")
-RIGHT_ALIGNED = (True, False, True, True, True)
+# build writes site/ in the journal; its warm-up run fills the build cache, so "build" is a
+# warm build and "build --no-cache" a cold one.
+COMMANDS = ("check", "report", "build --no-cache", "build", "build --publish")
+EDITS = 10  # edits of one entry while `pdp serve` runs, each timed until the page shows it
+SERVE_TIMEOUT = 120.0
+HEADER = ("entries", "command", "median s", "min s", "peak MB", "x pdp cold build")
+RIGHT_ALIGNED = (True, False, True, True, True, True)
+COLD_BUILD = "build --no-cache"  # what a peer's full build is compared with
 SHOWN_LINES = 40  # of a failing command's output
 
 
@@ -50,10 +58,12 @@ class Result:
     times: tuple[float, ...]
     peak_bytes: int
 
-    def row(self) -> tuple[str, ...]:
-        """The result as the cells of a table row."""
-        return (f"{self.entries:,}", self.command, f"{statistics.median(self.times):.3f}",
-                f"{min(self.times):.3f}", f"{self.peak_bytes / 1e6:.1f}")
+    def row(self, cold_build: float) -> tuple[str, ...]:
+        """The result as the cells of a table row, with its ratio to pdp's cold build."""
+        peak = f"{self.peak_bytes / 1e6:.1f}" if self.peak_bytes else "-"
+        median = statistics.median(self.times)
+        return (f"{self.entries:,}", self.command, f"{median:.3f}", f"{min(self.times):.3f}",
+                peak, f"{median / cold_build:.2f}")
 
 
 def progress(message: str) -> None:
@@ -154,8 +164,53 @@ def measure(project: Path, entries: int, command: str, runs: int,
     return Result(entries, command, times, peak)
 
 
-def benchmark(sizes: Sequence[int], runs: int, workdir: Path, seed: int) -> list[Result]:
-    """Generate or reuse each journal, check it, and measure each command on it."""
+def edit_to_served(project: Path, entries: int, env: Mapping[str, str]) -> Result:
+    """Seconds from saving an edit of one entry to `pdp serve` serving the updated page."""
+    progress(f"  timing pdp serve: {EDITS} edits of one entry, each until it is served")
+    command = pdp(project, "serve --port 0")
+    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as server:
+        try:
+            url = _served_url(server)
+            entry = sorted((project / "journal" / "entries").rglob("*.md"))[-1]
+            page = f"{url}entries/{entry.stem}.html"
+            original = entry.read_bytes()
+            try:
+                times = tuple(_time_one_edit(entry, original, page, number)
+                              for number in range(EDITS + 1))[1:]  # the first warms up
+            finally:
+                entry.write_bytes(original)
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(30)
+    return Result(entries, "serve: edit one entry -> page served", times, 0)
+
+
+def _served_url(server: subprocess.Popen[str]) -> str:
+    assert server.stdout is not None
+    for line in server.stdout:
+        if line.startswith("serving "):
+            return line.split(" at ", 1)[1].split()[0]
+    raise BenchError(f"pdp serve stopped (exit code {server.wait()}) before serving")
+
+
+def _time_one_edit(entry: Path, original: bytes, page: str, number: int) -> float:
+    marker = f"edit-marker-{number}-{time.time_ns()}"
+    deadline = time.perf_counter() + SERVE_TIMEOUT
+    start = time.perf_counter()
+    entry.write_bytes(original + f"\n{marker}\n".encode())
+    while time.perf_counter() < deadline:
+        with urllib.request.urlopen(page, timeout=SERVE_TIMEOUT) as response:
+            if marker.encode() in response.read():
+                return time.perf_counter() - start
+        time.sleep(0.002)
+    raise BenchError(f"the edit was not served within {SERVE_TIMEOUT:.0f} s: {page}")
+
+
+def benchmark(sizes: Sequence[int], runs: int, workdir: Path, seed: int, peers: bool
+              ) -> list[Result]:
+    """Generate or reuse each journal, check it, and measure each command on it (and, if
+    asked, the peers' full builds of the same journal)."""
     env = {**os.environ, "PDP_TODAY": TODAY}
     workdir = workdir.resolve()  # the commands run from the repository's folder
     workdir.mkdir(parents=True, exist_ok=True)
@@ -164,12 +219,19 @@ def benchmark(sizes: Sequence[int], runs: int, workdir: Path, seed: int) -> list
         project = journal(workdir, entries, seed)
         verify(project, env)
         results.extend(measure(project, entries, command, runs, env) for command in COMMANDS)
+        results.append(edit_to_served(project, entries, env))
+        if peers:
+            progress(f"  timing the peers: 1 warm-up and {runs} runs each")
+            results.extend(Result(entries, label, times, 0)
+                           for label, times in measure_peers(project, runs, workdir))
     return results
 
 
 def table(results: Sequence[Result]) -> str:
     """The results as a Markdown table, with its columns lined up."""
-    rows = [HEADER, *(result.row() for result in results)]
+    cold = {result.entries: statistics.median(result.times) for result in results
+            if result.command == COLD_BUILD}
+    rows = [HEADER, *(result.row(cold[result.entries]) for result in results)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
 
     def line(cells: Sequence[str]) -> str:
@@ -205,6 +267,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
                         help="where the journals are generated (default: benchmarks/journals)")
     parser.add_argument("--seed", type=int, default=1, metavar="S",
                         help="the generator's random seed (default: 1)")
+    parser.add_argument("--peers", action="store_true",
+                        help="also time Hugo's and MkDocs' full builds of the same journals "
+                             "(installed into their own environment on first use)")
     return parser.parse_args(argv)
 
 
@@ -212,8 +277,8 @@ def main(argv: Sequence[str]) -> int:
     """Run the benchmark and print the table."""
     args = parse_args(argv)
     try:
-        results = benchmark(args.sizes, args.runs, args.workdir, args.seed)
-    except BenchError as error:
+        results = benchmark(args.sizes, args.runs, args.workdir, args.seed, args.peers)
+    except (BenchError, PeerError) as error:
         progress(f"run.py: {error}")
         return 1
     print(setting(args.runs) + "\n\n" + table(results))
