@@ -1,14 +1,14 @@
 """`pdp build`: load -> validate -> (publish filter) -> plan -> render -> check links -> write.
 
-`make_site` does everything but the writing, in memory, so that watch mode can serve what it
-makes; `build_site` writes it. Both keep what can be reused (rendered reflections, rendered
-pages) in a `Reuse` that the next build may be given.
+`make_site` hands each file to a function as it is made: `build_site` writes it into a fresh
+folder at once, watch mode keeps it in memory to serve. Both keep what can be reused
+(rendered reflections, rendered pages) in a `Reuse` that the next build may be given.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,22 +16,30 @@ from pathlib import Path
 import jinja2
 
 from .cache import CACHE_DIR, Reflections, Rendered, render_recorded
-from .compute import entry_records
+from .compute import (
+    PerformanceYear,
+    YearTotals,
+    entries_in,
+    entry_record,
+    entry_records,
+    year_totals,
+    years_of,
+)
 from .errors import UsageError
-from .formats import export_csv
+from .formats import EXPORT_COLUMNS, csv_line, csv_row, export_csv
 from .history import History, entry_history
 from .journal import Checked, open_journal
 from .load import Project
 from .model import Entry, Journal, Problem
-from .output import check_output, write_site
-from .parallel import in_background
+from .output import check_output, fresh_site
+from .parallel import in_background, workers
 from .privacy import published
 from .render import (
     THEMES_DIR,
+    LinkCheck,
     LinkMemo,
     PageMemo,
     Theme,
-    broken_links,
     environment,
     find_theme,
     render_page,
@@ -51,6 +59,7 @@ from .site import (
     fresh_makers,
     link_map,
     pack_pages,
+    pack_url,
     summary_pages,
 )
 
@@ -62,9 +71,9 @@ RENDER_MIN_ENTRIES = 100
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """A whole built site in memory: rendered files, and files to copy as they are."""
+    """What a build made (its rendered files went to `emit`), and the files to copy."""
 
-    files: dict[str, bytes]
+    files: int
     copies: dict[str, Path]
     pages: int
     roots: tuple[Path, ...]  # the folders every copied file comes from: journal and theme
@@ -108,24 +117,45 @@ class Reuse:
     reflections: Reflections = field(default_factory=Reflections)
     pages: PageMemo = field(default_factory=PageMemo)
     remember: bool = False  # keep pages for another build (watch mode), not only reflections
-    csv: tuple[tuple[object, ...], bytes] | None = None
+    csv_basis: tuple[object, ...] = ()
+    csv_lines: dict[int, tuple[Entry, str]] = field(default_factory=dict)
+    year_totals: dict[PerformanceYear, tuple[tuple[object, ...], YearTotals]] = field(
+        default_factory=dict)
 
     def render(self, env: jinja2.Environment, page: Page) -> bytes:
         return self.pages.render(env, page) if self.remember else render_page(env, page)
 
     def export(self, journal: Journal) -> bytes:
-        """The site's entries.csv; in watch mode, kept while its entries are the same."""
-        basis = (journal.entries, journal.catalogue, journal.config)
-        if not self.remember or self.csv is None or self.csv[0] != basis:
-            self.csv = (basis, export_csv(entry_records(journal)).encode("utf-8"))
-        return self.csv[1]
+        """The site's entries.csv; in watch mode, each entry's line is kept while the entry
+        and the points rules are the same."""
+        if not self.remember:
+            return export_csv(entry_records(journal)).encode("utf-8")
+        basis = (journal.catalogue, journal.config)
+        before = self.csv_lines if basis == self.csv_basis else {}
+        self.csv_basis, self.csv_lines = basis, {}
+        for entry in journal.entries:
+            kept = before.get(id(entry))
+            if kept is None or kept[0] is not entry:
+                kept = (entry, csv_row(entry_record(entry, journal.catalogue, journal.config)))
+            self.csv_lines[id(entry)] = kept
+        lines = (self.csv_lines[id(entry)][1] for entry in journal.entries)
+        return (csv_line(EXPORT_COLUMNS) + "".join(lines)).encode("utf-8")
+
+    def totals(self, journal: Journal, year: PerformanceYear, today: date) -> YearTotals:
+        """A year's totals, kept while its entries, the rules and the day are the same."""
+        basis = (entries_in(journal.entries, year), journal.catalogue, journal.config, today)
+        kept = self.year_totals.get(year)
+        if kept is None or kept[0] != basis:
+            kept = self.year_totals[year] = (basis, year_totals(journal, year, today))
+        return kept[1]
 
     def makers(self, shared: EntryPages) -> Makers:
         """Views and goals' and reviews' HTML: kept from the last build in watch mode."""
         if not self.remember:
             return fresh_makers(shared)
         return Makers(self.views.view_of(shared),
-                      lambda text, prefix: self.reflections.render(text, None, prefix))
+                      lambda text, prefix: self.reflections.render(text, None, prefix),
+                      self.totals)
     links: LinkMemo = field(default_factory=LinkMemo)
     views: ViewMemo = field(default_factory=ViewMemo)
 
@@ -151,92 +181,118 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
         return Built(checked, checked.errors)
     reuse = Reuse(Reflections(project.root / CACHE_DIR if cache else None))
     history = entry_history(project.root, (entry.path for entry in checked.journal.entries))
-    made = make_site(project, checked.journal, today, publish, history, reuse, jobs)
-    if isinstance(made, tuple):
-        return Built(checked, made)
-    write_site(output, made.files, made.copies)
+    with fresh_site(output) as fresh:
+        # Each page is written as soon as it is made: a large journal's site is never held
+        # in memory whole.
+        made = make_site(project, checked.journal, today, publish, history, reuse, fresh.write,
+                         jobs)
+        if isinstance(made, tuple):
+            return Built(checked, made)
+        for path, source in sorted(made.copies.items()):
+            fresh.copy(path, source)
+        fresh.complete = True
     reuse.reflections.save()
-    return Built(checked, (), output, made.pages, len(made.files) + len(made.copies))
+    return Built(checked, (), output, made.pages, made.files + len(made.copies))
+
+
+Emit = Callable[[str, bytes], None]
 
 
 def make_site(project: Project, journal: Journal, today: date, publish: bool,
-              history: History, reuse: Reuse, jobs: int | None = None
+              history: History, reuse: Reuse, emit: Emit, jobs: int | None = None
               ) -> Site | tuple[Problem, ...]:
-    """Every file of the site, or the broken links that stop it."""
+    """Make every file of the site, handing each to `emit` as it is made; or the broken links
+    that stop it (after which what was emitted must not be used)."""
     journal = published(journal) if publish else journal
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     theme = find_theme(project.root, journal.config.theme)
     shared = entry_pages_of(journal, SiteOptions(publish, built), history)
-    known = _known_reflections(journal.entries, shared, reuse.reflections)
+    makers = reuse.makers(shared)
+    pages = summary_pages(journal, today, shared, makers)
+    copies = {**theme.static_files(), **_evidence(project, journal, publish)}
+    check = _link_check(journal, today, pages, copies, reuse.links if reuse.remember else None)
+
+    def out(path: str, data: bytes) -> None:
+        check.page(path, data)
+        emit(path, data)
+
     # Entries are most of the work (a reflection to parse, a page to render): worker
     # processes make their pages while this one makes the pages that sum them up; the
     # review packs, which show every reflection, come last.
-    sequential = jobs == 1
-    makers = reuse.makers(shared)
-    job = _EntryJob(shared, theme, (reuse.pages, makers) if sequential and reuse.remember
-                    else None)
+    sequential = workers(jobs, len(journal.entries), RENDER_MIN_ENTRIES) < 2
+    job = _EntryJob(shared, theme,
+                    reuse.reflections if sequential else reuse.reflections.empty_copy(),
+                    (reuse.pages, makers) if sequential and reuse.remember else None)
     env = environment(theme)
-    items = list(zip(journal.entries, known, strict=True))
-    with in_background(_entry_files, job, items, jobs, RENDER_MIN_ENTRIES) as made:
-        pages = summary_pages(journal, today, shared, makers)
-        files = {page.path: reuse.render(env, page) for page in pages}
-        entry_files = made()
     reflections: dict[str, str] = {}
-    for entry, (html, fresh, page) in zip(journal.entries, entry_files, strict=True):
-        if fresh is not None:
-            reuse.reflections.put(reuse.reflections.key(entry.body, _prefix(entry)), fresh)
-        reflections[entry.path] = html
-        files[entry_url(entry)] = page
-        if reuse.remember and not sequential:  # made in a worker: note what it showed
-            reuse.pages.remember(entry_page(makers.view_of(entry, html), shared), page)
+    with in_background(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES) as made:
+        for page in pages:
+            out(page.path, reuse.render(env, page))
+        for entry, (key, html, fresh, page_data) in zip(journal.entries, made(), strict=True):
+            reuse.reflections.note(key, fresh)
+            reflections[entry.path] = html
+            out(entry_url(entry), page_data)
+            if reuse.remember and not sequential:  # made in a worker: note what it showed
+                reuse.pages.remember(entry_page(makers.view_of(entry, html), shared),
+                                     page_data)
     packs = pack_pages(journal, today, shared, reflections, makers)
-    files.update((page.path, reuse.render(env, page)) for page in packs)
-    files[EXPORT_FILE] = reuse.export(journal)
-    reuse.pages.forget_all_but(files)
+    for page in packs:
+        out(page.path, reuse.render(env, page))
+    out(EXPORT_FILE, reuse.export(journal))
+    reuse.pages.forget_all_but(check.existing)
     reuse.reflections.forget_unused()
-    copies = {**theme.static_files(), **_evidence(project, journal, publish)}
-    sources = {page.path: page.source for page in [*pages, *packs] if page.source}
-    sources.update((entry_url(entry), entry.path) for entry in journal.entries)
-    bodies = {entry.path: (entry.body, entry.body_line) for entry in journal.entries}
-    problems = broken_links(files, copies, sources, bodies, reuse.links)
+    problems = check.finish()
     if problems:
         return tuple(problems)
     roots = (project.journal.resolve(), *(folder.resolve() for folder in theme.folders))
-    return Site(files, copies, len(pages) + len(packs) + len(journal.entries), roots)
+    files = len(pages) + len(journal.entries) + len(packs) + 1
+    return Site(files, copies, files - 1, roots)
+
+
+def _link_check(journal: Journal, today: date, pages: Sequence[Page],
+                copies: Mapping[str, Path], memo: LinkMemo | None) -> LinkCheck:
+    """A link check that knows every file the site will have before any page is made."""
+    entries = {entry_url(entry): entry.path for entry in journal.entries}
+    packs = [pack_url(year) for year in years_of(journal, today)]
+    existing = frozenset([*(page.path for page in pages), *entries, *packs, EXPORT_FILE,
+                          *copies])
+    sources = {page.path: page.source for page in pages if page.source}
+    sources.update(entries)
+    bodies = {entry.path: (entry.body, entry.body_line) for entry in journal.entries}
+    return LinkCheck(existing, sources, bodies, memo)
 
 
 def _prefix(entry: Entry) -> str:
     return f"{entry.slug}-"
 
 
-def _known_reflections(entries: Sequence[Entry], shared: EntryPages, kept: Reflections
-                       ) -> tuple[str | None, ...]:
-    """Each entry's reflection as rendered before, where it still holds."""
-    keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
-    kept.load(keys)
-    return tuple(kept.get(key, link_map(entry, shared.slugs))
-                 for key, entry in zip(keys, entries, strict=True))
-
-
 @dataclass(frozen=True, slots=True)
 class _EntryJob:
     shared: EntryPages
     theme: Theme
+    # In a worker, an empty copy that reads the disk cache; in this process, the build's own.
+    reflections: Reflections
     # Only in this process (a worker would get a copy): pages and views from before.
     kept: tuple[PageMemo, Makers] | None
 
 
-def _entry_files(job: _EntryJob, entries: Sequence[tuple[Entry, str | None]]
-                 ) -> list[tuple[str, Rendered | None, bytes]]:
-    """Each entry's reflection (rendered now unless known, and then also returned as
-    fresh), and its rendered page."""
+_EntryFiles = tuple[str, str, Rendered | None, bytes]
+
+
+def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[_EntryFiles]:
+    """Each entry's reflection key, its HTML (kept from before where it still holds, else
+    rendered now and also returned as fresh), and its rendered page."""
     env: jinja2.Environment = environment(job.theme)
-    made: list[tuple[str, Rendered | None, bytes]] = []
-    for entry, html in entries:
+    kept = job.reflections
+    keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
+    kept.load(keys)  # in a worker: only this chunk's reflections are ever held
+    made: list[_EntryFiles] = []
+    for key, entry in zip(keys, entries, strict=True):
+        links = link_map(entry, job.shared.slugs)
+        html = kept.get(key, links)
         fresh = None
         if html is None:
-            fresh = render_recorded(entry.body, link_map(entry, job.shared.slugs),
-                                    _prefix(entry))
+            fresh = render_recorded(entry.body, links, _prefix(entry))
             html = fresh.html
         if job.kept is None:
             page = entry_page(entry_view(entry, job.shared, html), job.shared)
@@ -244,7 +300,7 @@ def _entry_files(job: _EntryJob, entries: Sequence[tuple[Entry, str | None]]
         else:
             pages, makers = job.kept
             rendered = pages.render(env, entry_page(makers.view_of(entry, html), job.shared))
-        made.append((html, fresh, rendered))
+        made.append((key, html, fresh, rendered))
     return made
 
 
@@ -267,7 +323,10 @@ def _evidence(project: Project, journal: Journal, publish: bool) -> dict[str, Pa
     for entry in journal.entries:
         paths = entry.evidence if publish else (*entry.evidence, *entry.private_evidence)
         for path in paths:
-            source = (project.root / path).resolve()
+            try:
+                source = (project.root / path).resolve()
+            except (OSError, RuntimeError):  # a loop of links: validation refused it
+                continue
             if journal_root in source.parents and source.is_file():
                 copies[evidence_url(path)] = source
     return copies

@@ -116,6 +116,17 @@ class Reflections:
         self.memory[key] = self.fresh[key] = rendered
         self.used.add(key)
 
+    def empty_copy(self) -> Reflections:
+        """One that reads the same disk cache and holds nothing yet: for a worker process."""
+        return Reflections(self.folder)
+
+    def note(self, key: str, fresh: Rendered | None) -> None:
+        """Note a reflection used (and, if fresh, rendered) elsewhere, as in a worker."""
+        if fresh is not None:
+            self.put(key, fresh)
+        else:
+            self.used.add(key)
+
     def render(self, body: str, link_map: LinkMap | None, anchor_prefix: str) -> str:
         key = self.key(body, anchor_prefix)
         html = self.get(key, link_map)
@@ -126,35 +137,42 @@ class Reflections:
         return html
 
     def save(self, mark_used: bool = True) -> None:
-        """Store this run's new reflections and forget long-unused ones, in one transaction.
-        (Without `mark_used`, only the new ones: cheaper, for a build that follows another.)"""
-        if self.folder is None:
+        """Store this run's new reflections in one transaction. With `mark_used` (a whole
+        build), also mark the ones it used and forget those unused for KEEP_BUILDS builds;
+        without (watch mode, after its first build), only add the new ones."""
+        fresh, used = self.fresh, self.used
+        self.fresh, self.used = {}, set()
+        if self.folder is None or not (fresh or mark_used):
             return
         try:
             self.folder.mkdir(exist_ok=True)
             _ignore_in_git(self.folder)
-            with closing(self._connect()) as db, db:
-                _create(db)
-                # The number of builds that saved, kept in the file's header.
-                run = int(db.execute("PRAGMA user_version").fetchone()[0]) + 1
-                db.execute(f"PRAGMA user_version = {run}")
-                db.executemany("INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?, ?)",
-                               [(key, r.html, json.dumps(r.links), _digest(r.html), run)
-                                for key, r in self.fresh.items()])
-                if mark_used:
-                    db.executemany("UPDATE reflections SET seen = ? WHERE key = ?",
-                                   [(run, key) for key in self.used - self.fresh.keys()])
-                db.execute("DELETE FROM reflections WHERE seen <= ?", (run - KEEP_BUILDS,))
+            with closing(self._connect()) as db:
+                db.execute("BEGIN IMMEDIATE")  # the counter below is read and set atomically
+                with db:
+                    _store(db, fresh, used if mark_used else None)
         except (sqlite3.Error, OSError):
             return  # the cache only saves time: a build never fails for it
-        self.fresh.clear()
-        self.used.clear()
 
     def _connect(self) -> sqlite3.Connection:
         assert self.folder is not None
-        db = sqlite3.connect(self.folder / CACHE_FILE, timeout=1)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        # SQLite's default rollback journal: crash-safe, and unlike WAL safe on network drives.
+        return sqlite3.connect(self.folder / CACHE_FILE, timeout=1)
+
+
+def _store(db: sqlite3.Connection, fresh: Mapping[str, Rendered], used: set[str] | None
+           ) -> None:
+    _create(db)
+    # The number of whole builds that saved, kept in the file's header.
+    run = int(db.execute("PRAGMA user_version").fetchone()[0]) + (used is not None)
+    db.executemany("INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?, ?)",
+                   [(key, r.html, json.dumps(r.links), _digest(r.html), run)
+                    for key, r in fresh.items()])
+    if used is not None:
+        db.execute(f"PRAGMA user_version = {run}")
+        db.executemany("UPDATE reflections SET seen = ? WHERE key = ?",
+                       [(run, key) for key in used - fresh.keys()])
+        db.execute("DELETE FROM reflections WHERE seen <= ?", (run - KEEP_BUILDS,))
 
 
 def _create(db: sqlite3.Connection) -> None:

@@ -8,7 +8,14 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .load import CONFIG_FILE, JOURNAL_DIR, MARKDOWN_SUFFIXES, PYPROJECT_FILE, is_ignored
+from .load import (
+    CONFIG_FILE,
+    JOURNAL_DIR,
+    MARKDOWN_SUFFIXES,
+    PYPROJECT_FILE,
+    SECTIONS,
+    is_ignored,
+)
 
 
 class Change(enum.Enum):
@@ -50,12 +57,20 @@ def classify(path: str, layout: Layout) -> Change:
         parts = posixpath.relpath(path, journal).split("/")
         if any(is_ignored(part) for part in parts):
             return Change.IGNORED
-        return Change.ENTRY if path.endswith(MARKDOWN_SUFFIXES) else Change.EVIDENCE
+        in_section = parts[0] in SECTIONS and len(parts) > 1
+        return Change.ENTRY if in_section and path.endswith(MARKDOWN_SUFFIXES) \
+            else Change.EVIDENCE
     for theme in layout.themes:
+        if path == theme:
+            return Change.THEME  # the themes folder made, or removed
         if _within(path, theme):
-            if any(part.startswith(".") for part in posixpath.relpath(path, theme).split("/")):
+            parts = posixpath.relpath(path, theme).split("/")
+            if any(part.startswith(".") for part in parts):
                 return Change.IGNORED
-            return Change.STYLE if path.endswith(".css") else Change.THEME
+            # Only a stylesheet served as it is can be swapped in: one a template includes
+            # changes pages.
+            return Change.STYLE if path.endswith(".css") and "static" in parts[:-1] \
+                else Change.THEME
     return Change.IGNORED
 
 

@@ -154,11 +154,14 @@ def year_totals(journal: Journal, year: PerformanceYear, today: date) -> YearTot
 
 def entry_records(journal: Journal) -> list[dict[str, object]]:
     """One record per entry, oldest first: the facts and the points, for export."""
-    config = journal.config
-    return [{"date": entry.date.isoformat(), "title": entry.title, "activity": entry.activity,
-             "category": entry.category, "status": entry.status, "hours": entry.hours,
-             "points": entry_points(entry, journal.catalogue, config.points_policy),
-             "goals": entry.goals,
-             "year": performance_year(entry.date, config.year_start_month).name,
-             "private": entry.private}
-            for entry in journal.entries]
+    return [entry_record(entry, journal.catalogue, journal.config) for entry in journal.entries]
+
+
+def entry_record(entry: Entry, catalogue: Mapping[str, Activity], config: Config
+                 ) -> dict[str, object]:
+    return {"date": entry.date.isoformat(), "title": entry.title, "activity": entry.activity,
+            "category": entry.category, "status": entry.status, "hours": entry.hours,
+            "points": entry_points(entry, catalogue, config.points_policy),
+            "goals": entry.goals,
+            "year": performance_year(entry.date, config.year_start_month).name,
+            "private": entry.private}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -161,11 +161,17 @@ def export_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     """A CSV for spreadsheets: goals joined with '; ', numbers as written."""
+    return csv_line(EXPORT_COLUMNS) + "".join(csv_row(row) for row in rows)
+
+
+def csv_row(row: Mapping[str, Any]) -> str:
+    """One record as a line of the export's CSV."""
+    return csv_line([_cell(row[column]) for column in EXPORT_COLUMNS])
+
+
+def csv_line(cells: Sequence[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows(rows):
-        writer.writerow([_cell(row[column]) for column in EXPORT_COLUMNS])
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
     return buffer.getvalue()
 
 

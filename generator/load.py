@@ -142,7 +142,11 @@ def evidence_probe(project: Project) -> Callable[[str], str]:
 
     def probe(path: str) -> str:
         target = project.root / path
-        if not _inside(target.resolve(), journal):
+        try:
+            resolved = target.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            return "outside"
+        if not _inside(resolved, journal):
             return "outside"
         if target.is_dir():
             return "directory"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PdpError, UsageError
@@ -34,31 +35,63 @@ def check_output(output: Path, protected: list[Path]) -> None:
                          "remove it yourself, or build into another folder with -o")
 
 
-def write_site(output: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> None:
-    """Write every file into a fresh folder, then swap it in for the old output."""
+class FreshSite:
+    """A fresh folder beside the output that a build writes its files into as they are made,
+    so that no more than a page at a time need be held in memory."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.complete = False  # set when every file is written: only then is it swapped in
+        self._folders: set[str] = {""}
+
+    def write(self, path: str, data: bytes) -> None:
+        self._parent(path)
+        _write(self.folder / path, data)
+
+    def copy(self, path: str, source: Path) -> None:
+        self._parent(path)
+        shutil.copyfile(source, self.folder / path, follow_symlinks=True)
+
+    def _parent(self, path: str) -> None:
+        parent = posixpath.dirname(path)
+        if parent not in self._folders:
+            (self.folder / parent).mkdir(parents=True, exist_ok=True)
+            self._folders.add(parent)
+
+
+@contextmanager
+def fresh_site(output: Path) -> Iterator[FreshSite]:
+    """A fresh folder to write the site into: swapped in for the old output if the block
+    marks it complete and ends without an error; otherwise removed, and the old output stays
+    as it was."""
     output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
     fresh = output.with_name(f".{output.name}.new-{os.getpid()}")
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
     try:
-        fresh.mkdir()
-        for folder in sorted({posixpath.dirname(path) for path in [*files, *copies]} - {""}):
-            (fresh / folder).mkdir(parents=True, exist_ok=True)
-        for path, data in sorted(files.items()):
-            _write(fresh / path, data)
-        for path, source in sorted(copies.items()):
-            shutil.copyfile(source, fresh / path, follow_symlinks=True)
-        _write(fresh / MARKER, MARKER_TEXT.encode())
-        if output.exists():
-            output.rename(old)
-        fresh.rename(output)
-    except OSError as err:
+        output.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(fresh, ignore_errors=True)
-        if old.exists() and not output.exists():
-            old.rename(output)
+        fresh.mkdir()
+        site = FreshSite(fresh)
+        yield site
+        if site.complete:
+            _write(fresh / MARKER, MARKER_TEXT.encode())
+            _swap(fresh, output)
+    except OSError as err:
         raise PdpError(f"could not write the site: {err.strerror}: {err.filename}",
                        "check the output folder's permissions and free space") from err
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _swap(fresh: Path, output: Path) -> None:
+    old = output.with_name(f".{output.name}.old-{os.getpid()}")
+    if output.exists():
+        output.rename(old)
+    try:
+        fresh.rename(output)
+    except OSError:
+        if old.exists() and not output.exists():
+            old.rename(output)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

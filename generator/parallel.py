@@ -21,6 +21,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def workers(jobs: int | None, items: int, min_per_worker: int) -> int:
+    """How many worker processes `items` items are shared between (below 2: none)."""
+    return min(jobs or cores(), items // max(min_per_worker, 1))
+
+
 def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: Sequence[T],
                jobs: int | None, min_per_worker: int) -> list[R]:
     """`function(shared, chunk)` over chunks of `items`, results in order.
@@ -29,24 +34,29 @@ def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: 
     starting workers costs more than it saves. Either way the result is the same.
     """
     with in_background(function, shared, items, jobs, min_per_worker) as results:
-        return results()
+        return list(results())
 
 
 @contextmanager
 def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
                   items: Sequence[T], jobs: int | None, min_per_worker: int
-                  ) -> Iterator[Callable[[], list[R]]]:
+                  ) -> Iterator[Callable[[], Iterator[R]]]:
     """As `map_chunks`, but the workers start at once and the caller collects the results
-    (by calling what this yields) after doing other work meanwhile."""
-    workers = min(jobs or cores(), len(items) // max(min_per_worker, 1))
-    if workers < 2:
-        yield lambda: function(shared, items)
+    (by calling what this yields) after doing other work meanwhile, a chunk at a time."""
+    count = workers(jobs, len(items), min_per_worker)
+    if count < 2:
+        yield lambda: iter(function(shared, items))
         return
-    size = -(-len(items) // (workers * 4))
+    size = -(-len(items) // (count * 4))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     # Forking is far cheaper than starting fresh interpreters, where the platform has it.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(count, mp_context=context) as pool:
         futures = [pool.submit(function, shared, chunk) for chunk in chunks]
-        yield lambda: [result for future in futures for result in future.result()]
+
+        def results() -> Iterator[R]:
+            while futures:  # dropping each chunk's results once they are taken
+                yield from futures.pop(0).result()
+
+        yield results

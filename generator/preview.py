@@ -7,11 +7,11 @@ import io
 import threading
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .build import DEFAULT_OUTPUT, Reuse, Site, check_output_place, make_site
+from .build import DEFAULT_OUTPUT, Reuse, check_output_place, make_site
 from .cache import CACHE_DIR, Reflections
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
 from .errors import PdpError
@@ -19,7 +19,7 @@ from .formats import problems_text
 from .history import History, entry_history
 from .journal import KnownEntries, open_journal
 from .load import Project, find_project
-from .render import THEMES_DIR, shipped_themes
+from .render import THEMES_DIR, environment, find_theme, shipped_themes
 from .server import Live, Snapshot
 from .watch import Watch, Watcher
 
@@ -52,7 +52,10 @@ class Session:
     known: KnownEntries = field(default_factory=KnownEntries)
     reuse: Reuse = field(default_factory=Reuse)
     history: History | None = None
-    last: Snapshot | None = None
+    history_paths: frozenset[str] = frozenset()
+    last: Snapshot | None = None  # the last good build
+    shown: Snapshot | None = None  # what was last handed to the server
+    theme_name: str = "default"
 
     def __post_init__(self) -> None:
         self.reuse = Reuse(Reflections(self.project.root / CACHE_DIR), remember=True)
@@ -84,55 +87,71 @@ class Session:
         """Build again after `changes`; on errors keep serving the last good site."""
         started = time.perf_counter()
         changed = frozenset(changes)
-        if only_styles(changed) and self.last is not None:
-            # The server reads static files as they are now: nothing to rebuild.
-            snapshot = Snapshot(self.last.files, self.last.copies, self.last.roots,
-                                self.last.errors, styles_only=True)
-            return Rebuilt(snapshot, snapshot.errors, time.perf_counter() - started, changed)
-        self._forget(changed)
         try:
-            made = self._make(jobs)
+            made = self._rebuild(changed, jobs)
         except PdpError as error:
             shown = io.StringIO()
             error.show(shown)
             made = tuple(shown.getvalue().splitlines())
+        except Exception as error:  # nothing the member writes may stop the server
+            made = (f"pdp: internal error while building: {type(error).__name__}: {error}",
+                    "  hint: this is a bug in pdp, not in your journal; the last good site "
+                    "is still served")
         if isinstance(made, tuple):
             last = self.last or Snapshot({"index.html": WAITING_PAGE})
             snapshot = Snapshot(last.files, last.copies, last.roots, made)
         else:
-            snapshot = Snapshot(made.files, made.copies, made.roots, ())
-            self.last = snapshot
+            self.last = snapshot = made
+        self.shown = snapshot
         return Rebuilt(snapshot, snapshot.errors, time.perf_counter() - started, changed)
+
+    def _rebuild(self, changed: frozenset[Change], jobs: int | None
+                 ) -> Snapshot | tuple[str, ...]:
+        if only_styles(changed) and self.last is not None and self.shown is not None:
+            # The server reads static files as they are now; only which there are may change.
+            theme = find_theme(self.project.root, self.theme_name)
+            copies = {path: source for path, source in self.last.copies.items()
+                      if not path.startswith("static/")}
+            copies.update(theme.static_files())
+            self.last = replace(self.last, copies=copies)
+            return replace(self.shown, copies=copies, styles_only=True)
+        self._forget(changed)
+        return self._make(jobs)
 
     def _forget(self, changes: frozenset[Change]) -> None:
         if Change.CONFIG in changes:
             self.project = find_project(self.project.root)
             self.known.forget()
         if needs_full_rebuild(changes):
-            # Reflections are kept by their text: still good.
+            # Reflections are kept by their text: still good. Templates are read afresh:
+            # a new file can shadow one the compiled templates were found in before.
             self.reuse = Reuse(self.reuse.reflections, remember=True)
+            environment.cache_clear()
         if Change.EVIDENCE in changes:
             self.known.forget()
         if Change.HISTORY in changes:
             self.history = None
 
-    def _make(self, jobs: int | None) -> Site | tuple[str, ...]:
+    def _make(self, jobs: int | None) -> Snapshot | tuple[str, ...]:
         today = self.today()
         checked = open_journal(self.project, today, jobs, self.known)
         if checked.errors or checked.journal is None:
             return tuple(problems_text(checked.errors, self.show).splitlines())
         journal = checked.journal
-        if self.history is None:
-            self.history = entry_history(self.project.root,
-                                         (entry.path for entry in journal.entries))
+        self.theme_name = journal.config.theme
+        paths = frozenset(entry.path for entry in journal.entries)
+        if self.history is None or not paths <= self.history_paths:
+            # git's dates of an entry that was not there when they were read, too.
+            self.history, self.history_paths = entry_history(self.project.root, paths), paths
+        files: dict[str, bytes] = {}
         made = make_site(self.project, journal, today, self.publish, self.history, self.reuse,
-                         jobs)
+                         files.__setitem__, jobs)
         if isinstance(made, tuple):
             return tuple(problems_text(made, self.show).splitlines())
         # Only the first build marks every kept reflection as used: later ones add the few
         # they rendered, at the cost of one small write.
         self.reuse.reflections.save(mark_used=self.last is None)
-        return made
+        return Snapshot(files, made.copies, made.roots)
 
 
 def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threading.Event,
@@ -144,6 +163,8 @@ def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threadi
         changes = {classify(path, layout) for path in paths} - {Change.IGNORED}
         if not changes:
             continue
+        if changes & {Change.CONFIG, Change.THEME, Change.EVIDENCE}:
+            watcher.watch(session.watches())  # a folder made or replaced since is watched
         with live.rebuilding():
             rebuilt = session.build(changes)
             live.publish(rebuilt.snapshot)

@@ -109,6 +109,11 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     except jinja2.TemplateError as err:
         raise PdpError(f"the theme's template {page.template} failed: {err}",
                        "fix the template in your theme folder") from err
+    except (ArithmeticError, AttributeError, LookupError, RecursionError, TypeError,
+            ValueError) as err:  # what a template's own expressions can raise
+        raise PdpError(f"the theme's template {page.template} failed: "
+                       f"{type(err).__name__}: {err}",
+                       "fix the template in your theme folder") from err
     return html.encode("utf-8")
 
 
@@ -127,42 +132,52 @@ class LinkMemo:
     sound: dict[str, bytes] = field(default_factory=dict)
 
 
-def broken_links(pages: Mapping[str, bytes], other_files: Iterable[str],
-                 sources: Mapping[str, str], bodies: Mapping[str, tuple[str, int]],
-                 memo: LinkMemo | None = None) -> list[Problem]:
-    """Internal links that lead to no file of the site, as problems of the journal file."""
-    memo = memo or LinkMemo()
-    existing = frozenset(pages) | frozenset(other_files)
-    sound = memo.sound if existing == memo.existing else {}
-    problems: list[Problem] = []
-    reported: set[str] = set()
-    # Pages of one journal file first, so a link repeated in a summary page (the review
-    # pack shows every reflection) is reported once, against its file.
-    resolved: dict[tuple[str, str], str | None] = {}  # most links recur on every page
-    for path in sorted(pages, key=lambda page: (page not in sources, page)):
-        if sound.get(path) is pages[path]:
-            continue
+@dataclass(slots=True)
+class LinkCheck:
+    """Checks each page's internal links as the page is made, against every file the site
+    will have, so pages need not be kept for it. Problems name the journal file a page comes
+    from, and each broken link is reported once."""
+
+    existing: frozenset[str]
+    sources: Mapping[str, str]  # page -> the journal file it shows
+    bodies: Mapping[str, tuple[str, int]]  # journal file -> its body and first body line
+    memo: LinkMemo | None  # None: nothing kept for a next check, no page held
+    problems: list[Problem] = field(default_factory=list)
+    reported: set[str] = field(default_factory=set)
+    sound: dict[str, bytes] = field(default_factory=dict)
+    # Most links recur on every page.
+    resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    def page(self, path: str, data: bytes) -> None:
+        memo = self.memo
+        if memo is not None and memo.existing == self.existing and \
+                memo.sound.get(path) is data:
+            self.sound[path] = data
+            return
         folder = posixpath.dirname(path)
-        found = {link for pattern in _LINKS for link in pattern.findall(pages[path])}
+        found = {link for pattern in _LINKS for link in pattern.findall(data)}
         broken = False
         for raw in sorted(found):
             link = html.unescape(raw.decode("utf-8"))
             key = (folder, link)
-            if key not in resolved:
-                resolved[key] = _internal_target(folder, link)
-            target = resolved[key]
-            if target is None or target in existing:
+            if key not in self.resolved:
+                self.resolved[key] = _internal_target(folder, link)
+            target = self.resolved[key]
+            if target is None or target in self.existing:
                 continue
             broken = True
-            if link not in reported:
-                reported.add(link)
-                source = sources.get(path, "")
-                problems.append(_broken(source or path, link, bodies.get(source)))
-        if not broken:
-            sound[path] = pages[path]
-    memo.existing = existing
-    memo.sound = {path: sound[path] for path in pages if path in sound}
-    return problems
+            if link not in self.reported:
+                self.reported.add(link)
+                source = self.sources.get(path, "")
+                self.problems.append(_broken(source or path, link, self.bodies.get(source)))
+        if not broken and memo is not None:
+            self.sound[path] = data
+
+    def finish(self) -> list[Problem]:
+        """Every problem found; the pages found sound are remembered for the next check."""
+        if self.memo is not None:
+            self.memo.existing, self.memo.sound = self.existing, self.sound
+        return sorted(self.problems, key=Problem.sort_key)
 
 
 def _internal_target(folder: str, link: str) -> str | None:

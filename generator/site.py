@@ -112,6 +112,10 @@ def entry_url(entry: Entry) -> str:
     return f"entries/{entry.slug}.html"
 
 
+def pack_url(year: PerformanceYear) -> str:
+    return f"pack/{year.name}.html"
+
+
 def label_url(kind: str, label: str) -> str:
     return f"{kind}/{slugify(label) or 'other'}.html"
 
@@ -142,6 +146,7 @@ class Makers:
 
     view_of: ViewOf
     markdown: Markdown
+    totals: Callable[[Journal, PerformanceYear, date], YearTotals] = year_totals
 
 
 def fresh_makers(shared: EntryPages) -> Makers:
@@ -155,7 +160,8 @@ def _summarise(journal: Journal, today: date, makers: Makers,
              for entry in journal.entries}
     return _Summary([views[entry.path] for entry in journal.entries],
                     _goal_views(journal, views, makers.markdown),
-                    _year_views(journal, views, today), _review_views(journal, makers.markdown))
+                    _year_views(journal, views, today, makers.totals),
+                    _review_views(journal, makers.markdown))
 
 
 def summary_pages(journal: Journal, today: date, shared: EntryPages,
@@ -179,13 +185,16 @@ def pack_pages(journal: Journal, today: date, shared: EntryPages,
 
 def _pack_page(common: Mapping[str, Any], year: YearView, goals: Sequence[GoalView],
                reviews: Sequence[ReviewView]) -> Page:
-    done = {view.entry.path for view in year.done}
-    # A pack shows each goal's heading, not all its entries: no other year's edit changes it.
-    evidence = [(GoalHeading(goal.goal, goal.url), [v for v in goal.entries
-                                                    if v.entry.path in done])
-                for goal in goals]
+    # A pack shows each goal's heading and this year's entries behind it, so that an edit in
+    # another year leaves it as it was.
+    behind: dict[str, list[EntryView]] = {}
+    for view in year.done:
+        for goal_id in dict.fromkeys(view.entry.goals):
+            behind.setdefault(goal_id, []).append(view)
+    evidence = [(GoalHeading(goal.goal, goal.url), behind[goal.goal.id]) for goal in goals
+                if goal.goal.id in behind]
     return _page(common, year.pack_url, "pack.html", f"Review pack {year.totals.year.name}",
-                 year=year, goals=[(goal, views) for goal, views in evidence if views],
+                 year=year, goals=evidence,
                  reviews=[r for r in reviews if r.review.date in year.totals.year])
 
 
@@ -341,7 +350,8 @@ def _goal_views(journal: Journal, views: Mapping[str, EntryView], markdown: Mark
     return goals
 
 
-def _year_views(journal: Journal, views: Mapping[str, EntryView], today: date
+def _year_views(journal: Journal, views: Mapping[str, EntryView], today: date,
+                totals: Callable[[Journal, PerformanceYear, date], YearTotals]
                 ) -> list[YearView]:
     current = performance_year(today, journal.config.year_start_month)
     years = []
@@ -349,8 +359,8 @@ def _year_views(journal: Journal, views: Mapping[str, EntryView], today: date
         in_year = [views[entry.path] for entry in entries_in(journal.entries, year)]
         done = tuple(view for view in in_year if view.entry.done)
         years.append(YearView(
-            totals=year_totals(journal, year, today), url=f"years/{year.name}.html",
-            pack_url=f"pack/{year.name}.html", done=done,
+            totals=totals(journal, year, today), url=f"years/{year.name}.html",
+            pack_url=pack_url(year), done=done,
             planned=tuple(view for view in in_year if not view.entry.done),
             months=_months(year, done), current=year == current))
     return years

@@ -106,6 +106,12 @@ class Watcher:
         reason = "asked for with --poll" if poll else polling_reason(folders)
         self._observer = self._start(watches, reason)
 
+    def watch(self, watches: Sequence[Watch]) -> None:
+        """Watch these folders from now on, as they are now (some may have been made or
+        replaced since the last call)."""
+        self._observer.unschedule_all()
+        self._schedule_each(self._observer, watches)
+
     def _start(self, watches: Sequence[Watch], reason: str) -> BaseObserver:
         if not reason:
             try:
@@ -116,13 +122,16 @@ class Watcher:
         return self._schedule(PollingObserver(timeout=POLL_INTERVAL), watches)
 
     def _schedule(self, observer: BaseObserver, watches: Sequence[Watch]) -> BaseObserver:
+        self._schedule_each(observer, watches)
+        observer.daemon = True
+        observer.start()
+        return observer
+
+    def _schedule_each(self, observer: BaseObserver, watches: Sequence[Watch]) -> None:
         for watch in watches:
             if watch.folder.is_dir():
                 observer.schedule(self._collector, str(watch.folder), recursive=watch.recursive,
                                   event_filter=_EVENTS)
-        observer.daemon = True
-        observer.start()
-        return observer
 
     def next_batch(self, stop: threading.Event) -> list[str]:
         """The paths changed in the next burst (after QUIET seconds without a change, or

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import KEEP_BUILDS
 from generator.changes import Change, classify
 from generator.formats import problems_text
 from generator.journal import open_journal
@@ -17,7 +18,7 @@ from generator.load import find_project
 from generator.preview import EVERYTHING, WAITING_PAGE, Session
 
 from .conftest import TODAY
-from .test_cache import example
+from .test_cache import example, rows
 
 Edit = Callable[[Path], list[Path]]
 
@@ -200,3 +201,91 @@ def test_output_inside_the_journal_is_refused_before_serving(tmp_path: Path) -> 
     os.symlink(root / "journal", root / "site")
     with pytest.raises(Exception, match="overlaps journal"):
         session(root)
+
+
+def test_what_a_theme_or_configuration_mistake_raises_is_shown(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    good = watching.build(EVERYTHING).snapshot
+    own = root / "themes" / "default" / "templates" / "entry.html"
+    own.parent.mkdir(parents=True)
+    own.write_text("{{ 1 // 0 }}", "utf-8")
+    rebuilt = watching.build({Change.THEME})
+    assert rebuilt.errors == (
+        "pdp: error: the theme's template entry.html failed: ZeroDivisionError: "
+        "integer division or modulo by zero",
+        "  hint: fix the template in your theme folder")
+    own.unlink()
+    config = root / "pdp.toml"
+    kept = config.read_text("utf-8")
+    config.unlink()
+    gone = watching.build({Change.CONFIG})
+    assert gone.errors[0] == "pdp: error: no journal project here or in any folder above it"
+    assert gone.snapshot.files is good.files
+    config.write_text(kept, "utf-8")
+    assert watching.build({Change.CONFIG}).snapshot.files == good.files
+
+
+def test_a_new_template_in_an_existing_theme_folder_is_used(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    templates = root / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "unrelated.html").write_text("not used\n", "utf-8")
+    watching = session(root)
+    watching.build(EVERYTHING)
+    changed = override_template(root)
+    rebuilt = watching.build({classify(changed[0].as_posix(), watching.layout())})
+    assert any(b"<!-- own theme -->" in data for data in rebuilt.snapshot.files.values())
+    assert rebuilt.snapshot.files == session(root).build(EVERYTHING).snapshot.files
+
+
+def test_a_stylesheet_saved_while_the_journal_is_broken_keeps_the_errors(tmp_path: Path
+                                                                         ) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    watching.build(EVERYTHING)
+    target = entries(root)[2]
+    target.write_text(target.read_text("utf-8").replace("hours:", "hours: lots\nx:", 1),
+                      "utf-8")
+    broken = watching.build({Change.ENTRY})
+    own = root / "themes" / "default" / "static" / "style.css"
+    own.parent.mkdir(parents=True)
+    own.write_text("body { color: red; }\n", "utf-8")
+    styled = watching.build({Change.STYLE})
+    assert styled.errors == broken.errors
+    assert styled.snapshot.styles_only
+    assert styled.snapshot.copies["static/style.css"] == own
+    own.unlink()
+    unstyled = watching.build({Change.STYLE})
+    assert unstyled.snapshot.copies["static/style.css"] != own
+    assert unstyled.snapshot.copies["static/style.css"].is_file()
+
+
+def test_watch_mode_keeps_the_build_cache_whole(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    watching.build(EVERYTHING)
+    before = rows(root)
+    for number in range(KEEP_BUILDS + 2):
+        append(entries(root)[0], f"\nEdit number {number}.\n")
+        assert watching.build({Change.ENTRY}).errors == ()
+    assert rows(root) >= before
+
+
+def test_private_evidence_written_in_markdown_is_checked_again(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    notes = root / "journal" / "files" / "notes.md"
+    notes.parent.mkdir()
+    notes.write_text("# My notes\n", "utf-8")
+    target = entries(root)[1]
+    text = target.read_text("utf-8")
+    target.write_text(text.replace("\n---\n", "\nprivate_evidence: [../../files/notes.md]\n---\n",
+                                   1), "utf-8")
+    for publish in (False, True):
+        watching = session(root, publish)
+        assert watching.build(EVERYTHING).errors == ()
+        notes.rename(notes.with_name("moved.md"))
+        changed = {classify(notes.as_posix(), watching.layout())}
+        assert changed == {Change.EVIDENCE}
+        assert "error[V010]" in "\n".join(watching.build(changed).errors)
+        notes.with_name("moved.md").rename(notes)

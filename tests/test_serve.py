@@ -282,3 +282,16 @@ def test_the_stylesheet_is_swapped_without_a_reload(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(WAIT)
+
+
+def test_a_theme_folder_made_while_serving_is_watched(served: Served) -> None:
+    entry = served.entry(13)
+    page = f"/entries/{entry.stem}.html"
+    templates = served.root / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    time.sleep(0.5)  # the folder's own event first: from then on, its files are watched
+    shipped = REPOSITORY / "themes" / "default" / "templates" / "entry.html"
+    (templates / "entry.html").write_text(
+        shipped.read_text("utf-8").replace("{% block main %}",
+                                           "{% block main %}<p>OWN-THEME-5c1e</p>", 1), "utf-8")
+    served.wait_for(page, lambda status, body: b"OWN-THEME-5c1e" in body)
