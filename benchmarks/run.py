@@ -14,7 +14,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -181,8 +180,11 @@ def edit_to_served(project: Path, entries: int, env: Mapping[str, str]) -> Resul
             finally:
                 entry.write_bytes(original)
         finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(30)
+            server.terminate()  # pdp serve stops cleanly on SIGTERM, as on Ctrl-C
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
     return Result(entries, "serve: edit one entry -> page served", times, 0)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -284,6 +285,7 @@ class _Runner:
         return EXIT_OK
 
     def serve(self) -> int:
+        _stop_on_signals()
         session = Session(self.project, today, self.args.publish, self.show)
         self.err.write("building the site...\n")
         first = session.build(EVERYTHING, jobs=None)  # before any thread: workers may fork
@@ -427,6 +429,18 @@ class _Runner:
             raise UsageError("the title is empty", 'pdp new "What I did" ...')
         return NewEntry(args.title.strip(), args.activity, args.hours, day, category,
                         tuple(args.goals), status)
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and a polite kill both stop a server cleanly, even where the shell that started
+    it in the background set Ctrl-C to be ignored."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .build import DEFAULT_OUTPUT, Reuse, check_output_place, make_site
+from .build import DEFAULT_OUTPUT, check_output_place, make_site
 from .cache import CACHE_DIR, Reflections
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
 from .errors import PdpError
@@ -20,6 +20,7 @@ from .history import History, entry_history
 from .journal import KnownEntries, open_journal
 from .load import Project, find_project
 from .render import THEMES_DIR, environment, find_theme, shipped_themes
+from .reuse import Reuse
 from .server import Live, Snapshot
 from .watch import Watch, Watcher
 

@@ -58,11 +58,15 @@ class Served:
         return sorted((self.root / "journal" / "entries").rglob("*.md"))[index]
 
 
-def start(root: Path, *options: str) -> subprocess.Popen[str]:
+def start(root: Path, *options: str, ignore_ctrl_c: bool = False) -> subprocess.Popen[str]:
     env = {**os.environ, "PDP_TODAY": TODAY.isoformat(), "PYTHONUNBUFFERED": "1"}
+
+    def ignoring() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     return subprocess.Popen([sys.executable, "-m", "generator", "serve", *options],
                             cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=ignoring if ignore_ctrl_c else None)
 
 
 def first_line(stream: IO[str] | None) -> str:
@@ -178,11 +182,13 @@ def test_errors_show_over_every_page_and_in_the_terminal_until_fixed(served: Ser
     served.wait_for("/", lambda status, body: b'id="pdp-errors"' not in body)
 
 
-def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     root = example(tmp_path)
-    process = start(root, "--port", "0")
+    # Started as a shell starts a background job: with Ctrl-C ignored.
+    process = start(root, "--port", "0", ignore_ctrl_c=True)
     assert first_line(process.stdout).startswith("serving the site at ")
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     assert process.wait(WAIT) == 0
     errors = rest(process.stderr)
     assert "Traceback" not in errors
