@@ -136,9 +136,10 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     with in_background(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES) as made:
         for page in pages:
             out(page.path, reuse.render(env, page))
-        for entry, (key, html, fresh, page_data) in zip(journal.entries, made(), strict=True):
-            reuse.reflections.note(key, fresh)
-            reflections[entry.path] = html
+        for entry, (key, rendered, fresh, page_data) in zip(journal.entries, made(),
+                                                            strict=True):
+            reuse.reflections.note(key, rendered, fresh)
+            reflections[entry.path] = html = rendered.html
             out(entry_url(entry), page_data)
             if reuse.remember and not sequential:  # made in a worker: note what it showed
                 reuse.pages.remember(entry_page(makers.view_of(entry, html), shared),
@@ -184,12 +185,12 @@ class _EntryJob:
     kept: tuple[PageMemo, Makers] | None
 
 
-_EntryFiles = tuple[str, str, Rendered | None, bytes]
+_EntryFiles = tuple[str, Rendered, bool, bytes]
 
 
 def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[_EntryFiles]:
-    """Each entry's reflection key, its HTML (kept from before where it still holds, else
-    rendered now and also returned as fresh), and its rendered page."""
+    """Each entry's reflection key, its reflection (kept from before where it still holds,
+    else rendered now: fresh), and its rendered page."""
     env: jinja2.Environment = environment(job.theme)
     kept = job.reflections
     keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
@@ -197,18 +198,18 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[_EntryFiles]:
     made: list[_EntryFiles] = []
     for key, entry in zip(keys, entries, strict=True):
         links = link_map(entry, job.shared.slugs)
-        html = kept.get(key, links)
-        fresh = None
-        if html is None:
-            fresh = render_recorded(entry.body, links, _prefix(entry))
-            html = fresh.html
+        reflection = kept.get(key, links)
+        fresh = reflection is None
+        if reflection is None:
+            reflection = render_recorded(entry.body, links, _prefix(entry))
+        html = reflection.html
         if job.kept is None:
             page = entry_page(entry_view(entry, job.shared, html), job.shared)
             rendered = render_page(env, page)
         else:
             pages, makers = job.kept
             rendered = pages.render(env, entry_page(makers.view_of(entry, html), job.shared))
-        made.append((key, html, fresh, rendered))
+        made.append((key, reflection, fresh, rendered))
     return made
 
 

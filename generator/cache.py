@@ -105,12 +105,13 @@ class Reflections:
         except sqlite3.Error:
             return  # an unreadable cache is no cache: everything is rendered afresh
 
-    def get(self, key: str, link_map: LinkMap | None) -> str | None:
+    def get(self, key: str, link_map: LinkMap | None) -> Rendered | None:
+        """The reflection kept under `key`, if every link in it still gets the same answer."""
         kept = self.memory.get(key)
         if kept is None or not kept.still_valid(link_map):
             return None
         self.used.add(key)
-        return kept.html
+        return kept
 
     def put(self, key: str, rendered: Rendered) -> None:
         self.memory[key] = self.fresh[key] = rendered
@@ -120,21 +121,21 @@ class Reflections:
         """One that reads the same disk cache and holds nothing yet: for a worker process."""
         return Reflections(self.folder)
 
-    def note(self, key: str, fresh: Rendered | None) -> None:
+    def note(self, key: str, rendered: Rendered, fresh: bool) -> None:
         """Note a reflection used (and, if fresh, rendered) elsewhere, as in a worker."""
-        if fresh is not None:
-            self.put(key, fresh)
+        if fresh:
+            self.put(key, rendered)
         else:
+            self.memory[key] = rendered
             self.used.add(key)
 
     def render(self, body: str, link_map: LinkMap | None, anchor_prefix: str) -> str:
         key = self.key(body, anchor_prefix)
-        html = self.get(key, link_map)
-        if html is None:
+        rendered = self.get(key, link_map)
+        if rendered is None:
             rendered = render_recorded(body, link_map, anchor_prefix)
             self.put(key, rendered)
-            html = rendered.html
-        return html
+        return rendered.html
 
     def save(self, mark_used: bool = True) -> None:
         """Store this run's new reflections in one transaction. With `mark_used` (a whole

@@ -147,11 +147,16 @@ class LinkCheck:
     sound: dict[str, bytes] = field(default_factory=dict)
     # Most links recur on every page.
     resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    # What the last check found sound holds only while the site has the same files.
+    before: dict[str, bytes] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.memo is not None and self.memo.existing == self.existing:
+            self.before = self.memo.sound
 
     def page(self, path: str, data: bytes) -> None:
         memo = self.memo
-        if memo is not None and memo.existing == self.existing and \
-                memo.sound.get(path) is data:
+        if self.before.get(path) is data:
             self.sound[path] = data
             return
         folder = posixpath.dirname(path)
