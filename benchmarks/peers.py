@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _table import markdown_table
 from generate import positive  # the script folder is on the path: peers.py runs as a script
 
 HERE = Path(__file__).resolve().parent
@@ -523,16 +524,7 @@ def table(entries: int, results: Sequence[tuple[str, tuple[float, ...]]]) -> str
     """The medians and mins as a Markdown table, with its columns lined up."""
     rows = [HEADER, *((f"{entries:,}", label, f"{statistics.median(times):.3f}",
                        f"{min(times):.3f}") for label, times in results)]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = (cell.rjust(width) if right else cell.ljust(width)
-                  for cell, width, right in zip(cells, widths, RIGHT_ALIGNED, strict=True))
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "|" + "|".join("-" * (width + 1) + (":" if right else "-")
-                          for width, right in zip(widths, RIGHT_ALIGNED, strict=True)) + "|"
-    return "\n".join([line(rows[0]), rule, *(line(row) for row in rows[1:])])
+    return markdown_table(rows, RIGHT_ALIGNED)
 
 
 def setting(runs: int) -> str:

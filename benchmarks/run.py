@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from _table import markdown_table
 from generate import positive  # the script folder is on the path: run.py runs as a script
 from peers import PeerError, measure_peers
 
@@ -234,16 +235,7 @@ def table(results: Sequence[Result]) -> str:
     cold = {result.entries: statistics.median(result.times) for result in results
             if result.command == COLD_BUILD}
     rows = [HEADER, *(result.row(cold[result.entries]) for result in results)]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = (cell.rjust(width) if right else cell.ljust(width)
-                  for cell, width, right in zip(cells, widths, RIGHT_ALIGNED, strict=True))
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "|" + "|".join("-" * (width + 1) + (":" if right else "-")
-                          for width, right in zip(widths, RIGHT_ALIGNED, strict=True)) + "|"
-    return "\n".join([line(rows[0]), rule, *(line(row) for row in rows[1:])])
+    return markdown_table(rows, RIGHT_ALIGNED)
 
 
 def setting(runs: int) -> str:

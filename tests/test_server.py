@@ -607,14 +607,20 @@ def test_head_of_the_events_is_only_their_headers(site: Site) -> None:
 # Rebuilding, and the shared state
 
 
+def ask_meanwhile(site: Site, replies: list[Reply]) -> threading.Thread:
+    """Ask for entries.csv from another thread, and check it is still waiting."""
+    asking = threading.Thread(target=lambda: replies.append(site.get("/entries.csv")))
+    asking.start()
+    asking.join(0.4)
+    assert asking.is_alive()
+    assert replies == []
+    return asking
+
+
 def test_a_request_during_a_rebuild_waits_for_the_new_site(site: Site) -> None:
     replies: list[Reply] = []
     with site.live.rebuilding():
-        asking = threading.Thread(target=lambda: replies.append(site.get("/entries.csv")))
-        asking.start()
-        asking.join(0.5)
-        assert asking.is_alive()
-        assert replies == []
+        asking = ask_meanwhile(site, replies)
         site.live.publish(site.snapshot(files={**site.files, "entries.csv": b"new\n"}))
     asking.join(WAIT)
     assert [(reply.status, reply.body) for reply in replies] == [(200, b"new\n")]
@@ -623,10 +629,7 @@ def test_a_request_during_a_rebuild_waits_for_the_new_site(site: Site) -> None:
 def test_a_rebuild_that_ends_without_a_new_site_releases_its_requests(site: Site) -> None:
     replies: list[Reply] = []
     with site.live.rebuilding():
-        asking = threading.Thread(target=lambda: replies.append(site.get("/entries.csv")))
-        asking.start()
-        asking.join(0.3)
-        assert asking.is_alive()
+        asking = ask_meanwhile(site, replies)
     asking.join(WAIT)
     assert [(reply.status, reply.body) for reply in replies] == [(200, CSV)]
 
