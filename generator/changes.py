@@ -36,6 +36,7 @@ class Layout:
     config: str
     output: str
     themes: tuple[str, ...]
+    git: tuple[str, ...] = ()  # git's folders: the worktree's, and the shared one
 
 
 _GIT_HISTORY = ("HEAD", "packed-refs", "refs", "logs")
@@ -84,11 +85,11 @@ def only_styles(changes: Iterable[Change]) -> bool:
 
 
 def _is_git(path: str, layout: Layout) -> bool:
-    git = posixpath.join(layout.root, ".git")
-    if not _within(path, git) or path == git:
-        return False
-    first = posixpath.relpath(path, git).split("/")[0]
-    return first in _GIT_HISTORY and not path.endswith(".lock")
+    for git in layout.git:
+        if _within(path, git) and path != git:
+            first = posixpath.relpath(path, git).split("/")[0]
+            return first in _GIT_HISTORY and not path.endswith(".lock")
+    return False
 
 
 def _within(path: str, folder: str) -> bool:

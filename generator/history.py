@@ -20,7 +20,7 @@ class History:
     note: str = ""
 
 
-def _git(folder: Path, *args: str) -> str | None:
+def git_output(folder: Path, *args: str) -> str | None:
     """git's output, or None where there is no git or no repository (no dates, no error)."""
     try:
         return git(folder, *args)
@@ -30,14 +30,14 @@ def _git(folder: Path, *args: str) -> str | None:
 
 def entry_history(project_root: Path, paths: Iterable[str]) -> History:
     """First and last commit dates of each path, from one pass over the git log."""
-    top = _git(project_root, "rev-parse", "--show-toplevel")
+    top = git_output(project_root, "rev-parse", "--show-toplevel")
     if top is None:
         return History(note="not available: the journal is not kept in git")
-    if (_git(project_root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+    if (git_output(project_root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
         return History(note="not available: this is a shallow clone of the journal's history")
     prefix = project_root.resolve().relative_to(Path(top.strip()).resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    log = _git(project_root, "log", "--format=@%as", "--name-only", "--no-renames", "--",
+    log = git_output(project_root, "log", "--format=@%as", "--name-only", "--no-renames", "--",
                "journal") or ""
     wanted = set(paths)
     dates: dict[str, tuple[date, date]] = {}

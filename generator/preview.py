@@ -16,7 +16,7 @@ from .cache import CACHE_DIR, Reflections
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
 from .errors import PdpError
 from .formats import problems_text
-from .history import History, entry_history
+from .history import History, entry_history, git_output
 from .journal import KnownEntries, open_journal
 from .load import Project, find_project
 from .render import THEMES_DIR, environment, find_theme, shipped_themes
@@ -24,6 +24,7 @@ from .reuse import Reuse
 from .server import Live, Snapshot
 from .watch import Watch, Watcher
 
+NEW_DAY_CHECK = 60.0  # seconds without a change after which the date is looked at
 EVERYTHING: frozenset[Change] = frozenset({Change.CONFIG, Change.THEME, Change.HISTORY})
 # Shown until the journal first builds: the overlay over it lists what stops it.
 WAITING_PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -57,15 +58,18 @@ class Session:
     last: Snapshot | None = None  # the last good build
     shown: Snapshot | None = None  # what was last handed to the server
     theme_name: str = "default"
+    git_folders: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         self.reuse = Reuse(Reflections(self.project.root / CACHE_DIR), remember=True)
+        self.git_folders = git_folders(self.project.root)
         check_output_place(self.project, self.project.root / DEFAULT_OUTPUT)
 
     def layout(self) -> Layout:
         return Layout(_posix(self.project.root), _posix(self.project.config_file),
                       _posix(self.project.root / DEFAULT_OUTPUT),
-                      tuple(_posix(folder) for folder in self.theme_folders()))
+                      tuple(_posix(folder) for folder in self.theme_folders()),
+                      tuple(_posix(folder) for folder in self.git_folders))
 
     def theme_folders(self) -> list[Path]:
         """The journal's own themes, and the shipped ones when they can change (a checkout)."""
@@ -80,8 +84,8 @@ class Session:
         root = self.project.root
         watches = [Watch(root, False), Watch(self.project.journal, True),
                    *(Watch(folder, True) for folder in self.theme_folders())]
-        if (root / ".git").is_dir():
-            watches += [Watch(root / ".git", False), Watch(root / ".git" / "refs", True)]
+        for git in self.git_folders:
+            watches += [Watch(git, False), Watch(git / "refs", True)]
         return watches
 
     def build(self, changes: Collection[Change], jobs: int | None = 1) -> Rebuilt:
@@ -155,15 +159,31 @@ class Session:
         return Snapshot(files, made.copies, made.roots)
 
 
+def git_folders(root: Path) -> tuple[Path, ...]:
+    """Where git keeps HEAD and the refs of the repository holding `root` (the journal may
+    be a sub-folder, or a worktree), if it is in one."""
+    found = []
+    for option in ("--absolute-git-dir", "--git-common-dir"):
+        answer = git_output(root, "rev-parse", option)
+        if answer and answer.strip():
+            folder = (root / answer.strip()).resolve()
+            if folder.is_dir() and folder not in found:
+                found.append(folder)
+    return tuple(found)
+
+
 def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threading.Event,
                    report: Callable[[Rebuilt], None]) -> None:
-    """Rebuild after each burst of changes until `stop` is set; requests wait meanwhile."""
+    """Rebuild after each burst of changes until `stop` is set; requests wait meanwhile.
+    A new day rebuilds too: what is in the future, and the current year, change with it."""
+    day = session.today()
     while not stop.is_set():
-        paths = watcher.next_batch(stop)
+        paths = watcher.next_batch(stop, timeout=NEW_DAY_CHECK)
         layout = session.layout()
         changes = {classify(path, layout) for path in paths} - {Change.IGNORED}
-        if not changes:
+        if not changes and session.today() == day:
             continue
+        day = session.today()
         if changes & {Change.CONFIG, Change.THEME, Change.EVIDENCE}:
             watcher.watch(session.watches())  # a folder made or replaced since is watched
         with live.rebuilding():

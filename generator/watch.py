@@ -133,13 +133,15 @@ class Watcher:
                 observer.schedule(self._collector, str(watch.folder), recursive=watch.recursive,
                                   event_filter=_EVENTS)
 
-    def next_batch(self, stop: threading.Event) -> list[str]:
+    def next_batch(self, stop: threading.Event, timeout: float | None = None) -> list[str]:
         """The paths changed in the next burst (after QUIET seconds without a change, or
-        MAX_WAIT after its start); an empty list once `stop` is set."""
+        MAX_WAIT after its start); an empty list once `stop` is set, or after `timeout`
+        seconds without a change."""
         collector = self._collector
+        waited_until = None if timeout is None else time.monotonic() + timeout
         with collector.changed:
             while not collector.paths:
-                if stop.is_set():
+                if stop.is_set() or (waited_until and time.monotonic() >= waited_until):
                     return []
                 collector.changed.wait(0.2)
             started = time.monotonic()

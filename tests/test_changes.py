@@ -8,7 +8,7 @@ from generator.changes import Change, Layout, classify, needs_full_rebuild, only
 
 from .conftest import FIXTURES
 
-LAYOUT = Layout("/p", "/p/pdp.toml", "/p/site", ("/p/themes", "/pkg/themes"))
+LAYOUT = Layout("/p", "/p/pdp.toml", "/p/site", ("/p/themes", "/pkg/themes"), ("/p/.git",))
 
 
 def _table() -> list[tuple[str, str]]:
@@ -29,6 +29,14 @@ def test_the_table_covers_every_kind_of_change() -> None:
 def test_the_configuration_in_pyproject_is_a_config_change() -> None:
     layout = Layout("/p", "/p/pyproject.toml", "/p/site", ())
     assert classify("/p/pyproject.toml", layout) is Change.CONFIG
+
+
+def test_git_may_keep_its_folder_elsewhere() -> None:
+    layout = Layout("/p/journal-project", "/p/journal-project/pdp.toml",
+                    "/p/journal-project/site", (), ("/p/.git/worktrees/cpd", "/p/.git"))
+    assert classify("/p/.git/refs/heads/main", layout) is Change.HISTORY
+    assert classify("/p/.git/worktrees/cpd/HEAD", layout) is Change.HISTORY
+    assert classify("/p/journal-project/.git", layout) is Change.IGNORED
 
 
 def test_what_a_batch_of_changes_calls_for() -> None:

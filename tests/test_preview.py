@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,9 @@ from generator.changes import Change, classify
 from generator.formats import problems_text
 from generator.journal import open_journal
 from generator.load import find_project
-from generator.preview import EVERYTHING, WAITING_PAGE, Session
+from generator.preview import EVERYTHING, WAITING_PAGE, Rebuilt, Session, follow_changes
+from generator.server import Live
+from generator.watch import Watcher
 
 from .conftest import TODAY
 from .test_cache import example, rows
@@ -289,3 +294,42 @@ def test_private_evidence_written_in_markdown_is_checked_again(tmp_path: Path) -
         assert changed == {Change.EVIDENCE}
         assert "error[V010]" in "\n".join(watching.build(changed).errors)
         notes.with_name("moved.md").rename(notes)
+
+
+def test_git_is_watched_where_it_keeps_its_folder(tmp_path: Path) -> None:
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    root = example(repository)
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    watching = session(root)
+    assert watching.git_folders == ((repository / ".git").resolve(),)
+    ref = (repository / ".git" / "refs" / "heads" / "main").as_posix()
+    assert classify(ref, watching.layout()) is Change.HISTORY
+    (tmp_path / "elsewhere").mkdir()
+    assert session(example(tmp_path / "elsewhere")).git_folders == ()
+
+
+class _Quiet(Watcher):
+    """A watcher that never sees a change: only the day can move."""
+
+    def __init__(self, ended: threading.Event, batches: int) -> None:
+        self.ended, self.batches = ended, batches
+
+    def next_batch(self, stop: threading.Event, timeout: float | None = None) -> list[str]:
+        self.batches -= 1
+        if self.batches <= 0:
+            self.ended.set()
+        return []
+
+
+def test_a_new_day_rebuilds_without_a_change(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    days = iter([TODAY, TODAY, TODAY + timedelta(days=1)] + [TODAY + timedelta(days=1)] * 9)
+    watching = Session(find_project(root), lambda: next(days), False, lambda path: path)
+    live = Live(watching.build(EVERYTHING).snapshot)
+    stop = threading.Event()
+    rebuilt: list[Rebuilt] = []
+    follow_changes(watching, _Quiet(stop, 3), live, stop, rebuilt.append)
+    assert len(rebuilt) == 1
+    assert rebuilt[0].changes == frozenset()
+    assert live.current()[0] == 2
