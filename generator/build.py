@@ -62,10 +62,13 @@ RENDER_MIN_ENTRIES = 100
 class Site:
     """What a build made (its rendered files went to `emit`), and the files to copy."""
 
-    files: int
-    copies: dict[str, Path]
     pages: int
+    copies: dict[str, Path]
     roots: tuple[Path, ...]  # the folders every copied file comes from: journal and theme
+
+    @property
+    def files(self) -> int:
+        return self.pages + 1 + len(self.copies)  # the pages, entries.csv, and the copies
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,7 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
             fresh.copy(path, source)
         fresh.complete = True
     reuse.reflections.save()
-    return Built(checked, (), output, made.pages, made.files + len(made.copies))
+    return Built(checked, (), output, made.pages, made.files)
 
 
 Emit = Callable[[str, bytes], None]
@@ -154,8 +157,7 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     if problems:
         return tuple(problems)
     roots = (project.journal.resolve(), *(folder.resolve() for folder in theme.folders))
-    files = len(pages) + len(journal.entries) + len(packs) + 1
-    return Site(files, copies, files - 1, roots)
+    return Site(len(pages) + len(journal.entries) + len(packs), copies, roots)
 
 
 def _link_check(journal: Journal, today: date, pages: Sequence[Page],

@@ -161,12 +161,20 @@ def export_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     """A CSV for spreadsheets: goals joined with '; ', numbers as written."""
-    return csv_line(EXPORT_COLUMNS) + "".join(csv_row(row) for row in rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")  # one writer: this runs per entry
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(_cells(row) for row in rows)
+    return buffer.getvalue()
 
 
 def csv_row(row: Mapping[str, Any]) -> str:
     """One record as a line of the export's CSV."""
-    return csv_line([_cell(row[column]) for column in EXPORT_COLUMNS])
+    return csv_line(_cells(row))
+
+
+def _cells(row: Mapping[str, Any]) -> list[str]:
+    return [_cell(row[column]) for column in EXPORT_COLUMNS]
 
 
 def csv_line(cells: Sequence[str]) -> str:

@@ -52,13 +52,13 @@ class Session:
     publish: bool
     show: Callable[[str], str]
     known: KnownEntries = field(default_factory=KnownEntries)
-    reuse: Reuse = field(default_factory=Reuse)
+    reuse: Reuse = field(init=False)
     history: History | None = None
     history_paths: frozenset[str] = frozenset()
     last: Snapshot | None = None  # the last good build
     shown: Snapshot | None = None  # what was last handed to the server
     theme_name: str = "default"
-    git_folders: tuple[Path, ...] = ()
+    git_folders: tuple[Path, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reuse = Reuse(Reflections(self.project.root / CACHE_DIR), remember=True)
