@@ -11,11 +11,12 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
-from .cache import CACHE_DIR, Reflections, Rendered, render_recorded
+from .cache import CACHE_DIR, Reflections, render_recorded
 from .compute import years_of
 from .errors import UsageError
 from .history import History, entry_history
@@ -24,6 +25,15 @@ from .load import Project
 from .model import Entry, Journal, Problem
 from .output import check_output, fresh_site
 from .parallel import in_background, workers
+from .previous import (
+    PageKeys,
+    Previous,
+    links_digest,
+    load_previous,
+    make_page,
+    render_basis,
+    save_previous,
+)
 from .privacy import published
 from .render import (
     THEMES_DIR,
@@ -35,7 +45,7 @@ from .render import (
     find_theme,
     render_page,
 )
-from .reuse import Reuse
+from .reuse import EntryMade, Reuse
 from .site import (
     EntryPages,
     Makers,
@@ -90,7 +100,9 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     checked = open_journal(project, today)
     if checked.errors or checked.journal is None:
         return Built(checked, checked.errors)
-    reuse = Reuse(Reflections(project.root / CACHE_DIR if cache else None))
+    cache_folder = project.root / CACHE_DIR
+    reuse = Reuse(Reflections(cache_folder if cache else None),
+                  previous=load_previous(cache_folder, output) if cache else None)
     history = entry_history(project.root, (entry.path for entry in checked.journal.entries))
     with fresh_site(output) as fresh:
         # Each page is written as soon as it is made: a large journal's site is never held
@@ -103,6 +115,8 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
             fresh.copy(path, source)
         fresh.complete = True
     reuse.reflections.save()
+    if reuse.previous is not None:
+        save_previous(cache_folder, reuse.previous)
     return Built(checked, (), output, made.pages, made.files)
 
 
@@ -122,36 +136,61 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     pages = summary_pages(journal, today, shared, makers)
     copies = {**theme.static_files(), **_evidence(project, journal, publish)}
     check = _link_check(journal, today, pages, copies, reuse.links if reuse.remember else None)
+    previous = reuse.previous
+    basis = render_basis(theme) if previous is not None else b""
+    keys = PageKeys(basis) if previous is not None else None
+    if previous is not None:
+        previous.links_now = links_digest(check.existing)
 
-    def out(path: str, data: bytes) -> None:
-        check.page(path, data)
+    def out(path: str, data: bytes, taken: bool = False) -> None:
+        if not (taken and previous is not None and previous.links_same):
+            check.page(path, data)
         emit(path, data)
+
+    def out_page(page: Page) -> None:
+        data, note, taken = make_page(page, partial(reuse.render, env), previous, keys)
+        if previous is not None:
+            previous.add(page.path, note)
+        out(page.path, data, taken)
 
     # Entries are most of the work (a reflection to parse, a page to render): worker
     # processes make their pages while this one makes the pages that sum them up; the
     # review packs, which show every reflection, come last.
-    sequential = workers(jobs, len(journal.entries), RENDER_MIN_ENTRIES) < 2
+    # In watch mode, an entry left as it was keeps its page without any work.
+    memo = reuse.entries
+    memo.start(shared)
+    kept = {entry.path: before for entry in journal.entries
+            if reuse.remember and (before := memo.get(entry, shared)) is not None}
+    todo = [entry for entry in journal.entries if entry.path not in kept]
+    sequential = workers(jobs, len(todo), RENDER_MIN_ENTRIES) < 2
     job = _EntryJob(shared, theme,
                     reuse.reflections if sequential else reuse.reflections.empty_copy(),
-                    (reuse.pages, makers) if sequential and reuse.remember else None)
+                    (reuse.pages, makers) if sequential and reuse.remember else None,
+                    previous, basis)
     env = environment(theme)
     reflections: dict[str, str] = {}
-    with in_background(_entry_files, job, journal.entries, jobs, RENDER_MIN_ENTRIES) as made:
+    with in_background(_entry_files, job, todo, jobs, RENDER_MIN_ENTRIES) as made:
         for page in pages:
-            out(page.path, reuse.render(env, page))
-        for entry, (key, rendered, fresh, page_data) in zip(journal.entries, made(),
-                                                            strict=True):
-            reuse.reflections.note(key, rendered, fresh)
-            reflections[entry.path] = html = rendered.html
-            out(entry_url(entry), page_data)
-            if reuse.remember and not sequential:  # made in a worker: note what it showed
-                reuse.pages.remember(entry_page(makers.view_of(entry, html), shared),
-                                     page_data)
+            out_page(page)
+        fresh_files = made()
+        for entry in journal.entries:
+            entry_made = kept.get(entry.path) or next(fresh_files)
+            reuse.reflections.note(entry_made.key, entry_made.reflection, entry_made.fresh)
+            reflections[entry.path] = html = entry_made.reflection.html
+            if previous is not None:
+                previous.add(entry_url(entry), entry_made.note)
+            out(entry_url(entry), entry_made.page, entry_made.taken)
+            if reuse.remember and entry.path not in kept:
+                memo.keep(entry, shared, entry_made)
+                if not sequential:  # made in a worker: note what it showed
+                    reuse.pages.remember(entry_page(makers.view_of(entry, html), shared),
+                                         entry_made.page)
     packs = pack_pages(journal, today, shared, reflections, makers)
     for page in packs:
-        out(page.path, reuse.render(env, page))
+        out_page(page)
     out(EXPORT_FILE, reuse.export(journal))
     reuse.pages.forget_all_but(check.existing)
+    memo.forget_all_but(entry.path for entry in journal.entries)
     reuse.reflections.forget_unused()
     problems = check.finish()
     if problems:
@@ -185,19 +224,20 @@ class _EntryJob:
     reflections: Reflections
     # Only in this process (a worker would get a copy): pages and views from before.
     kept: tuple[PageMemo, Makers] | None
+    # A one-off build's pages of the last build, and what its pages are rendered with.
+    previous: Previous | None = None
+    basis: bytes = b""
 
 
-_EntryFiles = tuple[str, Rendered, bool, bytes]
-
-
-def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[_EntryFiles]:
+def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     """Each entry's reflection key, its reflection (kept from before where it still holds,
     else rendered now: fresh), and its rendered page."""
     env: jinja2.Environment = environment(job.theme)
     kept = job.reflections
     keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
     kept.load(keys)  # in a worker: only this chunk's reflections are ever held
-    made: list[_EntryFiles] = []
+    page_keys = PageKeys(job.basis) if job.previous is not None else None
+    made: list[EntryMade] = []
     for key, entry in zip(keys, entries, strict=True):
         links = link_map(entry, job.shared.slugs)
         reflection = kept.get(key, links)
@@ -207,11 +247,13 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[_EntryFiles]:
         html = reflection.html
         if job.kept is None:
             page = entry_page(entry_view(entry, job.shared, html), job.shared)
-            rendered = render_page(env, page)
+            data, note, taken = make_page(page, partial(render_page, env), job.previous,
+                                          page_keys)
+            made.append(EntryMade(key, reflection, fresh, data, note, taken))
         else:
             pages, makers = job.kept
-            rendered = pages.render(env, entry_page(makers.view_of(entry, html), job.shared))
-        made.append((key, reflection, fresh, rendered))
+            data = pages.render(env, entry_page(makers.view_of(entry, html), job.shared))
+            made.append(EntryMade(key, reflection, fresh, data))
     return made
 
 

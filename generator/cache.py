@@ -147,7 +147,7 @@ class Reflections:
             return
         try:
             self.folder.mkdir(exist_ok=True)
-            _ignore_in_git(self.folder)
+            ignore_in_git(self.folder)
             with closing(self._connect()) as db:
                 db.execute("BEGIN IMMEDIATE")  # the counter below is read and set atomically
                 with db:
@@ -200,7 +200,7 @@ def _trusted(rows: Iterable[tuple[str, str, str, str]]) -> Mapping[str, Rendered
     return found
 
 
-def _ignore_in_git(folder: Path) -> None:
+def ignore_in_git(folder: Path) -> None:
     """The cache is never committed, even where the journal's .gitignore does not say so."""
     ignore = folder / ".gitignore"
     if not ignore.exists():

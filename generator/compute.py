@@ -6,6 +6,7 @@ Pure functions of the journal and the day; exact decimal arithmetic throughout.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,6 +55,7 @@ class YearTotals:
     by_category: Mapping[str, CategoryTotal]
 
 
+@functools.cache  # pure, and asked for each entry several times a build
 def performance_year(day: date, start_month: int) -> PerformanceYear:
     """The performance year a day falls in (April to March by default)."""
     first = day.year if day.month >= start_month else day.year - 1
@@ -106,8 +108,13 @@ def year_target(config: Config, year: PerformanceYear) -> Decimal:
 def years_of(journal: Journal, today: date) -> list[PerformanceYear]:
     """Every year with an entry, and the current year, oldest first."""
     start_month = journal.config.year_start_month
-    years = {performance_year(entry.date, start_month) for entry in journal.entries}
-    years.add(performance_year(today, start_month))
+    entries = journal.entries
+    years = {performance_year(today, start_month)}
+    index = 0
+    while index < len(entries):  # one step a year: entries are sorted by date
+        year = performance_year(entries[index].date, start_month)
+        years.add(year)
+        index = bisect.bisect_right(entries, year.end, lo=index, key=_date_of)
     return sorted(years, key=lambda year: year.start)
 
 

@@ -7,12 +7,14 @@ reflections it saves to the disk cache.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 import jinja2
 
-from .cache import Reflections
+from .cache import Reflections, Rendered
 from .compute import (
     PerformanceYear,
     YearTotals,
@@ -23,10 +25,63 @@ from .compute import (
 )
 from .formats import EXPORT_COLUMNS, csv_line, csv_row, export_csv
 from .model import Entry, Journal
+from .previous import Note, Previous
 from .render import LinkMemo, PageMemo, render_page
-from .site import EntryPages, EntryView, Makers, Page, ViewOf, entry_view, fresh_makers
+from .site import (
+    EntryPages,
+    EntryView,
+    Link,
+    Makers,
+    Page,
+    ViewOf,
+    entry_view,
+    fresh_makers,
+)
 
 _ViewKey = tuple[int, str]
+
+
+class EntryMade(NamedTuple):
+    """What making an entry's page gives."""
+
+    key: str  # the reflection's cache key
+    reflection: Rendered
+    fresh: bool  # whether the reflection was rendered now
+    page: bytes
+    note: Note | None = None  # the page's note for the next build (see `previous`)
+    taken: bool = False  # whether the page was taken from the last build
+
+_Neighbours = tuple[Link | None, Link | None]
+
+
+@dataclass(slots=True)
+class EntryMemo:
+    """What each entry's page came to in the last build, reused for the very same entry
+    object while everything else its page shows is unchanged: the settings every entry
+    page shares, and its neighbours."""
+
+    basis: EntryPages | None = None
+    made: dict[str, tuple[Entry, _Neighbours, EntryMade]] = field(default_factory=dict)
+
+    def start(self, shared: EntryPages) -> None:
+        """Begin a build: what was made with other shared settings is dropped."""
+        basis = replace(shared, neighbours={})
+        if basis != self.basis:
+            self.basis, self.made = basis, {}
+
+    def get(self, entry: Entry, shared: EntryPages) -> EntryMade | None:
+        kept = self.made.get(entry.path)
+        if kept is None or kept[0] is not entry or kept[1] != shared.neighbours[entry.path]:
+            return None
+        return kept[2]
+
+    def keep(self, entry: Entry, shared: EntryPages, made: EntryMade) -> None:
+        self.made[entry.path] = (entry, shared.neighbours[entry.path],
+                                 made._replace(fresh=False))
+
+    def forget_all_but(self, paths: Iterable[str]) -> None:
+        for path in self.made.keys() - set(paths):
+            del self.made[path]
 
 
 @dataclass(slots=True)
@@ -70,6 +125,8 @@ class Reuse:
         default_factory=dict)
     links: LinkMemo = field(default_factory=LinkMemo)
     views: ViewMemo = field(default_factory=ViewMemo)
+    entries: EntryMemo = field(default_factory=EntryMemo)
+    previous: Previous | None = None  # a one-off build's pages of the last build
 
     def render(self, env: jinja2.Environment, page: Page) -> bytes:
         return self.pages.render(env, page) if self.remember else render_page(env, page)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -288,11 +288,15 @@ def entry_pages_of(journal: Journal, options: SiteOptions, history: History | No
 
 
 def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
-    """An entry with its links, its points and its reflection's HTML."""
+    """An entry with its links, its points and its reflection's HTML.
+
+    The view's entry has no body: pages show the reflection as HTML, and a page that lists
+    the entry is then unchanged by an edit of its reflection alone.
+    """
     activity = (shared.catalogue[entry.activity].name
                 if entry.activity != OTHER_ACTIVITY else "Custom activity")
     return EntryView(
-        entry=entry, url=entry_url(entry),
+        entry=replace(entry, body="", body_line=1), url=entry_url(entry),
         points=entry_points(entry, shared.catalogue, shared.policy),
         year=performance_year(entry.date, shared.start_month).name, activity=activity,
         goals=tuple(Link(f"goals/{goal}.html", shared.goal_titles[goal])
@@ -341,9 +345,13 @@ def link_map(entry: Entry, slugs: Mapping[str, str]) -> Callable[[str], str | No
 
 def _goal_views(journal: Journal, views: Mapping[str, EntryView], markdown: Markdown
                 ) -> list[GoalView]:
+    behind_goal: dict[str, list[EntryView]] = {}
+    for view in views.values():
+        for goal_id in dict.fromkeys(view.entry.goals):
+            behind_goal.setdefault(goal_id, []).append(view)
     goals = []
     for goal in journal.goals:
-        behind = tuple(view for view in views.values() if goal.id in view.entry.goals)
+        behind = tuple(behind_goal.get(goal.id, ()))
         points = sum((v.points for v in behind if v.entry.done), ZERO)
         goals.append(GoalView(goal, f"goals/{goal.id}.html", Markup(markdown(goal.body, "r-")),
                               behind, points))

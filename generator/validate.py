@@ -6,6 +6,7 @@ Each front-matter value is checked by the kind its field declares in `schema`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -65,6 +66,7 @@ class Context:
     probe: EvidenceProbe
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked for every file at every check
 def slugify(name: str) -> str:
     """A page name from a file name: lower-case ASCII letters, digits and hyphens."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
