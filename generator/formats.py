@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ def number(value: Decimal, places: int = 4) -> int | float:
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
 
 
+@functools.lru_cache(maxsize=4096)  # pages show the same few figures thousands of times
 def figure(value: Decimal, places: int = 2) -> str:
     """A number for people: no trailing zeros, at most `places` decimals."""
     shown = number(value, places)
@@ -89,6 +91,7 @@ def report_json(config: Config, years: Iterable[YearTotals]) -> str:
     }, indent=2, ensure_ascii=False) + "\n"
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked for every row of every entry table
 def long_date(day: date) -> str:
     """A date as people write it: 14 June 2025."""
     return f"{day.day} {day:%B %Y}"

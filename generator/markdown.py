@@ -32,6 +32,9 @@ def parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(
         ["table", "strikethrough"])
     md.validateLink = is_safe_url  # type: ignore[method-assign]
+    # Pure, and slow for what it does (a parse and a re-encoding of each address); journals
+    # link to the same pages again and again.
+    md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)  # type: ignore[method-assign]
     return md
 
 
