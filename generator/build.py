@@ -40,9 +40,10 @@ from .render import (
     LinkCheck,
     LinkMemo,
     PageMemo,
-    Theme,
+    Templates,
     environment,
     find_theme,
+    read_templates,
     render_page,
 )
 from .reuse import EntryMade, Reuse
@@ -131,13 +132,14 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     journal = published(journal) if publish else journal
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     theme = find_theme(project.root, journal.config.theme)
+    templates = read_templates(theme)  # every page renders from this copy
     shared = entry_pages_of(journal, SiteOptions(publish, built), history)
     makers = reuse.makers(shared)
     pages = summary_pages(journal, today, shared, makers)
     copies = {**theme.static_files(), **_evidence(project, journal, publish)}
     check = _link_check(journal, today, pages, copies, reuse.links if reuse.remember else None)
     previous = reuse.previous
-    basis = render_basis(theme) if previous is not None else b""
+    basis = render_basis(templates) if previous is not None else b""
     keys = PageKeys(basis) if previous is not None else None
     if previous is not None:
         previous.links_now = links_digest(check.existing)
@@ -163,11 +165,11 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
             if reuse.remember and (before := memo.get(entry, shared)) is not None}
     todo = [entry for entry in journal.entries if entry.path not in kept]
     sequential = workers(jobs, len(todo), RENDER_MIN_ENTRIES) < 2
-    job = _EntryJob(shared, theme,
+    job = _EntryJob(shared, templates,
                     reuse.reflections if sequential else reuse.reflections.empty_copy(),
                     (reuse.pages, makers) if sequential and reuse.remember else None,
                     previous, basis)
-    env = environment(theme)
+    env = environment(templates)
     reflections: dict[str, str] = {}
     with in_background(_entry_files, job, todo, jobs, RENDER_MIN_ENTRIES) as made:
         for page in pages:
@@ -219,7 +221,7 @@ def _prefix(entry: Entry) -> str:
 @dataclass(frozen=True, slots=True)
 class _EntryJob:
     shared: EntryPages
-    theme: Theme
+    templates: Templates
     # In a worker, an empty copy that reads the disk cache; in this process, the build's own.
     reflections: Reflections
     # Only in this process (a worker would get a copy): pages and views from before.
@@ -232,7 +234,7 @@ class _EntryJob:
 def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     """Each entry's reflection key, its reflection (kept from before where it still holds,
     else rendered now: fresh), and its rendered page."""
-    env: jinja2.Environment = environment(job.theme)
+    env: jinja2.Environment = environment(job.templates)
     kept = job.reflections
     keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
     kept.load(keys)  # in a worker: only this chunk's reflections are ever held

@@ -21,6 +21,7 @@ import os
 import pickle
 import sqlite3
 import stat
+import sys
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import Any
 
 from . import __version__
 from .cache import ignore_in_git
-from .render import Theme
+from .render import Templates
 from .site import EntryView, GoalView, Page, ReviewView, YearView
 
 PAGES_FILE = "pages.sqlite3"
@@ -47,24 +48,19 @@ Note = tuple[bytes, int, bytes]  # a page's key, and the size and digest of its 
 def _code_digest() -> bytes:
     """pdp's own code and the renderers' versions: a page made by other code is no match."""
     digest = hashlib.blake2b(digest_size=20)
-    for part in (str(FORMAT), __version__, *map(version, _RENDERERS)):
-        digest.update(part.encode() + b"\0")
-    package = Path(__file__).parent
-    for source in sorted(package.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    parts = [str(FORMAT).encode(), __version__.encode(), sys.version.encode(),
+             *(version(name).encode() for name in _RENDERERS)]
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        parts += [source.name.encode(), source.read_bytes()]
+    for part in parts:  # each length-prefixed: no two lists of parts give the same bytes
+        digest.update(b"%d:%b" % (len(part), part))
     return digest.digest()
 
 
-def render_basis(theme: Theme) -> bytes:
+def render_basis(templates: Templates) -> bytes:
     """What every page of a build is rendered with: pdp's code and the theme's templates
     (every one, including those a more specific folder overrides)."""
-    digest = hashlib.blake2b(_code_digest(), digest_size=20)
-    for folder in theme.templates():
-        for template in sorted(Path(folder).rglob("*")):
-            if template.is_file():
-                digest.update(template.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(template.read_bytes() + b"\0")
-    return digest.digest()
+    return hashlib.blake2b(_code_digest() + templates.digest(), digest_size=20).digest()
 
 
 def _made(name: str, values: tuple[Any, ...]) -> None:
@@ -105,7 +101,7 @@ class PageKeys:
         """The page's key; None for a context that cannot be pickled (it is not kept)."""
         try:
             return self._digest((page.template, page.context))
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
             return None
 
     def view_digest(self, view: object) -> bytes:
@@ -121,6 +117,9 @@ class PageKeys:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
         pickler.dispatch_table = self.reducers
+        # No memo: an object met twice is written twice, so that the key does not depend on
+        # which equal values happen to be one object (they differ between processes).
+        pickler.fast = True
         pickler.dump(value)
         digest = hashlib.blake2b(self.basis, digest_size=20)
         digest.update(buffer.getbuffer())
@@ -195,7 +194,11 @@ def page_note(key: bytes | None, data: bytes) -> Note | None:
 def links_digest(existing: Iterable[str]) -> bytes:
     """A digest of the files a link check knows of: pages found sound then are sound now if
     this is the same."""
-    return hashlib.blake2b("\n".join(sorted(existing)).encode(), digest_size=20).digest()
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(existing):
+        encoded = path.encode("utf-8", "surrogateescape")
+        digest.update(b"%d:%b" % (len(encoded), encoded))
+    return digest.digest()
 
 
 def load_previous(folder: Path, output: Path) -> Previous:
@@ -206,6 +209,7 @@ def load_previous(folder: Path, output: Path) -> Previous:
         return previous
     try:
         with closing(_connect(folder)) as db:
+            db.execute("BEGIN")  # both tables as one build saved them
             meta = dict(db.execute("SELECT name, value FROM meta"))
             if meta.get("output") != str(output).encode() or \
                     meta.get("format") != str(FORMAT).encode():

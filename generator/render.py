@@ -6,10 +6,12 @@ Pure apart from reading theme files: pages in, a mapping of output path -> bytes
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -67,11 +69,65 @@ def find_theme(project_root: Path, name: str) -> Theme:
     return Theme(tuple(folders))
 
 
-@functools.cache  # one per theme and process: templates compile once
-def environment(theme: Theme) -> jinja2.Environment:
+@dataclass(frozen=True, slots=True)
+class Templates:
+    """A theme's templates as read once, by name (where two folders have one, the more
+    specific folder's): a build renders every page from this very copy, so that a template
+    saved during the build cannot make pages that do not match what the build noted."""
+
+    files: tuple[tuple[str, bytes], ...]
+
+    def load(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        data = dict(self.files).get(name)
+        if data is None:
+            return None
+        return data.decode("utf-8"), name, lambda: True
+
+    def digest(self) -> bytes:
+        """A digest of every name and text (each length-prefixed: no two sets share one)."""
+        digest = hashlib.blake2b(digest_size=20)
+        for name, data in self.files:
+            encoded = name.encode("utf-8", "surrogateescape")
+            digest.update(b"%d:%b%d:%b" % (len(encoded), encoded, len(data), data))
+        return digest.digest()
+
+
+def read_templates(theme: Theme) -> Templates:
+    """Every file in the theme's template folders, following linked sub-folders as Jinja2
+    would (each real folder once)."""
+    found: dict[str, bytes] = {}
+    for folder in theme.templates():
+        for name, path in _files_under(Path(folder)):
+            if name not in found:
+                try:
+                    found[name] = path.read_bytes()
+                except OSError as err:
+                    raise PdpError(f"could not read the theme's template {name}: "
+                                   f"{err.strerror}", "check the theme folder's permissions"
+                                   ) from err
+    return Templates(tuple(sorted(found.items())))
+
+
+def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
+    seen: set[str] = set()
+    for current, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(current)
+        if real in seen:  # a loop of links
+            folders.clear()
+            continue
+        seen.add(real)
+        folders.sort()
+        for name in sorted(files):
+            path = Path(current, name)
+            if path.is_file():
+                yield path.relative_to(folder).as_posix(), path
+
+
+@functools.cache  # one per set of templates and process: templates compile once
+def environment(templates: Templates) -> jinja2.Environment:
     """Autoescaping for every template, and an error for any undefined name."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.templates()),
+        loader=jinja2.FunctionLoader(templates.load),
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(figure=figure, percent=percent, long_date=long_date)

@@ -16,8 +16,8 @@ import generator.reuse
 from generator.build import build_site
 from generator.cache import CACHE_DIR
 from generator.load import find_project
-from generator.previous import PAGES_FILE, PageKeys
-from generator.render import Theme
+from generator.previous import PAGES_FILE, PageKeys, render_basis
+from generator.render import Templates, Theme, read_templates
 from generator.site import Link, Page
 
 from .conftest import TODAY
@@ -184,15 +184,44 @@ def test_a_key_covers_every_value_a_page_shows() -> None:
     assert keys.key(page(lambda: None)) is None  # cannot be pickled: never kept
 
 
-def test_the_basis_covers_every_template_of_the_theme(tmp_path: Path) -> None:
-    from generator.previous import render_basis
+def test_the_basis_covers_every_template_even_in_a_linked_folder(tmp_path: Path) -> None:
     own = tmp_path / "own"
     (own / "templates").mkdir(parents=True)
-    shipped = generator.render.shipped_themes() / "default"
-    theme = Theme((own, shipped))
-    before = render_basis(theme)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "footer.html").write_text("v1", "utf-8")
+    (own / "templates" / "partials").symlink_to(shared, target_is_directory=True)
+    (shared / "loop").symlink_to(own / "templates", target_is_directory=True)
+    theme = Theme((own, generator.render.shipped_themes() / "default"))
+    before = read_templates(theme)
+    assert dict(before.files)["partials/footer.html"] == b"v1"
+    (shared / "footer.html").write_text("v2", "utf-8")
+    assert render_basis(read_templates(theme)) != render_basis(before)
     (own / "templates" / "unused.html").write_text("x", "utf-8")
-    assert render_basis(theme) != before
+    assert len(read_templates(theme).files) == len(before.files) + 1
+
+
+def test_a_template_saved_during_a_build_changes_nothing_it_notes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = example(tmp_path)
+    templates = root / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    shipped = generator.render.shipped_themes() / "default" / "templates" / "base.html"
+    text = shipped.read_text("utf-8")
+    (templates / "base.html").write_text(text, "utf-8")
+
+    def read_then_save(theme: Theme) -> Templates:
+        read = read_templates(theme)
+        (templates / "base.html").write_text(text.replace("<main", "<p>DRAFT</p><main"),
+                                             "utf-8")
+        return read
+
+    monkeypatch.setattr(generator.build, "read_templates", read_then_save)
+    during = build(root)
+    assert b"DRAFT" not in during["index.html"]  # rendered from what was read
+    monkeypatch.undo()
+    (templates / "base.html").write_text(text, "utf-8")
+    assert build(root) == fresh(root)
 
 
 def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -223,3 +252,6 @@ def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.Mon
     with sqlite3.connect(root / CACHE_DIR / PAGES_FILE) as db:
         noted = {path for (path,) in db.execute("SELECT path FROM pages")}
     assert noted == {path for path in second if path.endswith(".html")}
+    logged = log.read_text("utf-8")
+    build_site(project, TODAY, False, root / "site", jobs=1)  # keys as workers made them
+    assert log.read_text("utf-8") == logged
