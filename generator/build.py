@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import CACHE_DIR, Reflections, render_recorded
-from .compute import years_of
+from .compute import entries_in, performance_year, years_of
 from .errors import UsageError
 from .history import History, entry_history
 from .journal import Checked, open_journal
@@ -46,7 +46,7 @@ from .render import (
     read_templates,
     render_page,
 )
-from .reuse import EntryMade, Reuse
+from .reuse import EntryMade, LastBuild, Reuse
 from .site import (
     EntryPages,
     Makers,
@@ -196,9 +196,59 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     reuse.reflections.forget_unused()
     problems = check.finish()
     if problems:
+        reuse.last = None
         return tuple(problems)
+    if reuse.remember:
+        reuse.last = LastBuild(journal, today, shared, makers, templates, reflections,
+                               check.existing, check.sources, check.bodies)
     roots = (project.journal.resolve(), *(folder.resolve() for folder in theme.folders))
     return Site(len(pages) + len(journal.entries) + len(packs), copies, roots)
+
+
+def remake_reflections(reuse: Reuse, edited: Sequence[Entry]) -> dict[str, bytes] | None:
+    """Watch mode's short way after edits of reflections alone: the pages of the entries and
+    of their years' review packs, the only pages such an edit changes (no other page shows a
+    reflection); every other page stays as the last build made it. None where the short way
+    does not hold (anything but a reflection changed, a link in one is broken, the last
+    build made no whole site, or every page shows when it was built): then build in full."""
+    last = reuse.last
+    if last is None or last.journal.config.build_time:
+        return None
+    before = {entry.path: entry for entry in last.journal.entries}
+    for entry in edited:
+        old = before.get(entry.path)
+        if old is None or replace(old, body=entry.body) != entry:
+            return None
+    changed = {entry.path: entry for entry in edited}
+    journal = replace(last.journal, entries=tuple(changed.get(entry.path, entry)
+                                                  for entry in last.journal.entries))
+    job = _EntryJob(last.shared, last.templates, reuse.reflections,
+                    (reuse.pages, last.makers))
+    files: dict[str, bytes] = {}
+    reflections = dict(last.reflections)
+    for entry, made in zip(edited, _entry_files(job, edited), strict=True):
+        reuse.reflections.note(made.key, made.reflection, made.fresh)
+        reuse.entries.keep(entry, last.shared, made)
+        reflections[entry.path] = made.reflection.html
+        files[entry_url(entry)] = made.page
+    env = environment(last.templates)
+    start_month = journal.config.year_start_month
+    for year in {performance_year(entry.date, start_month) for entry in edited}:
+        # A pack shows its own year's entries alone: plan it from them.
+        of_year = replace(journal, entries=tuple(entries_in(journal.entries, year)))
+        for page in pack_pages(of_year, last.today, last.shared, reflections, last.makers):
+            if page.path == pack_url(year):
+                files[page.path] = reuse.render(env, page)
+    bodies = {**last.bodies, **{entry.path: (entry.body, entry.body_line) for entry in edited}}
+    check = LinkCheck(last.existing, last.sources, bodies, None)
+    for path, data in files.items():
+        check.page(path, data)
+    if check.finish():
+        return None  # the full build shows the broken link as it always does
+    reuse.last = replace(last, journal=journal, reflections=reflections, bodies=bodies)
+    if reuse.links.existing == last.existing:
+        reuse.links.sound.update(files)
+    return files
 
 
 def _link_check(journal: Journal, today: date, pages: Sequence[Page],

@@ -184,6 +184,21 @@ class KnownEntries:
         return [self.checks[path][1] for path in paths]
 
 
+    def refresh(self, paths: Sequence[str], today: date) -> _Checks | None:
+        """Check these known entries again, as last time for the same day (watch mode's
+        short way, when the file events say that only they changed); None if any is not
+        known, or the day is another."""
+        settings = self.settings
+        if settings is None or settings.today != today or \
+                any(path not in self.checks for path in paths):
+            return None
+        states = {path: _state(settings.project, path) for path in paths}
+        results = _check_entry_files(settings, paths)
+        for path, result in zip(paths, results, strict=True):
+            self.checks[path] = (states[path] or (0, 0, 0, 0), result)
+        return results
+
+
 def _state(project: Project, path: str) -> _FileState | None:
     try:
         stat = os.stat(os.path.join(project.root, path))

@@ -4,6 +4,7 @@ alone; what to serve is handed to the server (`server`), which knows nothing of 
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .build import DEFAULT_OUTPUT, check_output_place, make_site
+from .build import DEFAULT_OUTPUT, check_output_place, make_site, remake_reflections
 from .cache import CACHE_DIR, Reflections
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
 from .errors import PdpError
@@ -88,12 +89,14 @@ class Session:
             watches += [Watch(git, False), Watch(git / "refs", True)]
         return watches
 
-    def build(self, changes: Collection[Change], jobs: int | None = 1) -> Rebuilt:
-        """Build again after `changes`; on errors keep serving the last good site."""
+    def build(self, changes: Collection[Change], jobs: int | None = 1,
+              paths: Collection[str] = ()) -> Rebuilt:
+        """Build again after `changes` (to the files at `paths`, when known); on errors keep
+        serving the last good site."""
         started = time.perf_counter()
         changed = frozenset(changes)
         try:
-            made = self._rebuild(changed, jobs)
+            made = self._rebuild(changed, jobs, paths)
         except PdpError as error:
             shown = io.StringIO()
             error.show(shown)
@@ -110,7 +113,7 @@ class Session:
         self.shown = snapshot
         return Rebuilt(snapshot, snapshot.errors, time.perf_counter() - started, changed)
 
-    def _rebuild(self, changed: frozenset[Change], jobs: int | None
+    def _rebuild(self, changed: frozenset[Change], jobs: int | None, paths: Collection[str]
                  ) -> Snapshot | tuple[str, ...]:
         if only_styles(changed) and self.last is not None and self.shown is not None:
             # The server reads static files as they are now; only which there are may change.
@@ -120,8 +123,33 @@ class Session:
             copies.update(theme.static_files())
             self.last = replace(self.last, copies=copies)
             return replace(self.shown, copies=copies, styles_only=True)
+        if changed == {Change.ENTRY} and paths:
+            quick = self._remake_reflections(paths)
+            if quick is not None:
+                return quick
         self._forget(changed)
         return self._make(jobs)
+
+    def _remake_reflections(self, paths: Collection[str]) -> Snapshot | None:
+        """The short way, when only entries' reflections changed: their pages and their
+        years' review packs are made again, and nothing else is even looked at."""
+        if self.publish or self.last is None or self.shown is not self.last:
+            return None
+        relative = sorted({Path(os.path.relpath(path, self.project.root)).as_posix()
+                           for path in paths})
+        checks = self.known.refresh(relative, self.today())
+        if checks is None:
+            return None
+        edited = []
+        for entry, problems in checks:
+            if entry is None or any(p.severity == "error" for p in problems):
+                return None  # the full build shows the errors
+            edited.append(entry)
+        files = remake_reflections(self.reuse, edited)
+        if files is None:
+            return None
+        self.reuse.reflections.save(mark_used=False)
+        return Snapshot({**self.last.files, **files}, self.last.copies, self.last.roots)
 
     def _forget(self, changes: frozenset[Change]) -> None:
         if Change.CONFIG in changes:
@@ -187,7 +215,7 @@ def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threadi
         if changes & {Change.CONFIG, Change.THEME, Change.EVIDENCE}:
             watcher.watch(session.watches())  # a folder made or replaced since is watched
         with live.rebuilding():
-            rebuilt = session.build(changes)
+            rebuilt = session.build(changes, paths=paths)
             live.publish(rebuilt.snapshot)
         report(rebuilt)
 

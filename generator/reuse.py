@@ -7,7 +7,7 @@ reflections it saves to the disk cache.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
@@ -26,7 +26,7 @@ from .compute import (
 from .formats import EXPORT_COLUMNS, csv_line, csv_row, export_csv
 from .model import Entry, Journal
 from .previous import Note, Previous
-from .render import LinkMemo, PageMemo, render_page
+from .render import LinkMemo, PageMemo, Templates, render_page
 from .site import (
     EntryPages,
     EntryView,
@@ -112,6 +112,23 @@ class ViewMemo:
         return view_of
 
 
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What watch mode's short way (`build.remake_reflections`) needs of the last build that
+    made a whole site: its journal and plan, what it rendered with, and what its link check
+    knew."""
+
+    journal: Journal
+    today: date
+    shared: EntryPages
+    makers: Makers
+    templates: Templates
+    reflections: Mapping[str, str]  # entry path -> its reflection's HTML
+    existing: frozenset[str]
+    sources: Mapping[str, str]
+    bodies: Mapping[str, tuple[str, int]]
+
+
 @dataclass(slots=True)
 class Reuse:
     """What one build keeps for the next: reflections by content, pages by what they show."""
@@ -127,6 +144,7 @@ class Reuse:
     views: ViewMemo = field(default_factory=ViewMemo)
     entries: EntryMemo = field(default_factory=EntryMemo)
     previous: Previous | None = None  # a one-off build's pages of the last build
+    last: LastBuild | None = None  # watch mode: the last build, if it made a whole site
 
     def render(self, env: jinja2.Environment, page: Page) -> bytes:
         return self.pages.render(env, page) if self.remember else render_page(env, page)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.preview
 from generator.cache import KEEP_BUILDS
 from generator.changes import Change, classify
 from generator.formats import problems_text
@@ -126,14 +127,41 @@ def test_every_rebuild_equals_a_full_build(tmp_path: Path, publish: bool) -> Non
     assert not first.errors
     layout = watching.layout()
     for edit in EDITS:
-        changed = {classify(path.absolute().as_posix(), layout) for path in edit(root)}
-        rebuilt = watching.build(changed)
+        paths = [path.absolute().as_posix() for path in edit(root)]
+        rebuilt = watching.build({classify(path, layout) for path in paths}, paths=paths)
         full = session(root, publish).build(EVERYTHING)
         assert not rebuilt.errors, (edit.__name__, rebuilt.errors)
         assert rebuilt.snapshot.files.keys() == full.snapshot.files.keys(), edit.__name__
         for path, data in full.snapshot.files.items():
             assert rebuilt.snapshot.files[path] == data, (edit.__name__, path)
         assert rebuilt.snapshot.copies == full.snapshot.copies, edit.__name__
+
+
+def test_reflections_edited_remake_their_pages_and_packs_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    first = watching.build(EVERYTHING).snapshot
+    targets = [entries(root)[3], entries(root)[20]]
+    for target in targets:
+        append(target, "\nA new paragraph, written while the site was open.\n")
+
+    def no_full_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a full build, where the short way holds")
+
+    monkeypatch.setattr(generator.preview, "make_site", no_full_build)
+    rebuilt = watching.build({Change.ENTRY}, paths=[str(path) for path in targets])
+    monkeypatch.undo()
+    assert not rebuilt.errors
+    changed = sorted(path for path, data in rebuilt.snapshot.files.items()
+                     if first.files[path] != data)
+    years = sorted({f"pack/{target.parent.name}.html" for target in targets})
+    assert changed == sorted([*(f"entries/{target.stem}.html" for target in targets), *years])
+    assert rebuilt.snapshot.files == session(root).build(EVERYTHING).snapshot.files
+    append(targets[0], "\nNow with [a broken link](nowhere.md).\n")
+    broken = watching.build({Change.ENTRY}, paths=[str(targets[0])])
+    assert [line for line in broken.errors if "nowhere.md" in line]
+    assert broken.snapshot.files == rebuilt.snapshot.files  # the last good site stays
 
 
 def test_evidence_that_goes_is_an_error_shown_and_then_fixed(tmp_path: Path) -> None:
