@@ -11,12 +11,11 @@ import signal
 import sys
 import threading
 import traceback
-import webbrowser
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .build import build_site
@@ -48,14 +47,15 @@ from .jsonschema import front_matter_schema, schema_json
 from .load import Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
 from .pack import pack
-from .preview import EVERYTHING, Rebuilt, Session, follow_changes
 from .privacy import published
 from .scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
 from .schema import MAX_HOURS
 from .server import DEFAULT_PORT, Live, start_server
 from .suggest import did_you_mean
 from .validate import slugify, stem_of
-from .watch import POLL_INTERVAL, Watcher
+
+if TYPE_CHECKING:
+    from .preview import Rebuilt
 
 LOOPBACK = "127.0.0.1"
 LOOPBACKS = ("127.0.0.1", "localhost", "::1")
@@ -285,6 +285,12 @@ class _Runner:
         return EXIT_OK
 
     def serve(self) -> int:
+        # Imported here: watching and the browser cost every other command start-up time.
+        import webbrowser
+
+        from .preview import EVERYTHING, Session, follow_changes
+        from .watch import POLL_INTERVAL, Watcher
+
         _stop_on_signals()
         session = Session(self.project, today, self.args.publish, self.show)
         self.err.write("building the site...\n")

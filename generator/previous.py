@@ -25,7 +25,6 @@ import sys
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,8 @@ Note = tuple[bytes, int, bytes]  # a page's key, and the size and digest of its 
 @functools.cache
 def _code_digest() -> bytes:
     """pdp's own code and the renderers' versions: a page made by other code is no match."""
+    from importlib.metadata import version  # only here: it costs every command start-up time
+
     digest = hashlib.blake2b(digest_size=20)
     parts = [str(FORMAT).encode(), __version__.encode(), sys.version.encode(),
              *(version(name).encode() for name in _RENDERERS)]
