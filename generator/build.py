@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from .cache import CACHE_DIR, Reflections, render_recorded
-from .compute import entries_in, performance_year, years_of
+from .compute import PerformanceYear, entries_in, performance_year, year_end, years_of
 from .errors import UsageError
 from .history import History, entry_history
 from .journal import Checked, open_journal
@@ -58,7 +58,7 @@ from .site import (
     entry_view,
     evidence_url,
     link_map,
-    pack_pages,
+    pack_page,
     pack_url,
     summary_pages,
 )
@@ -156,8 +156,8 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
         out(page.path, data, taken)
 
     # Entries are most of the work (a reflection to parse, a page to render): worker
-    # processes make their pages while this one makes the pages that sum them up; the
-    # review packs, which show every reflection, come last.
+    # processes make their pages while this one makes the pages that sum them up, and each
+    # year's review pack, which shows every reflection of the year, once they are made.
     # In watch mode, an entry left as it was keeps its page without any work.
     memo = reuse.entries
     memo.start(shared)
@@ -171,11 +171,12 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
                     previous, basis)
     env = environment(templates)
     reflections: dict[str, str] = {}
+    packs_after = _packs_after(journal, today)
     with in_background(_entry_files, job, todo, jobs, RENDER_MIN_ENTRIES) as made:
         for page in pages:
             out_page(page)
         fresh_files = made()
-        for entry in journal.entries:
+        for index, entry in enumerate(journal.entries):
             entry_made = kept.get(entry.path) or next(fresh_files)
             reuse.reflections.note(entry_made.key, entry_made.reflection, entry_made.fresh)
             reflections[entry.path] = html = entry_made.reflection.html
@@ -187,9 +188,10 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
                 if not sequential:  # made in a worker: note what it showed
                     reuse.pages.remember(entry_page(makers.view_of(entry, html), shared),
                                          entry_made.page)
-    packs = pack_pages(journal, today, shared, reflections, makers)
-    for page in packs:
-        out_page(page)
+            for year in packs_after.get(index, ()):
+                out_page(pack_page(journal, year, today, shared, reflections, makers))
+    for year in packs_after.get(len(journal.entries), ()):
+        out_page(pack_page(journal, year, today, shared, reflections, makers))
     out(EXPORT_FILE, reuse.export(journal))
     reuse.pages.forget_all_but(check.existing)
     memo.forget_all_but(entry.path for entry in journal.entries)
@@ -202,7 +204,19 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
         reuse.last = LastBuild(journal, today, shared, makers, templates, reflections,
                                check.existing, check.sources, check.bodies)
     roots = (project.journal.resolve(), *(folder.resolve() for folder in theme.folders))
-    return Site(len(pages) + len(journal.entries) + len(packs), copies, roots)
+    packs = sum(len(years) for years in packs_after.values())
+    return Site(len(pages) + len(journal.entries) + packs, copies, roots)
+
+
+def _packs_after(journal: Journal, today: date) -> dict[int, list[PerformanceYear]]:
+    """The years whose review packs can be made once the entry at each index is: the last of
+    the year (entries are sorted by date); a year without entries, after them all."""
+    after: dict[int, list[PerformanceYear]] = {}
+    for year in years_of(journal, today):
+        has_entries = bool(entries_in(journal.entries, year))
+        index = year_end(journal.entries, year) - 1 if has_entries else len(journal.entries)
+        after.setdefault(index, []).append(year)
+    return after
 
 
 def remake_reflections(reuse: Reuse, edited: Sequence[Entry]) -> dict[str, bytes] | None:
@@ -234,11 +248,8 @@ def remake_reflections(reuse: Reuse, edited: Sequence[Entry]) -> dict[str, bytes
     env = environment(last.templates)
     start_month = journal.config.year_start_month
     for year in {performance_year(entry.date, start_month) for entry in edited}:
-        # A pack shows its own year's entries alone: plan it from them.
-        of_year = replace(journal, entries=tuple(entries_in(journal.entries, year)))
-        for page in pack_pages(of_year, last.today, last.shared, reflections, last.makers):
-            if page.path == pack_url(year):
-                files[page.path] = reuse.render(env, page)
+        page = pack_page(journal, year, last.today, last.shared, reflections, last.makers)
+        files[page.path] = reuse.render(env, page)
     bodies = {**last.bodies, **{entry.path: (entry.body, entry.body_line) for entry in edited}}
     check = LinkCheck(last.existing, last.sources, bodies, None)
     for path, data in files.items():

@@ -121,8 +121,12 @@ def years_of(journal: Journal, today: date) -> list[PerformanceYear]:
 def entries_in(entries: Sequence[Entry], year: PerformanceYear) -> Sequence[Entry]:
     """The entries of a year, from entries sorted by date (a slice, found by bisection)."""
     first = bisect.bisect_left(entries, year.start, key=_date_of)
-    last = bisect.bisect_right(entries, year.end, key=_date_of)
-    return entries[first:last]
+    return entries[first:year_end(entries, year)]
+
+
+def year_end(entries: Sequence[Entry], year: PerformanceYear) -> int:
+    """The index, in entries sorted by date, just after the year's last."""
+    return bisect.bisect_right(entries, year.end, key=_date_of)
 
 
 def _date_of(entry: Entry) -> date:

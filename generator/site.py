@@ -120,6 +120,10 @@ def label_url(kind: str, label: str) -> str:
     return f"{kind}/{slugify(label) or 'other'}.html"
 
 
+def goal_url(goal: Goal) -> str:
+    return f"goals/{goal.id}.html"
+
+
 def evidence_url(path: str) -> str:
     """Where an evidence file (a project-relative path under journal/) is published."""
     return f"{EVIDENCE_DIR}/{path.removeprefix('journal/')}"
@@ -161,7 +165,7 @@ def _summarise(journal: Journal, today: date, makers: Makers,
     return _Summary([views[entry.path] for entry in journal.entries],
                     _goal_views(journal, views, makers.markdown),
                     _year_views(journal, views, today, makers.totals),
-                    _review_views(journal, makers.markdown))
+                    _review_views(journal, journal.reviews, makers.markdown))
 
 
 def summary_pages(journal: Journal, today: date, shared: EntryPages,
@@ -175,27 +179,26 @@ def summary_pages(journal: Journal, today: date, shared: EntryPages,
                           summary.reviews, summary.ordered)
 
 
-def pack_pages(journal: Journal, today: date, shared: EntryPages,
-               reflections: Mapping[str, str], makers: Makers | None = None) -> list[Page]:
-    """A printable review pack per year, with every reflection of the year."""
-    summary = _summarise(journal, today, makers or fresh_makers(shared), reflections)
-    return [_pack_page(shared.common, year, summary.goals, summary.reviews)
-            for year in summary.years]
-
-
-def _pack_page(common: Mapping[str, Any], year: YearView, goals: Sequence[GoalView],
-               reviews: Sequence[ReviewView]) -> Page:
-    # A pack shows each goal's heading and this year's entries behind it, so that an edit in
-    # another year leaves it as it was.
+def pack_page(journal: Journal, year: PerformanceYear, today: date, shared: EntryPages,
+              reflections: Mapping[str, str], makers: Makers | None = None) -> Page:
+    """A year's review pack: planned from the year's own entries, goals' headings and
+    reviews, all it shows, so that it can be made as soon as its year's reflections are, and
+    an edit in another year leaves it as it was."""
+    makers = makers or fresh_makers(shared)
+    views = {entry.path: makers.view_of(entry, reflections[entry.path])
+             for entry in entries_in(journal.entries, year)}
+    current = performance_year(today, journal.config.year_start_month)
+    view = _year_view(journal, views, year, today, makers.totals, year == current)
     behind: dict[str, list[EntryView]] = {}
-    for view in year.done:
-        for goal_id in dict.fromkeys(view.entry.goals):
-            behind.setdefault(goal_id, []).append(view)
-    evidence = [(GoalHeading(goal.goal, goal.url), behind[goal.goal.id]) for goal in goals
-                if goal.goal.id in behind]
-    return _page(common, year.pack_url, "pack.html", f"Review pack {year.totals.year.name}",
-                 year=year, goals=evidence,
-                 reviews=[r for r in reviews if r.review.date in year.totals.year])
+    for done in view.done:
+        for goal_id in dict.fromkeys(done.entry.goals):
+            behind.setdefault(goal_id, []).append(done)
+    evidence = [(GoalHeading(goal, goal_url(goal)), behind[goal.id]) for goal in journal.goals
+                if goal.id in behind]
+    reviews = _review_views(journal, [r for r in journal.reviews if r.date in year],
+                            makers.markdown)
+    return _page(shared.common, view.pack_url, "pack.html", f"Review pack {year.name}",
+                 year=view, goals=evidence, reviews=reviews)
 
 
 def _summary_pages(common: Mapping[str, Any], journal: Journal, current: YearView,
@@ -353,7 +356,7 @@ def _goal_views(journal: Journal, views: Mapping[str, EntryView], markdown: Mark
     for goal in journal.goals:
         behind = tuple(behind_goal.get(goal.id, ()))
         points = sum((v.points for v in behind if v.entry.done), ZERO)
-        goals.append(GoalView(goal, f"goals/{goal.id}.html", Markup(markdown(goal.body, "r-")),
+        goals.append(GoalView(goal, goal_url(goal), Markup(markdown(goal.body, "r-")),
                               behind, points))
     return goals
 
@@ -362,16 +365,19 @@ def _year_views(journal: Journal, views: Mapping[str, EntryView], today: date,
                 totals: Callable[[Journal, PerformanceYear, date], YearTotals]
                 ) -> list[YearView]:
     current = performance_year(today, journal.config.year_start_month)
-    years = []
-    for year in years_of(journal, today):
-        in_year = [views[entry.path] for entry in entries_in(journal.entries, year)]
-        done = tuple(view for view in in_year if view.entry.done)
-        years.append(YearView(
-            totals=totals(journal, year, today), url=f"years/{year.name}.html",
-            pack_url=pack_url(year), done=done,
-            planned=tuple(view for view in in_year if not view.entry.done),
-            months=_months(year, done), current=year == current))
-    return years
+    return [_year_view(journal, views, year, today, totals, year == current)
+            for year in years_of(journal, today)]
+
+
+def _year_view(journal: Journal, views: Mapping[str, EntryView], year: PerformanceYear,
+               today: date, totals: Callable[[Journal, PerformanceYear, date], YearTotals],
+               current: bool) -> YearView:
+    in_year = [views[entry.path] for entry in entries_in(journal.entries, year)]
+    done = tuple(view for view in in_year if view.entry.done)
+    return YearView(totals=totals(journal, year, today), url=f"years/{year.name}.html",
+                    pack_url=pack_url(year), done=done,
+                    planned=tuple(view for view in in_year if not view.entry.done),
+                    months=_months(year, done), current=current)
 
 
 def _months(year: PerformanceYear, done: Iterable[EntryView]) -> tuple[tuple[str, Decimal], ...]:
@@ -386,12 +392,13 @@ def _months(year: PerformanceYear, done: Iterable[EntryView]) -> tuple[tuple[str
     return tuple((date(y, m, 1).strftime("%b %Y"), points) for (y, m), points in totals.items())
 
 
-def _review_views(journal: Journal, markdown: Markdown) -> list[ReviewView]:
+def _review_views(journal: Journal, reviews: Iterable[Review], markdown: Markdown
+                  ) -> list[ReviewView]:
     titles = {goal.id: goal.title for goal in journal.goals}
     return [ReviewView(review, f"review-{review.slug}",
                        tuple(Link(f"goals/{g}.html", titles[g]) for g in review.goals),
                        Markup(markdown(review.body, f"{review.slug}-")))
-            for review in journal.reviews]
+            for review in reviews]
 
 
 def _labels(views: Sequence[EntryView], kind: str
