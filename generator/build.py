@@ -219,14 +219,16 @@ def _packs_after(journal: Journal, today: date) -> dict[int, list[PerformanceYea
     return after
 
 
-def remake_reflections(reuse: Reuse, edited: Sequence[Entry]) -> dict[str, bytes] | None:
+def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date
+                       ) -> dict[str, bytes] | None:
     """Watch mode's short way after edits of reflections alone: the pages of the entries and
     of their years' review packs, the only pages such an edit changes (no other page shows a
     reflection); every other page stays as the last build made it. None where the short way
     does not hold (anything but a reflection changed, a link in one is broken, the last
-    build made no whole site, or every page shows when it was built): then build in full."""
+    build made no whole site, the day changed, or every page shows when it was built): then
+    build in full."""
     last = reuse.last
-    if last is None or last.journal.config.build_time:
+    if last is None or last.today != today or last.journal.config.build_time:
         return None
     before = {entry.path: entry for entry in last.journal.entries}
     for entry in edited:

@@ -106,10 +106,13 @@ class Session:
                     "  hint: this is a bug in pdp, not in your journal; the last good site "
                     "is still served")
         if isinstance(made, tuple):
+            self.reuse.last = None  # what the short way starts from must be a good build
             last = self.last or Snapshot({"index.html": WAITING_PAGE})
             snapshot = Snapshot(last.files, last.copies, last.roots, made)
         else:
-            self.last = snapshot = made
+            snapshot = made
+            if not made.errors:  # a stylesheet saved while the journal is broken keeps them
+                self.last = made
         self.shown = snapshot
         return Rebuilt(snapshot, snapshot.errors, time.perf_counter() - started, changed)
 
@@ -137,7 +140,8 @@ class Session:
             return None
         relative = sorted({Path(os.path.relpath(path, self.project.root)).as_posix()
                            for path in paths})
-        checks = self.known.refresh(relative, self.today())
+        today = self.today()
+        checks = self.known.refresh(relative, today)
         if checks is None:
             return None
         edited = []
@@ -145,7 +149,7 @@ class Session:
             if entry is None or any(p.severity == "error" for p in problems):
                 return None  # the full build shows the errors
             edited.append(entry)
-        files = remake_reflections(self.reuse, edited)
+        files = remake_reflections(self.reuse, edited, today)
         if files is None:
             return None
         self.reuse.reflections.save(mark_used=False)
@@ -208,14 +212,17 @@ def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threadi
     while not stop.is_set():
         paths = watcher.next_batch(stop, timeout=NEW_DAY_CHECK)
         layout = session.layout()
-        changes = {classify(path, layout) for path in paths} - {Change.IGNORED}
+        kinds = {path: classify(path, layout) for path in paths}
+        changes = set(kinds.values()) - {Change.IGNORED}
+        # An editor's temporary and backup files are no part of the change.
+        entries = [path for path, kind in kinds.items() if kind is Change.ENTRY]
         if not changes and session.today() == day:
             continue
         day = session.today()
         if changes & {Change.CONFIG, Change.THEME, Change.EVIDENCE}:
             watcher.watch(session.watches())  # a folder made or replaced since is watched
         with live.rebuilding():
-            rebuilt = session.build(changes, paths=paths)
+            rebuilt = session.build(changes, paths=entries)
             live.publish(rebuilt.snapshot)
         report(rebuilt)
 

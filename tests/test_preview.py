@@ -164,6 +164,64 @@ def test_reflections_edited_remake_their_pages_and_packs_alone(
     assert broken.snapshot.files == rebuilt.snapshot.files  # the last good site stays
 
 
+def test_the_short_way_never_starts_from_a_build_that_failed(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    watching.build(EVERYTHING)
+    edited, broken, renamed = entries(root)[3], entries(root)[6], entries(root)[9]
+    text = broken.read_text("utf-8")
+    broken.write_text(text.replace("date: ", "date: not-a-", 1), "utf-8")
+    assert watching.build({Change.ENTRY}, paths=[str(broken)]).errors
+    renamed.write_text(re.sub(r"(?m)^title: .*$", 'title: "Renamed meanwhile"',
+                              renamed.read_text("utf-8"), count=1), "utf-8")
+    assert watching.build({Change.ENTRY}, paths=[str(renamed)]).errors
+    style = root / "themes" / "default" / "static" / "extra.css"
+    style.parent.mkdir(parents=True)
+    style.write_text("body { margin: 0 }\n", "utf-8")
+    assert watching.build({Change.STYLE}, paths=[str(style)]).errors
+    append(edited, "\nWritten while another entry was broken.\n")
+    assert watching.build({Change.ENTRY}, paths=[str(edited)]).errors  # still broken
+    broken.write_text(text, "utf-8")
+    append(broken, "\nFixed, and a paragraph more.\n")
+    fixed = watching.build({Change.ENTRY}, paths=[str(broken)])
+    assert not fixed.errors
+    assert fixed.snapshot.files == session(root).build(EVERYTHING).snapshot.files
+
+
+class _Batches(Watcher):
+    """A watcher that sees the given batches of changed paths, then stops."""
+
+    def __init__(self, ended: threading.Event, batches: list[list[str]]) -> None:
+        self.ended, self.batches = ended, batches
+
+    def next_batch(self, stop: threading.Event, timeout: float | None = None) -> list[str]:
+        batch = self.batches.pop(0)
+        if not self.batches:
+            self.ended.set()
+        return batch
+
+
+def test_a_save_through_a_temporary_file_goes_the_short_way(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = example(tmp_path)
+    watching = session(root)
+    live = Live(watching.build(EVERYTHING).snapshot)
+    target = entries(root)[3]
+    temporary = target.with_name(target.name + ".tmp")
+    temporary.write_text(target.read_text("utf-8") + "\nSaved the safe way.\n", "utf-8")
+    os.replace(temporary, target)
+    full_builds: list[object] = []
+    monkeypatch.setattr(generator.preview, "make_site",
+                        lambda *args, **kwargs: full_builds.append(args))
+    stop = threading.Event()
+    rebuilt: list[Rebuilt] = []
+    batch = [str(temporary), str(target), str(target.with_name(target.name + "~"))]
+    follow_changes(watching, _Batches(stop, [batch]), live, stop, rebuilt.append)
+    assert full_builds == []
+    assert not rebuilt[0].errors
+    assert b"Saved the safe way." in live.current()[1].files[f"entries/{target.stem}.html"]
+
+
 def test_evidence_that_goes_is_an_error_shown_and_then_fixed(tmp_path: Path) -> None:
     root = example(tmp_path)
     watching = session(root)
