@@ -8,7 +8,8 @@ the last build made (`reuse`), so that only what a change affects is made again.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -140,7 +141,9 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     check = _link_check(journal, today, pages, copies, reuse.links if reuse.remember else None)
     previous = reuse.previous
     basis = render_basis(templates) if previous is not None else b""
-    keys = PageKeys(basis) if previous is not None else None
+    # Summary pages share their views; each pack has its own.
+    summary_keys = PageKeys(basis) if previous is not None else None
+    pack_keys = PageKeys(basis) if previous is not None else None
     if previous is not None:
         previous.links_now = links_digest(check.existing)
 
@@ -149,7 +152,7 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
             check.page(path, data)
         emit(path, data)
 
-    def out_page(page: Page) -> None:
+    def out_page(page: Page, keys: PageKeys | None) -> None:
         data, note, taken = make_page(page, partial(reuse.render, env), previous, keys)
         if previous is not None:
             previous.add(page.path, note)
@@ -172,13 +175,18 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     env = environment(templates)
     reflections: dict[str, str] = {}
     packs_after = _packs_after(journal, today)
-    with in_background(_entry_files, job, todo, jobs, RENDER_MIN_ENTRIES) as made:
-        for page in pages:
-            out_page(page)
-        fresh_files = made()
-        for index, entry in enumerate(journal.entries):
-            entry_made = kept.get(entry.path) or next(fresh_files)
-            reuse.reflections.note(entry_made.key, entry_made.reflection, entry_made.fresh)
+    upcoming = deque(enumerate(journal.entries))
+
+    def take(made: Iterator[EntryMade]) -> None:
+        """Handle, in order, the entries whose pages are made: kept, or among `made`."""
+        while upcoming:
+            index, entry = upcoming[0]
+            entry_made = kept.get(entry.path) or next(made, None)
+            if entry_made is None:
+                return
+            upcoming.popleft()
+            reuse.reflections.note(entry_made.key, entry_made.reflection, entry_made.fresh,
+                                   keep=reuse.remember)
             reflections[entry.path] = html = entry_made.reflection.html
             if previous is not None:
                 previous.add(entry_url(entry), entry_made.note)
@@ -189,9 +197,27 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
                     reuse.pages.remember(entry_page(makers.view_of(entry, html), shared),
                                          entry_made.page)
             for year in packs_after.get(index, ()):
-                out_page(pack_page(journal, year, today, shared, reflections, makers))
+                out_pack(year)
+
+    def out_pack(year: PerformanceYear) -> None:
+        out_page(pack_page(journal, year, today, shared, reflections, makers), pack_keys)
+        if pack_keys is not None:
+            pack_keys.forget()  # no other page shows this pack's views
+        if not reuse.remember:  # nor the year's reflections
+            for done in entries_in(journal.entries, year):
+                del reflections[done.path]
+
+    with in_background(_entry_files, job, todo, jobs, RENDER_MIN_ENTRIES) as made:
+        for page in pages:
+            out_page(page, summary_keys)
+            take(made.ready())  # so that finished chunks do not pile up in memory
+        summaries = len(pages)
+        pages.clear()  # their views are needed no more
+        if summary_keys is not None:
+            summary_keys.forget()
+        take(made.rest())
     for year in packs_after.get(len(journal.entries), ()):
-        out_page(pack_page(journal, year, today, shared, reflections, makers))
+        out_pack(year)
     out(EXPORT_FILE, reuse.export(journal))
     reuse.pages.forget_all_but(check.existing)
     memo.forget_all_but(entry.path for entry in journal.entries)
@@ -205,7 +231,7 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
                                check.existing, check.sources, check.bodies)
     roots = (project.journal.resolve(), *(folder.resolve() for folder in theme.folders))
     packs = sum(len(years) for years in packs_after.values())
-    return Site(len(pages) + len(journal.entries) + packs, copies, roots)
+    return Site(summaries + len(journal.entries) + packs, copies, roots)
 
 
 def _packs_after(journal: Journal, today: date) -> dict[int, list[PerformanceYear]]:

@@ -121,12 +121,14 @@ class Reflections:
         """One that reads the same disk cache and holds nothing yet: for a worker process."""
         return Reflections(self.folder)
 
-    def note(self, key: str, rendered: Rendered, fresh: bool) -> None:
-        """Note a reflection used (and, if fresh, rendered) elsewhere, as in a worker."""
+    def note(self, key: str, rendered: Rendered, fresh: bool, keep: bool = True) -> None:
+        """Note a reflection used (and, if fresh, rendered) elsewhere, as in a worker; one
+        kept already is held in memory only with `keep` (for another build in this process)."""
         if fresh:
             self.put(key, rendered)
         else:
-            self.memory[key] = rendered
+            if keep:
+                self.memory[key] = rendered
             self.used.add(key)
 
     def render(self, body: str, link_map: LinkMap | None, anchor_prefix: str) -> str:

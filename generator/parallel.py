@@ -5,9 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -34,18 +34,48 @@ def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: 
     starting workers costs more than it saves. Either way the result is the same.
     """
     with in_background(function, shared, items, jobs, min_per_worker) as results:
-        return list(results())
+        return list(results.rest())
+
+
+class Results(Generic[R]):
+    """The results of work in the background, in order: those ready now, or all of them."""
+
+    def __init__(self, futures: list[Future[list[R]]],
+                 later: Callable[[], list[R]] | None = None) -> None:
+        self._futures = futures
+        self._later = later  # sequential: the work itself, done when the results are asked
+        self._current: Iterator[R] = iter(())
+
+    def ready(self) -> Iterator[R]:
+        """The results whose chunks are finished, without waiting (none when sequential)."""
+        while True:
+            yield from self._current
+            if not self._futures or not self._futures[0].done():
+                return
+            self._current = iter(self._futures.pop(0).result())
+
+    def rest(self) -> Iterator[R]:
+        """All the results not yet taken, waiting for each chunk in turn."""
+        if self._later is not None:
+            self._current, self._later = iter(self._later()), None
+        while True:
+            yield from self._current
+            if not self._futures:
+                return
+            # Each chunk's results are dropped once taken.
+            self._current = iter(self._futures.pop(0).result())
 
 
 @contextmanager
 def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
                   items: Sequence[T], jobs: int | None, min_per_worker: int
-                  ) -> Iterator[Callable[[], Iterator[R]]]:
+                  ) -> Iterator[Results[R]]:
     """As `map_chunks`, but the workers start at once and the caller collects the results
-    (by calling what this yields) after doing other work meanwhile, a chunk at a time."""
+    after or while doing other work: taking those ready as it goes keeps finished chunks
+    from piling up in memory."""
     count = workers(jobs, len(items), min_per_worker)
     if count < 2:
-        yield lambda: iter(function(shared, items))
+        yield Results([], lambda: function(shared, items))
         return
     size = -(-len(items) // (count * 4))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
@@ -53,10 +83,4 @@ def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(count, mp_context=context) as pool:
-        futures = [pool.submit(function, shared, chunk) for chunk in chunks]
-
-        def results() -> Iterator[R]:
-            while futures:  # dropping each chunk's results once they are taken
-                yield from futures.pop(0).result()
-
-        yield results
+        yield Results([pool.submit(function, shared, chunk) for chunk in chunks])

@@ -105,6 +105,10 @@ class PageKeys:
         except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
             return None
 
+    def forget(self) -> None:
+        """Drop the digests of the views seen so far (and the views they keep alive)."""
+        self.digests.clear()
+
     def view_digest(self, view: object) -> bytes:
         kept = self.digests.get(id(view))
         if kept is not None and kept[0] is view:
