@@ -442,6 +442,7 @@ def write_taxonomy_pages(folder: Path, title: str, field: str, entries: Sequence
         f"{link(term, slug(term) + '.md')} ({len(terms[term])})" for term in sorted(terms))))
 
 
+FLOOR_JOBS = 2
 PEERS = (
     Peer("Hugo", prepare_hugo,
          ("--quiet", "--destination", "public", "--cleanDestinationDir", "--noBuildLock"),
@@ -517,6 +518,13 @@ def measure_peers(journal: Path, runs: int, workdir: Path) -> list[tuple[str, tu
                             f"into {project / peer.output}")
         short = ".".join(label.split()[-1].split(".")[:2])
         results.append((f"{peer.name} {short} (full build)", times))
+    # The bare floor, in this Python: front matter, markdown-it-py, one Jinja2 page
+    # and a write per entry, in 2 processes (benchmarks/floor.py).
+    output = workdir / f"{journal.name}-floor"
+    floor = [sys.executable, str(Path(__file__).with_name("floor.py")), str(journal),
+             str(output), "--jobs", str(FLOOR_JOBS)]
+    results.append((f"bare Python floor ({FLOOR_JOBS} processes)",
+                    time_peer("the bare floor", floor, workdir, runs, output)))
     return results
 
 
