@@ -114,7 +114,7 @@ def years_of(journal: Journal, today: date) -> list[PerformanceYear]:
     while index < len(entries):  # one step a year: entries are sorted by date
         year = performance_year(entries[index].date, start_month)
         years.add(year)
-        index = bisect.bisect_right(entries, year.end, lo=index, key=_date_of)
+        index = year_end(entries, year, index)
     return sorted(years, key=lambda year: year.start)
 
 
@@ -124,9 +124,10 @@ def entries_in(entries: Sequence[Entry], year: PerformanceYear) -> Sequence[Entr
     return entries[first:year_end(entries, year)]
 
 
-def year_end(entries: Sequence[Entry], year: PerformanceYear) -> int:
-    """The index, in entries sorted by date, just after the year's last."""
-    return bisect.bisect_right(entries, year.end, key=_date_of)
+def year_end(entries: Sequence[Entry], year: PerformanceYear, start: int = 0) -> int:
+    """The index, in entries sorted by date, just after the year's last (looking from
+    `start` on)."""
+    return bisect.bisect_right(entries, year.end, lo=start, key=_date_of)
 
 
 def _date_of(entry: Entry) -> date:

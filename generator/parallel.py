@@ -48,19 +48,18 @@ class Results(Generic[R]):
 
     def ready(self) -> Iterator[R]:
         """The results whose chunks are finished, without waiting (none when sequential)."""
-        while True:
-            yield from self._current
-            if not self._futures or not self._futures[0].done():
-                return
-            self._current = iter(self._futures.pop(0).result())
+        return self._take(wait=False)
 
     def rest(self) -> Iterator[R]:
         """All the results not yet taken, waiting for each chunk in turn."""
         if self._later is not None:
             self._current, self._later = iter(self._later()), None
+        return self._take(wait=True)
+
+    def _take(self, wait: bool) -> Iterator[R]:
         while True:
             yield from self._current
-            if not self._futures:
+            if not self._futures or not (wait or self._futures[0].done()):
                 return
             # Each chunk's results are dropped once taken.
             self._current = iter(self._futures.pop(0).result())
