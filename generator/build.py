@@ -24,7 +24,7 @@ from .history import History, entry_history
 from .journal import Checked, open_journal
 from .load import Project
 from .model import Entry, Journal, Problem
-from .output import check_output, fresh_site
+from .output import check_output, fresh_site, write_file
 from .parallel import in_background, workers
 from .previous import (
     PageKeys,
@@ -110,7 +110,7 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
         # Each page is written as soon as it is made: a large journal's site is never held
         # in memory whole.
         made = make_site(project, checked.journal, today, publish, history, reuse, fresh.write,
-                         jobs)
+                         jobs, fresh.folder)
         if isinstance(made, tuple):
             return Built(checked, made)
         for path, source in sorted(made.copies.items()):
@@ -126,10 +126,15 @@ Emit = Callable[[str, bytes], None]
 
 
 def make_site(project: Project, journal: Journal, today: date, publish: bool,
-              history: History, reuse: Reuse, emit: Emit, jobs: int | None = None
-              ) -> Site | tuple[Problem, ...]:
+              history: History, reuse: Reuse, emit: Emit, jobs: int | None = None,
+              into: Path | None = None) -> Site | tuple[Problem, ...]:
     """Make every file of the site, handing each to `emit` as it is made; or the broken links
-    that stop it (after which what was emitted must not be used)."""
+    that stop it (after which what was emitted must not be used).
+
+    With `into`, the folder `emit` writes into, entry pages are written there by whichever
+    process makes them (and `emit` never sees them): pages need not travel between
+    processes, nor wait for this one.
+    """
     journal = published(journal) if publish else journal
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     theme = find_theme(project.root, journal.config.theme)
@@ -168,10 +173,14 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
             if reuse.remember and (before := memo.get(entry, shared)) is not None}
     todo = [entry for entry in journal.entries if entry.path not in kept]
     sequential = workers(jobs, len(todo), RENDER_MIN_ENTRIES) < 2
+    # Watch mode keeps every page in memory: only a one-off build writes entry pages at once.
+    write_into = None if reuse.remember else into
     job = _EntryJob(shared, templates,
                     reuse.reflections if sequential else reuse.reflections.empty_copy(),
                     (reuse.pages, makers) if sequential and reuse.remember else None,
-                    previous, basis)
+                    # As it is now: this process notes more pages while workers start.
+                    None if previous is None else replace(previous, made={}),
+                    basis, write_into, check.existing if write_into is not None else None)
     env = environment(templates)
     reflections: dict[str, str] = {}
     packs_after = _packs_after(journal, today)
@@ -190,7 +199,10 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
             reflections[entry.path] = html = entry_made.reflection.html
             if previous is not None:
                 previous.add(entry_url(entry), entry_made.note)
-            out(entry_url(entry), entry_made.page, entry_made.taken)
+            if entry_made.broken is None:
+                out(entry_url(entry), entry_made.page, entry_made.taken)
+            else:  # written already
+                check.report(entry_url(entry), entry_made.broken)
             if reuse.remember and entry.path not in kept:
                 memo.keep(entry, shared, entry_made)
                 if not sequential:  # made in a worker: note what it showed
@@ -318,6 +330,10 @@ class _EntryJob:
     # A one-off build's pages of the last build, and what its pages are rendered with.
     previous: Previous | None = None
     basis: bytes = b""
+    # A one-off build's: the folder to write each page into as soon as it is made, and
+    # every file of the site, to check the page's links against.
+    into: Path | None = None
+    existing: frozenset[str] | None = None
 
 
 def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
@@ -328,6 +344,8 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
     kept.load(keys)  # in a worker: only this chunk's reflections are ever held
     page_keys = PageKeys(job.basis) if job.previous is not None else None
+    checker = LinkCheck(job.existing or frozenset(), {}, {}, None)
+    folders: set[str] = set()
     made: list[EntryMade] = []
     for key, entry in zip(keys, entries, strict=True):
         links = link_map(entry, job.shared.slugs)
@@ -340,7 +358,15 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
             page = entry_page(entry_view(entry, job.shared, html), job.shared)
             data, note, taken = make_page(page, partial(render_page, env), job.previous,
                                           page_keys)
-            made.append(EntryMade(key, reflection, fresh, data, note, taken))
+            if job.into is None:
+                made.append(EntryMade(key, reflection, fresh, data, note, taken))
+                continue
+            # A page taken again was found sound by the last build's check: it still is
+            # while the site has the same files.
+            same = taken and job.previous is not None and job.previous.links_same
+            broken = () if same else tuple(checker.broken_links(page.path, data))
+            write_file(job.into, page.path, data, folders)
+            made.append(EntryMade(key, reflection, fresh, b"", note, taken, broken))
         else:
             pages, makers = job.kept
             data = pages.render(env, entry_page(makers.view_of(entry, html), job.shared))

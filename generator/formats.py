@@ -91,7 +91,7 @@ def report_json(config: Config, years: Iterable[YearTotals]) -> str:
     }, indent=2, ensure_ascii=False) + "\n"
 
 
-@functools.lru_cache(maxsize=4096)  # pure, and asked for every row of every entry table
+@functools.cache  # pure, and asked for every row of every entry table (a day is small)
 def long_date(day: date) -> str:
     """A date as people write it: 14 June 2025."""
     return f"{day.day} {day:%B %Y}"

@@ -45,18 +45,28 @@ class FreshSite:
         self._folders: set[str] = {""}
 
     def write(self, path: str, data: bytes) -> None:
-        self._parent(path)
-        _write(self.folder / path, data)
+        write_file(self.folder, path, data, self._folders)
 
     def copy(self, path: str, source: Path) -> None:
         self._parent(path)
         shutil.copyfile(source, self.folder / path, follow_symlinks=True)
 
     def _parent(self, path: str) -> None:
-        parent = posixpath.dirname(path)
-        if parent not in self._folders:
-            (self.folder / parent).mkdir(parents=True, exist_ok=True)
-            self._folders.add(parent)
+        _make_parent(self.folder, path, self._folders)
+
+
+def write_file(folder: Path, path: str, data: bytes, made: set[str]) -> None:
+    """Write a file of the site into `folder`, making its parent folder unless it is among
+    those `made` before (by any process: making one twice does no harm)."""
+    _make_parent(folder, path, made)
+    _write(folder / path, data)
+
+
+def _make_parent(folder: Path, path: str, made: set[str]) -> None:
+    parent = posixpath.dirname(path)
+    if parent not in made:
+        (folder / parent).mkdir(parents=True, exist_ok=True)
+        made.add(parent)
 
 
 @contextmanager

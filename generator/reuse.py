@@ -47,9 +47,10 @@ class EntryMade(NamedTuple):
     key: str  # the reflection's cache key
     reflection: Rendered
     fresh: bool  # whether the reflection was rendered now
-    page: bytes
+    page: bytes  # empty where the page is written already
     note: Note | None = None  # the page's note for the next build (see `previous`)
     taken: bool = False  # whether the page was taken from the last build
+    broken: tuple[str, ...] | None = None  # where written already: its broken links
 
 _Neighbours = tuple[Link | None, Link | None]
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+import generator.build
 import generator.output
+import generator.parallel
 from generator.build import build_site
 from generator.cli import run
 from generator.load import find_project
@@ -67,6 +69,18 @@ def markup_of(html: bytes) -> _Markup:
 @pytest.fixture
 def hostile(project: Callable[[str], Path]) -> Path:
     return project("hostile")
+
+
+@pytest.fixture(params=["one process", "workers"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Builds that make entry pages in this process, or in two worker processes (which
+    write them and check their links themselves)."""
+    if request.param == "workers":
+        monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 1)
+        monkeypatch.setattr(generator.parallel, "cores", lambda: 2)
+    else:
+        monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 10**9)
+    return str(request.param)
 
 
 def test_example_journal_builds_every_page(tmp_path: Path) -> None:
@@ -152,7 +166,7 @@ def test_links_between_entries_and_to_evidence(hostile: Path,
 
 
 def test_broken_link_fails_the_build_and_keeps_the_old_site(
-        hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        hostile: Path, monkeypatch: pytest.MonkeyPatch, processes: str) -> None:
     assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
     before = tree(hostile / "out")
     entry = hostile / "journal/entries/public.md"
@@ -193,6 +207,28 @@ def test_interrupted_write_keeps_the_old_site(hostile: Path,
     code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
     assert code == 1
     assert err.startswith("pdp: error: could not write the site: No space left on device")
+    assert tree(hostile / "out") == before
+    assert sorted(p.name for p in hostile.iterdir() if p.name.startswith(".out")) == []
+
+
+def test_failed_write_of_an_entry_page_keeps_the_old_site(
+        hostile: Path, monkeypatch: pytest.MonkeyPatch, processes: str) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    before = tree(hostile / "out")
+    real = generator.output._write
+
+    def failing(path: Path, data: bytes) -> None:
+        if path.name == "public.html":
+            raise OSError(28, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(generator.output, "_write", failing)
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert code == 1
+    assert re.fullmatch(r"pdp: error: could not write the site: No space left on device: "
+                        r"\S+/\.out\.new-\d+/entries/public\.html\n"
+                        r"  hint: check the output folder's permissions and free space\n",
+                        err), err
     assert tree(hostile / "out") == before
     assert sorted(p.name for p in hostile.iterdir() if p.name.startswith(".out")) == []
 
