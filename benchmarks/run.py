@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from _table import markdown_table
 from generate import positive  # the script folder is on the path: run.py runs as a script
@@ -34,14 +35,33 @@ MEASURE = HERE / "_measure.py"
 CATALOGUE = ROOT / "generator" / "data" / "catalogue.toml"
 STAMP = ".generated.json"
 TODAY = "2026-11-28"  # fixed, so the journals' dates and the reports never change
+COLD_BUILD = "build --no-cache (cold)"  # what a peer's full build is compared with
+
+
+class Command(NamedTuple):
+    """A pdp command to time: its row's label, its arguments, and whether the journal's
+    site/ is removed (untimed) before each run, as the peers' output folders are."""
+
+    label: str
+    arguments: str
+    new_folder: bool = False
+
+
 # build writes site/ in the journal; its warm-up run fills the build cache, so "build" is a
-# warm build and "build --no-cache" a cold one.
-COMMANDS = ("check", "report", "build --no-cache", "build", "build --publish")
+# warm build and "build --no-cache" a cold one: once into a new folder, like the peers, and
+# once replacing the site of the run before (which it then deletes).
+COMMANDS = (
+    Command("check", "check"),
+    Command("report", "report"),
+    Command(COLD_BUILD, "build --no-cache", new_folder=True),
+    Command("build --no-cache, replacing site/", "build --no-cache"),
+    Command("build (warm)", "build"),
+    Command("build --publish (warm)", "build --publish"),
+)
 EDITS = 10  # edits of one entry while `pdp serve` runs, each timed until the page shows it
 SERVE_TIMEOUT = 120.0
 HEADER = ("entries", "command", "median s", "min s", "peak MB", "x pdp cold build")
 RIGHT_ALIGNED = (True, False, True, True, True, True)
-COLD_BUILD = "build --no-cache"  # what a peer's full build is compared with
 SHOWN_LINES = 40  # of a failing command's output
 
 
@@ -133,8 +153,10 @@ def verify(project: Path, env: Mapping[str, str]) -> None:
         progress("\n".join(f"    {line}" for line in lines[:-1][:SHOWN_LINES]))
 
 
-def peak_memory(command: Sequence[str], env: Mapping[str, str]) -> int:
+def peak_memory(command: Sequence[str], env: Mapping[str, str], remove: Path | None) -> int:
     """One run of `command` under the measuring wrapper: its peak resident bytes."""
+    if remove is not None:
+        shutil.rmtree(remove, ignore_errors=True)
     wrapped = [sys.executable, str(MEASURE), *command]
     done = subprocess.run(wrapped, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
                           check=False)
@@ -143,8 +165,10 @@ def peak_memory(command: Sequence[str], env: Mapping[str, str]) -> int:
     return int(done.stdout)
 
 
-def wall_time(command: Sequence[str], env: Mapping[str, str]) -> float:
-    """Seconds one run of `command` takes, start to exit."""
+def wall_time(command: Sequence[str], env: Mapping[str, str], remove: Path | None) -> float:
+    """Seconds one run of `command` takes, start to exit (after removing `remove`)."""
+    if remove is not None:
+        shutil.rmtree(remove, ignore_errors=True)
     start = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL, check=False)
@@ -154,14 +178,15 @@ def wall_time(command: Sequence[str], env: Mapping[str, str]) -> float:
     return elapsed
 
 
-def measure(project: Path, entries: int, command: str, runs: int,
+def measure(project: Path, entries: int, command: Command, runs: int,
             env: Mapping[str, str]) -> Result:
     """A warm-up run that also measures memory, then `runs` timed runs."""
-    progress(f"  timing pdp {command}: 1 warm-up and {runs} runs")
-    argv = pdp(project, command)
-    peak = peak_memory(argv, env)
-    times = tuple(wall_time(argv, env) for _ in range(runs))
-    return Result(entries, command, times, peak)
+    progress(f"  timing pdp {command.label}: 1 warm-up and {runs} runs")
+    argv = pdp(project, command.arguments)
+    remove = project / "site" if command.new_folder else None
+    peak = peak_memory(argv, env, remove)
+    times = tuple(wall_time(argv, env, remove) for _ in range(runs))
+    return Result(entries, command.label, times, peak)
 
 
 def edit_to_served(project: Path, entries: int, env: Mapping[str, str]) -> Result:
