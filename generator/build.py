@@ -25,7 +25,7 @@ from .journal import Checked, open_journal
 from .load import Project
 from .model import Entry, Journal, Problem
 from .output import check_output, fresh_site, write_file
-from .parallel import in_background, workers
+from .parallel import WorkerPool, in_background, workers
 from .previous import (
     PageKeys,
     Previous,
@@ -99,23 +99,25 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     """Build the site into `output` (default: site/ in the project), or report why not."""
     output = output or project.root / DEFAULT_OUTPUT
     check_output_place(project, output)
-    checked = open_journal(project, today)
-    if checked.errors or checked.journal is None:
-        return Built(checked, checked.errors)
-    cache_folder = project.root / CACHE_DIR
-    reuse = Reuse(Reflections(cache_folder if cache else None),
-                  previous=load_previous(cache_folder, output) if cache else None)
-    history = entry_history(project.root, (entry.path for entry in checked.journal.entries))
-    with fresh_site(output) as fresh:
-        # Each page is written as soon as it is made: a large journal's site is never held
-        # in memory whole.
-        made = make_site(project, checked.journal, today, publish, history, reuse, fresh.write,
-                         jobs, fresh.folder)
-        if isinstance(made, tuple):
-            return Built(checked, made)
-        for path, source in sorted(made.copies.items()):
-            fresh.copy(path, source)
-        fresh.complete = True
+    with WorkerPool() as pool:  # the same workers check the entries, then make their pages
+        checked = open_journal(project, today, jobs, pool=pool)
+        if checked.errors or checked.journal is None:
+            return Built(checked, checked.errors)
+        cache_folder = project.root / CACHE_DIR
+        reuse = Reuse(Reflections(cache_folder if cache else None),
+                      previous=load_previous(cache_folder, output) if cache else None)
+        history = entry_history(project.root,
+                                (entry.path for entry in checked.journal.entries))
+        with fresh_site(output) as fresh:
+            # Each page is written as soon as it is made: a large journal's site is never
+            # held in memory whole.
+            made = make_site(project, checked.journal, today, publish, history, reuse,
+                             fresh.write, jobs, fresh.folder, pool)
+            if isinstance(made, tuple):
+                return Built(checked, made)
+            for path, source in sorted(made.copies.items()):
+                fresh.copy(path, source)
+            fresh.complete = True
     reuse.reflections.save()
     if reuse.previous is not None:
         save_previous(cache_folder, reuse.previous)
@@ -127,13 +129,14 @@ Emit = Callable[[str, bytes], None]
 
 def make_site(project: Project, journal: Journal, today: date, publish: bool,
               history: History, reuse: Reuse, emit: Emit, jobs: int | None = None,
-              into: Path | None = None) -> Site | tuple[Problem, ...]:
+              into: Path | None = None, pool: WorkerPool | None = None
+              ) -> Site | tuple[Problem, ...]:
     """Make every file of the site, handing each to `emit` as it is made; or the broken links
     that stop it (after which what was emitted must not be used).
 
     With `into`, the folder `emit` writes into, entry pages are written there by whichever
     process makes them (and `emit` never sees them): pages need not travel between
-    processes, nor wait for this one.
+    processes, nor wait for this one. Entry pages are made by `pool`'s workers if given.
     """
     journal = published(journal) if publish else journal
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -141,16 +144,15 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     templates = read_templates(theme)  # every page renders from this copy
     shared = entry_pages_of(journal, SiteOptions(publish, built), history)
     makers = reuse.makers(shared)
-    pages = summary_pages(journal, today, shared, makers)
     copies = {**theme.static_files(), **_evidence(project, journal, publish)}
-    check = _link_check(journal, today, pages, copies, reuse.links if reuse.remember else None)
+    # Every file but the summary pages, which are planned while the workers start.
+    known = _files_but_summaries(journal, today, copies)
+    check: LinkCheck  # once the summary pages are planned, before any page is made
     previous = reuse.previous
     basis = render_basis(templates) if previous is not None else b""
     # Summary pages share their views; each pack has its own.
     summary_keys = PageKeys(basis) if previous is not None else None
     pack_keys = PageKeys(basis) if previous is not None else None
-    if previous is not None:
-        previous.links_now = links_digest(check.existing)
 
     def out(path: str, data: bytes, taken: bool = False) -> None:
         if not (taken and previous is not None and previous.links_same):
@@ -180,7 +182,7 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
                     (reuse.pages, makers) if sequential and reuse.remember else None,
                     # As it is now: this process notes more pages while workers start.
                     None if previous is None else replace(previous, made={}),
-                    basis, write_into, check.existing if write_into is not None else None)
+                    basis, write_into, known if write_into is not None else None)
     env = environment(templates)
     reflections: dict[str, str] = {}
     packs_after = _packs_after(journal, today)
@@ -199,10 +201,11 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
             reflections[entry.path] = html = entry_made.reflection.html
             if previous is not None:
                 previous.add(entry_url(entry), entry_made.note)
-            if entry_made.broken is None:
+            if entry_made.unresolved is None:
                 out(entry_url(entry), entry_made.page, entry_made.taken)
-            else:  # written already
-                check.report(entry_url(entry), entry_made.broken)
+            else:  # written already, its links checked against the files `known`
+                check.report(entry_url(entry), [link for link, target in entry_made.unresolved
+                                                if target not in check.existing])
             if reuse.remember and entry.path not in kept:
                 memo.keep(entry, shared, entry_made)
                 if not sequential:  # made in a worker: note what it showed
@@ -219,7 +222,11 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
             for done in entries_in(journal.entries, year):
                 del reflections[done.path]
 
-    with in_background(_entry_files, job, todo, jobs, RENDER_MIN_ENTRIES) as made:
+    with in_background(_entry_files, job, todo, jobs, RENDER_MIN_ENTRIES, pool) as made:
+        pages = summary_pages(journal, today, shared, makers)
+        check = _link_check(journal, pages, known, reuse.links if reuse.remember else None)
+        if previous is not None:
+            previous.links_now = links_digest(check.existing)
         for page in pages:
             out_page(page, summary_keys)
             take(made.ready())  # so that finished chunks do not pile up in memory
@@ -302,17 +309,21 @@ def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date
     return files
 
 
-def _link_check(journal: Journal, today: date, pages: Sequence[Page],
-                copies: Mapping[str, Path], memo: LinkMemo | None) -> LinkCheck:
-    """A link check that knows every file the site will have before any page is made."""
-    entries = {entry_url(entry): entry.path for entry in journal.entries}
+def _files_but_summaries(journal: Journal, today: date, copies: Mapping[str, Path]
+                         ) -> frozenset[str]:
+    """Every file the site will have but the summary pages: entry pages, packs, copies."""
     packs = [pack_url(year) for year in years_of(journal, today)]
-    existing = frozenset([*(page.path for page in pages), *entries, *packs, EXPORT_FILE,
-                          *copies])
+    return frozenset([*(entry_url(entry) for entry in journal.entries), *packs, EXPORT_FILE,
+                      *copies])
+
+
+def _link_check(journal: Journal, pages: Sequence[Page], known: frozenset[str],
+                memo: LinkMemo | None) -> LinkCheck:
+    """A link check that knows every file the site will have before any page is made."""
     sources = {page.path: page.source for page in pages if page.source}
-    sources.update(entries)
+    sources.update((entry_url(entry), entry.path) for entry in journal.entries)
     bodies = {entry.path: (entry.body, entry.body_line) for entry in journal.entries}
-    return LinkCheck(existing, sources, bodies, memo)
+    return LinkCheck(known | {page.path for page in pages}, sources, bodies, memo)
 
 
 def _prefix(entry: Entry) -> str:
@@ -331,7 +342,7 @@ class _EntryJob:
     previous: Previous | None = None
     basis: bytes = b""
     # A one-off build's: the folder to write each page into as soon as it is made, and
-    # every file of the site, to check the page's links against.
+    # the files of the site known when the workers start, to check the page's links against.
     into: Path | None = None
     existing: frozenset[str] | None = None
 
@@ -361,12 +372,9 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
             if job.into is None:
                 made.append(EntryMade(key, reflection, fresh, data, note, taken))
                 continue
-            # A page taken again was found sound by the last build's check: it still is
-            # while the site has the same files.
-            same = taken and job.previous is not None and job.previous.links_same
-            broken = () if same else tuple(checker.broken_links(page.path, data))
+            unresolved = tuple(checker.unresolved(page.path, data))
             write_file(job.into, page.path, data, folders)
-            made.append(EntryMade(key, reflection, fresh, b"", note, taken, broken))
+            made.append(EntryMade(key, reflection, fresh, b"", note, taken, unresolved))
         else:
             pages, makers = job.kept
             data = pages.render(env, entry_page(makers.view_of(entry, html), job.shared))

@@ -21,7 +21,7 @@ from .load import (
     read_source,
 )
 from .model import Activity, Config, Entry, Goal, Journal, Problem, Review
-from .parallel import map_chunks
+from .parallel import WorkerPool, map_chunks
 from .validate import Context, check_pages, validate_entry, validate_goal, validate_review
 
 T = TypeVar("T", Entry, Goal, Review)
@@ -63,12 +63,14 @@ def open_config(project: Project
 
 
 def open_journal(project: Project, today: date, jobs: int | None = None,
-                 known: KnownEntries | None = None) -> Checked:
+                 known: KnownEntries | None = None, pool: WorkerPool | None = None
+                 ) -> Checked:
     """Read and check everything; the journal is None only if the configuration is broken.
 
-    Entries are read and checked in `jobs` worker processes (default: one per core) when there
-    are enough of them to pay for the workers; the result is the same either way. With
-    `known` (watch mode), an entry file unchanged since the last call is not read again.
+    Entries are read and checked in `jobs` worker processes (default: one per core; those of
+    `pool` if given) when there are enough of them to pay for the workers; the result is the
+    same either way. With `known` (watch mode), an entry file unchanged since the last call
+    is not read again.
     """
     config, catalogue, problems = open_config(project)
     checking = config or Config(name="")
@@ -78,7 +80,7 @@ def open_journal(project: Project, today: date, jobs: int | None = None,
                                 for doc in _read_all(project, paths["goals"], problems)))
     goal_ids = frozenset(goal.id for goal in goals)
     settings = _EntrySettings(project, checking, catalogue, goal_ids, today)
-    checks = (_check_entries(settings, paths["entries"], jobs) if known is None
+    checks = (_check_entries(settings, paths["entries"], jobs, pool) if known is None
               else known.check(settings, paths["entries"], jobs))
     entries = _collect(problems, checks)
     reviews = _collect(problems, (validate_review(doc, goal_ids)
@@ -149,9 +151,9 @@ def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Check
     return results
 
 
-def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | None
-                   ) -> _Checks:
-    return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES)
+def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
+                   pool: WorkerPool | None = None) -> _Checks:
+    return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool)
 
 
 _FileState = tuple[int, int, int, int]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from types import TracebackType
 from typing import Generic, TypeVar
 
 S = TypeVar("S")
@@ -26,14 +27,48 @@ def workers(jobs: int | None, items: int, min_per_worker: int) -> int:
     return min(jobs or cores(), items // max(min_per_worker, 1))
 
 
+class WorkerPool:
+    """Worker processes that the stages of a build share, started when the first stage
+    needs them: a process forked while this one is still small copies little of its
+    memory (one forked from a large heap copies every page that it, or its allocator,
+    writes to), and is started once."""
+
+    def __init__(self) -> None:
+        self._executor: ProcessPoolExecutor | None = None
+
+    def executor(self, count: int) -> ProcessPoolExecutor:
+        """The pool, started with `count` processes if it is not yet."""
+        if self._executor is None:
+            # Forking is far cheaper than starting fresh interpreters, where the platform
+            # has it.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._executor = ProcessPoolExecutor(count, mp_context=context)
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
 def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: Sequence[T],
-               jobs: int | None, min_per_worker: int) -> list[R]:
+               jobs: int | None, min_per_worker: int, pool: WorkerPool | None = None
+               ) -> list[R]:
     """`function(shared, chunk)` over chunks of `items`, results in order.
 
     Sequential unless each of at least two workers gets `min_per_worker` items: below that,
-    starting workers costs more than it saves. Either way the result is the same.
+    starting workers costs more than it saves. Either way the result is the same. The
+    workers are `pool`'s, or started for this call alone.
     """
-    with in_background(function, shared, items, jobs, min_per_worker) as results:
+    with in_background(function, shared, items, jobs, min_per_worker, pool) as results:
         return list(results.rest())
 
 
@@ -67,19 +102,29 @@ class Results(Generic[R]):
 
 @contextmanager
 def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
-                  items: Sequence[T], jobs: int | None, min_per_worker: int
-                  ) -> Iterator[Results[R]]:
+                  items: Sequence[T], jobs: int | None, min_per_worker: int,
+                  pool: WorkerPool | None = None) -> Iterator[Results[R]]:
     """As `map_chunks`, but the workers start at once and the caller collects the results
     after or while doing other work: taking those ready as it goes keeps finished chunks
-    from piling up in memory."""
+    from piling up in memory. No chunk is still at work when the block is left."""
     count = workers(jobs, len(items), min_per_worker)
     if count < 2:
         yield Results([], lambda: function(shared, items))
         return
     size = -(-len(items) // (count * 4))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
-    # Forking is far cheaper than starting fresh interpreters, where the platform has it.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(count, mp_context=context) as pool:
-        yield Results([pool.submit(function, shared, chunk) for chunk in chunks])
+    own = pool is None
+    pool = pool or WorkerPool()
+    futures: list[Future[list[R]]] = []
+    try:
+        executor = pool.executor(count)
+        futures = [executor.submit(function, shared, chunk) for chunk in chunks]
+        yield Results(list(futures))
+    finally:
+        # Left early (an error): what has not started never will, and what has is waited
+        # for, so that nothing works on after the caller has moved on.
+        for future in futures:
+            future.cancel()
+        wait(futures)
+        if own:
+            pool.close()

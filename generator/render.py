@@ -211,8 +211,8 @@ class LinkCheck:
     reported: set[str] = field(default_factory=set)
     sound: dict[str, bytes] = field(default_factory=dict)
     # Most links recur on every page of a folder: each link as found, by folder, and the
-    # link as written if it is broken, else "" (no broken link is empty).
-    verdicts: dict[str, dict[bytes, str]] = field(default_factory=dict)
+    # link as written with the file it leads to if that is unknown, else _SOUND.
+    verdicts: dict[str, dict[bytes, tuple[str, str]]] = field(default_factory=dict)
     # What the last check found sound holds only while the site has the same files.
     before: dict[str, bytes] = field(default_factory=dict)
 
@@ -232,21 +232,26 @@ class LinkCheck:
 
     def broken_links(self, path: str, data: bytes) -> list[str]:
         """The links of a page that lead nowhere in the site, each once, in order."""
+        return [link for link, _ in self.unresolved(path, data)]
+
+    def unresolved(self, path: str, data: bytes) -> list[tuple[str, str]]:
+        """Each link of a page (as written) that leads to no file this check knows of, and
+        the file it leads to: each once, in order."""
         folder = posixpath.dirname(path)
         verdicts = self.verdicts.setdefault(folder, {})
-        broken: list[str] = []
+        found: list[tuple[str, str]] = []
         for raw in _links(data):
             verdict = verdicts.get(raw)
             if verdict is None:
                 verdict = verdicts[raw] = self._verdict(folder, raw)
-            if verdict:
-                broken.append(verdict)
-        return sorted(set(broken))
+            if verdict is not _SOUND:
+                found.append(verdict)
+        return sorted(set(found))
 
-    def _verdict(self, folder: str, raw: bytes) -> str:
+    def _verdict(self, folder: str, raw: bytes) -> tuple[str, str]:
         link = html.unescape(raw.decode("utf-8"))
         target = _internal_target(folder, link)
-        return "" if target is None or target in self.existing else link
+        return _SOUND if target is None or target in self.existing else (link, target)
 
     def report(self, path: str, broken: Iterable[str]) -> None:
         """Note the broken links of a page (found here, or by `broken_links` elsewhere)."""
@@ -261,6 +266,9 @@ class LinkCheck:
         if self.memo is not None:
             self.memo.existing, self.memo.sound = self.existing, self.sound
         return sorted(self.problems, key=Problem.sort_key)
+
+
+_SOUND = ("", "")  # the verdict on a link to a file of the site, or outside it
 
 
 def _internal_target(folder: str, link: str) -> str | None:

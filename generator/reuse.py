@@ -50,7 +50,9 @@ class EntryMade(NamedTuple):
     page: bytes  # empty where the page is written already
     note: Note | None = None  # the page's note for the next build (see `previous`)
     taken: bool = False  # whether the page was taken from the last build
-    broken: tuple[str, ...] | None = None  # where written already: its broken links
+    # Where written already: its links (as written) to files unknown to the check that
+    # made it, and the file each leads to.
+    unresolved: tuple[tuple[str, str], ...] | None = None
 
 _Neighbours = tuple[Link | None, Link | None]
 

@@ -1,0 +1,57 @@
+"""Work shared between worker processes: the same results as in one process, workers shared
+between stages, and no work going on after its stage is left."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from generator.parallel import WorkerPool, in_background, map_chunks
+
+
+def _pids(shared: None, chunk: Sequence[int]) -> list[tuple[int, int]]:
+    return [(item * 2, os.getpid()) for item in chunk]
+
+
+def _slow_marks(folder: Path, chunk: Sequence[int]) -> list[int]:
+    time.sleep(0.3)
+    for item in chunk:
+        (folder / str(item)).touch()
+    return list(chunk)
+
+
+def test_a_shared_pool_gives_the_results_in_order_from_the_same_workers() -> None:
+    items = list(range(40))
+    with WorkerPool() as pool:
+        first = map_chunks(_pids, None, items, 2, 1, pool)
+        second = map_chunks(_pids, None, items, 2, 1, pool)
+    assert [value for value, _ in first] == [item * 2 for item in items]
+    workers = {pid for _, pid in first}
+    assert os.getpid() not in workers
+    assert len(workers) <= 2
+    assert {pid for _, pid in second} <= workers  # started once, for both stages
+
+
+def test_sequential_and_parallel_results_are_equal() -> None:
+    items = list(range(25))
+    sequential = [value for value, _ in map_chunks(_pids, None, items, 1, 1)]
+    assert sequential == [value for value, _ in map_chunks(_pids, None, items, 2, 1)]
+
+
+@pytest.mark.parametrize("shared_pool", [False, True])
+def test_no_chunk_works_on_once_its_stage_is_left(tmp_path: Path, shared_pool: bool) -> None:
+    items = list(range(16))  # 8 chunks of 2: 2 at work at a time
+    with WorkerPool() as pool:
+        with pytest.raises(RuntimeError), \
+                in_background(_slow_marks, tmp_path, items, 2, 1,
+                              pool if shared_pool else None) as results:
+            next(results.rest())
+            raise RuntimeError("the stage fails")
+        done = sorted(path.name for path in tmp_path.iterdir())
+        time.sleep(0.8)
+        assert sorted(path.name for path in tmp_path.iterdir()) == done
+    assert len(done) < len(items)
