@@ -28,7 +28,7 @@ test: $(STAMP) $(NODE_STAMP) ## lint, type-check and run the tests
 bench: $(STAMP) ## time check, report, build and serve on generated journals of 1,000 and 10,000 entries
 	$(BIN)/python benchmarks/run.py
 
-bench-peers: $(STAMP) ## the same, with Hugo's and MkDocs' full builds of the same journals
+bench-peers: $(STAMP) ## the same, with Hugo's, MkDocs' and Pelican's full builds of the same journals
 	$(BIN)/python benchmarks/run.py --peers
 
 docs: $(STAMP) ## regenerate docs/format.md from the schema

