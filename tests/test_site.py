@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import generator.build
+import generator.journal
 import generator.output
 import generator.parallel
 from generator.build import build_site
@@ -373,3 +374,15 @@ def test_configuration_shapes_the_published_site(hostile: Path,
     assert re.search(rb"Built \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", published["index.html"])
     assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
     assert b"PLANNED-MARKER-77aa" in b"".join(tree(hostile / "out").values())
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_workers_build_the_same_site_as_one_process(tmp_path: Path, publish: bool,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 1)
+    monkeypatch.setattr(generator.journal, "PARALLEL_MIN_FILES", 1)
+    project = find_project(REPOSITORY)
+    alone = build_site(project, TODAY, publish, tmp_path / "alone", jobs=1, cache=False)
+    shared = build_site(project, TODAY, publish, tmp_path / "shared", jobs=2, cache=False)
+    assert (alone.problems, shared.problems) == ((), ())
+    assert tree(tmp_path / "shared") == tree(tmp_path / "alone")
