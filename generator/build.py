@@ -99,7 +99,7 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     """Build the site into `output` (default: site/ in the project), or report why not."""
     output = output or project.root / DEFAULT_OUTPUT
     check_output_place(project, output)
-    with WorkerPool() as pool:  # the same workers check the entries, then make their pages
+    with WorkerPool(jobs) as pool:  # the same workers check the entries, then make pages
         checked = open_journal(project, today, jobs, pool=pool)
         if checked.errors or checked.journal is None:
             return Built(checked, checked.errors)
@@ -111,8 +111,12 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
         with fresh_site(output) as fresh:
             # Each page is written as soon as it is made: a large journal's site is never
             # held in memory whole.
-            made = make_site(project, checked.journal, today, publish, history, reuse,
-                             fresh.write, jobs, fresh.folder, pool)
+            try:
+                made = make_site(project, checked.journal, today, publish, history, reuse,
+                                 fresh.write, jobs, fresh.folder, pool)
+            except BaseException:
+                pool.close()  # no worker may write on once the fresh folder is removed
+                raise
             if isinstance(made, tuple):
                 return Built(checked, made)
             for path, source in sorted(made.copies.items()):

@@ -33,12 +33,15 @@ class WorkerPool:
     memory (one forked from a large heap copies every page that it, or its allocator,
     writes to), and is started once."""
 
-    def __init__(self) -> None:
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs
         self._executor: ProcessPoolExecutor | None = None
 
     def executor(self, count: int) -> ProcessPoolExecutor:
-        """The pool, started with `count` processes if it is not yet."""
+        """The pool, started if it is not yet: with as many processes as any stage may
+        want (`jobs`, default one per core), not only as many as the first one does."""
         if self._executor is None:
+            count = max(count, self.jobs or cores())
             # Forking is far cheaper than starting fresh interpreters, where the platform
             # has it.
             methods = multiprocessing.get_all_start_methods()

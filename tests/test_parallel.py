@@ -55,3 +55,15 @@ def test_no_chunk_works_on_once_its_stage_is_left(tmp_path: Path, shared_pool: b
         time.sleep(0.8)
         assert sorted(path.name for path in tmp_path.iterdir()) == done
     assert len(done) < len(items)
+
+
+def test_a_shared_pool_has_the_workers_a_later_stage_wants() -> None:
+    with WorkerPool(3) as pool:
+        map_chunks(_pids, None, list(range(4)), 3, 2, pool)  # this stage wants 2
+        later = map_chunks(_slow_pids, None, list(range(30)), 3, 1, pool)  # and this 3
+    assert len({pid for _, pid in later}) == 3
+
+
+def _slow_pids(shared: None, chunk: Sequence[int]) -> list[tuple[int, int]]:
+    time.sleep(0.2)  # so that each worker takes a chunk
+    return _pids(shared, chunk)
