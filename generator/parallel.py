@@ -117,7 +117,7 @@ def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
     size = -(-len(items) // (count * 4))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     own = pool is None
-    pool = pool or WorkerPool()
+    pool = pool or WorkerPool(count)  # for this call alone: no more workers than it wants
     futures: list[Future[list[R]]] = []
     try:
         executor = pool.executor(count)
