@@ -3,9 +3,10 @@
     python benchmarks/peers.py JOURNAL_DIR [--runs 3] [--workdir benchmarks/journals]
 
 The peers are installed once into their own virtual environment (never a dependency of
-pdp), each gets an equivalent minimal project made from the journal's files, and each full
-build is timed like run.py times pdp. Progress goes to standard error, the table to
-standard output; the run fails (exit code 1) only if a peer cannot be installed or fails.
+pdp), each gets an equivalent minimal project made from the journal's files, and their full
+builds are timed in turns, a round at a time, as run.py times them with pdp's. Progress
+goes to standard error, the table to standard output; the run fails (exit code 1) only if a
+peer cannot be installed or fails.
 """
 
 from __future__ import annotations
@@ -506,44 +507,63 @@ PEERS = (
 )
 
 
-def time_peer(name: str, command: list[str], cwd: Path, runs: int,
-              output: Path | None = None) -> tuple[float, ...]:
-    """One warm-up run, then the seconds each of `runs` full builds takes, start to exit.
+@dataclass(frozen=True, slots=True)
+class Build:
+    """A full build to time: its name, its command, where it runs, the folder it writes
+    (removed, untimed, before each run, so that each build writes into a new folder),
+    whether a warm-up run must come before the timed ones, and whether that folder must
+    then hold a page per entry that shows its reflection (a peer's site)."""
 
-    `output`, the folder the build writes, is removed before each run (untimed), so that
-    each build writes into a new folder.
+    name: str
+    command: Sequence[str]
+    cwd: Path
+    output: Path | None = None
+    env: Mapping[str, str] | None = None
+    warm_up: bool = True
+    shows_entries: bool = False
+
+
+def time_in_rounds(builds: Sequence[Build], runs: int) -> list[tuple[float, ...]]:
+    """The seconds each of `runs` runs of each build takes, start to exit, in `builds`' order.
+
+    The builds take turns: each round runs every build once, after a first round of
+    warm-ups. A machine that slows down or speeds up while the benchmark runs then does so
+    for every build alike, and the times of one round can be compared with each other.
     """
-    progress(f"  timing {name}: 1 warm-up and {runs} runs")
-    times = tuple(timed_build(name, command, cwd, output) for _ in range(runs + 1))
-    return times[1:]
+    warm = [build for build in builds if build.warm_up]
+    progress(f"  timing {', '.join(build.name for build in builds)}: "
+             f"{'1 warm-up and ' if warm else ''}{runs} rounds")
+    for build in warm:
+        timed_build(build)
+    rounds = [[timed_build(build) for build in builds] for _ in range(runs)]
+    return [tuple(times) for times in zip(*rounds, strict=True)]
 
 
-def timed_build(name: str, command: Sequence[str], cwd: Path, output: Path | None) -> float:
+def timed_build(build: Build) -> float:
     """Seconds one build takes; on failure, build again to show why."""
-    if output is not None:
-        shutil.rmtree(output, ignore_errors=True)
+    if build.output is not None:
+        shutil.rmtree(build.output, ignore_errors=True)
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(build.command, cwd=build.cwd, env=build.env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise build_failed(name, command, cwd, output, done.returncode)
-    progress(f"    {elapsed:.3f} s")
+        raise build_failed(build, done.returncode)
+    progress(f"    {build.name}: {elapsed:.3f} s")
     return elapsed
 
 
-def build_failed(name: str, command: Sequence[str], cwd: Path, output: Path | None,
-                 code: int) -> PeerError:
+def build_failed(build: Build, code: int) -> PeerError:
     """The error for a failed build, showing the end of the output of a build run again."""
-    if output is not None:
-        shutil.rmtree(output, ignore_errors=True)
+    if build.output is not None:
+        shutil.rmtree(build.output, ignore_errors=True)
     # Hugo's --quiet hides its error messages too.
-    again = [argument for argument in command if argument != "--quiet"]
-    done = subprocess.run(again, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, check=False)
+    again = [argument for argument in build.command if argument != "--quiet"]
+    done = subprocess.run(again, cwd=build.cwd, env=build.env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, check=False)
     shown = tail(done.stdout) if done.returncode != 0 else "(it did not fail when run again)"
-    return PeerError(f"{name} failed (exit code {code}) in {cwd}: {' '.join(command)}\n"
-                     f"{shown}")
+    return PeerError(f"{build.name} failed (exit code {code}) in {build.cwd}: "
+                     f"{' '.join(build.command)}\n{shown}")
 
 
 def entry_pages(site: Path) -> int:
@@ -552,34 +572,50 @@ def entry_pages(site: Path) -> int:
     return sum(MARKER in path.read_text("utf-8") for path in pages)
 
 
-def measure_peers(journal: Path, runs: int, workdir: Path) -> list[tuple[str, tuple[float, ...]]]:
-    """Install the peers, prepare a project for each and time its full builds."""
+def peer_builds(journal: Path, workdir: Path) -> list[Build]:
+    """Install the peers and prepare a project for each: their full builds, and the bare
+    floor's."""
     journal, workdir = journal.resolve(), workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     paths = ensure_peers(workdir / ".peers-venv")
-    expected = len(sources(journal, "entries"))
-    results = []
+    builds = []
     for peer in PEERS:
         project = workdir / f"{journal.name}-{peer.name.lower()}"
         progress(f"preparing {project}")
         peer.prepare(journal, project)
-        label = peer_version(peer, paths[peer.name])
-        times = time_peer(label, [str(paths[peer.name]), *peer.build], project, runs,
-                          project / peer.output)
-        built = entry_pages(project / peer.output)
-        if built != expected:
-            raise PeerError(f"{label} wrote {built} entry pages for {expected} entries "
-                            f"into {project / peer.output}")
-        short = ".".join(label.split()[-1].split(".")[:2])
-        results.append((f"{peer.name} {short} (full build)", times))
+        version = peer_version(peer, paths[peer.name]).split()[-1]
+        short = ".".join(version.split(".")[:2])
+        builds.append(Build(f"{peer.name} {short} (full build)",
+                            [str(paths[peer.name]), *peer.build], project,
+                            project / peer.output, shows_entries=True))
     # The issue's bare floor, in this Python: front matter, markdown-it-py, one Jinja2 page
     # and a write per entry, in 2 processes (benchmarks/floor.py).
     output = workdir / f"{journal.name}-floor"
-    floor = [sys.executable, str(Path(__file__).with_name("floor.py")), str(journal),
-             str(output), "--jobs", str(FLOOR_JOBS)]
-    results.append((f"bare Python floor ({FLOOR_JOBS} processes)",
-                    time_peer("the bare floor", floor, workdir, runs, output)))
-    return results
+    builds.append(Build(f"bare Python floor ({FLOOR_JOBS} processes)",
+                        [sys.executable, str(Path(__file__).with_name("floor.py")),
+                         str(journal), str(output), "--jobs", str(FLOOR_JOBS)],
+                        workdir, output))
+    return builds
+
+
+def check_entry_pages(journal: Path, builds: Sequence[Build]) -> None:
+    """Fail unless each peer's last build wrote a page for every entry of the journal."""
+    expected = len(sources(journal, "entries"))
+    for build in builds:
+        if build.output is None or not build.shows_entries:
+            continue
+        built = entry_pages(build.output)
+        if built != expected:
+            raise PeerError(f"{build.name} wrote {built} entry pages for {expected} entries "
+                            f"into {build.output}")
+
+
+def measure_peers(journal: Path, runs: int, workdir: Path) -> list[tuple[str, tuple[float, ...]]]:
+    """Install the peers, prepare a project for each and time its full builds in turns."""
+    builds = peer_builds(journal, workdir)
+    times = time_in_rounds(builds, runs)
+    check_entry_pages(journal, builds)
+    return [(build.name, taken) for build, taken in zip(builds, times, strict=True)]
 
 
 def table(entries: int, results: Sequence[tuple[str, tuple[float, ...]]]) -> str:
@@ -592,7 +628,8 @@ def table(entries: int, results: Sequence[tuple[str, tuple[float, ...]]]) -> str
 def setting(runs: int) -> str:
     """A line saying where and how the numbers were taken."""
     return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
-            f"{runs} timed runs after 1 warm-up; each a full build into a new folder.")
+            f"{runs} timed rounds after 1 warm-up; in each round every full build runs once, "
+            "into a new folder.")
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from _table import markdown_table
 from generate import positive  # the script folder is on the path: run.py runs as a script
-from peers import PeerError, measure_peers
+from peers import Build, PeerError, check_entry_pages, peer_builds, time_in_rounds
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -77,13 +77,16 @@ class Result:
     command: str
     times: tuple[float, ...]
     peak_bytes: int
+    ratios: tuple[float, ...] = ()  # to pdp's cold build of the same round, if timed in turns
 
     def row(self, cold_build: float) -> tuple[str, ...]:
-        """The result as the cells of a table row, with its ratio to pdp's cold build."""
+        """The result as the cells of a table row, with its ratio to pdp's cold build: the
+        median of its rounds' ratios, if it took turns with it, or else of the medians."""
         peak = f"{self.peak_bytes / 1e6:.1f}" if self.peak_bytes else "-"
         median = statistics.median(self.times)
+        ratio = statistics.median(self.ratios) if self.ratios else median / cold_build
         return (f"{self.entries:,}", self.command, f"{median:.3f}", f"{min(self.times):.3f}",
-                peak, f"{median / cold_build:.2f}")
+                peak, f"{ratio:.2f}")
 
 
 def progress(message: str) -> None:
@@ -246,13 +249,33 @@ def benchmark(sizes: Sequence[int], runs: int, workdir: Path, seed: int, peers: 
     for entries in sizes:
         project = journal(workdir, entries, seed)
         verify(project, env)
-        results.extend(measure(project, entries, command, runs, env) for command in COMMANDS)
+        theirs: list[Result] = []
+        for command in COMMANDS:
+            if peers and command.label == COLD_BUILD:
+                ours, theirs = measure_with_peers(project, entries, command, runs, env, workdir)
+                results.append(ours)
+            else:
+                results.append(measure(project, entries, command, runs, env))
         results.append(edit_to_served(project, entries, env))
-        if peers:
-            progress(f"  timing the peers: 1 warm-up and {runs} runs each")
-            results.extend(Result(entries, label, times, 0)
-                           for label, times in measure_peers(project, runs, workdir))
+        results.extend(theirs)
     return results
+
+
+def measure_with_peers(project: Path, entries: int, command: Command, runs: int,
+                       env: Mapping[str, str], workdir: Path) -> tuple[Result, list[Result]]:
+    """pdp's cold build and the peers' full builds, taking turns (see `time_in_rounds`),
+    each peer with its ratios to pdp's build of the same round."""
+    argv = pdp(project, command.arguments)
+    site = project / "site"
+    peak = peak_memory(argv, env, site)  # also pdp's warm-up
+    builds = [Build(f"pdp {command.label}", argv, ROOT, site, env, warm_up=False),
+              *peer_builds(project, workdir)]
+    ours, *theirs = time_in_rounds(builds, runs)
+    check_entry_pages(project, builds)
+    return Result(entries, command.label, ours, peak), [
+        Result(entries, build.name, times, 0,
+               tuple(their / our for their, our in zip(times, ours, strict=True)))
+        for build, times in zip(builds[1:], theirs, strict=True)]
 
 
 def table(results: Sequence[Result]) -> str:
