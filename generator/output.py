@@ -86,10 +86,25 @@ def fresh_site(output: Path) -> Iterator[FreshSite]:
             _write(fresh / MARKER, MARKER_TEXT.encode())
             _swap(fresh, output)
     except OSError as err:
-        raise PdpError(f"could not write the site: {err.strerror}: {err.filename}",
+        where = _shown(err.filename, fresh, output)
+        raise PdpError(f"could not write the site: {err.strerror}: {where}",
                        "check the output folder's permissions and free space") from err
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _shown(filename: object, fresh: Path, output: Path) -> str:
+    """A file named in an error, as the member knows it: a file of the fresh folder by its
+    place in the output (the fresh folder is gone when they read it), relative to here."""
+    if not isinstance(filename, str):
+        return str(filename)
+    path = Path(filename)
+    if path == fresh or fresh in path.parents:
+        path = output / path.relative_to(fresh)
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # on another drive than the working folder
+        return str(path)
 
 
 def _swap(fresh: Path, output: Path) -> None:
