@@ -388,7 +388,15 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
 
 def check_output_place(project: Project, output: Path) -> None:
     """Refuse an output folder that holds, or lies inside, the journal project's own files."""
-    out = output.resolve()
+    hint = "remove the link, or build into another folder with -o"
+    try:
+        out = output.resolve()
+    except RuntimeError as err:  # a loop of links, before Python 3.13
+        raise UsageError(f"the output folder {os.path.relpath(output)} is a link in a loop of "
+                         "links", hint) from err
+    except OSError as err:
+        raise UsageError(f"the output folder {os.path.relpath(output)} cannot be used: "
+                         f"{err.strerror}", hint) from err
     root = project.root.resolve()
     if out == root or out in root.parents:
         raise UsageError(f"the output folder {os.path.relpath(output)} holds the journal "

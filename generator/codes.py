@@ -23,7 +23,8 @@ _CODES: tuple[Code, ...] = (
     Code("F005", "error", "The front matter is not closed by a `---` line."),
     Code("F006", "error", "The front matter is not valid YAML."),
     Code("F007", "error", "The front matter is not a mapping of `key: value` lines."),
-    Code("F008", "error", "A file is a link to somewhere outside the journal."),
+    Code("F008", "error", "A file is a link to somewhere outside the journal, or in a loop "
+                          "of links."),
     Code("Y001", "error", "A YAML tag (`!!python/...`, `!!binary`, `!!set`) is used."),
     Code("Y002", "error", "A YAML anchor (`&name`) or alias (`*name`) is used."),
     Code("Y003", "error", "A key is given twice."),
@@ -39,7 +40,8 @@ _CODES: tuple[Code, ...] = (
     Code("V008", "error", "A category missing for a custom activity, or contradicting the "
                           "catalogue."),
     Code("V009", "error", "An unknown goal id."),
-    Code("V010", "error", "An evidence file that is missing or outside the journal."),
+    Code("V010", "error", "An evidence file that is missing, outside the journal, or a link "
+                          "in a loop of links."),
     Code("V011", "error", "Two files that would publish to the same page."),
     Code("V012", "error", "A file name that makes no valid id."),
     Code("V013", "error", "Content nested deeper than the Markdown renderer keeps."),

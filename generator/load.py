@@ -6,6 +6,7 @@ the bytes and strings this module returns.
 
 from __future__ import annotations
 
+import errno
 import os
 import tomllib
 from collections.abc import Callable
@@ -112,11 +113,18 @@ def read_source(project: Project, path: str) -> Source:
     """Read one journal file, refusing links out of the journal and oversized files."""
     full = os.path.join(project.root, path)
     try:
-        if os.path.islink(full) and not _inside(Path(full).resolve(),
-                                                project.journal.resolve()):
-            return Source(path, None, problem(
-                "F008", path, 1, 1, "", "this file is a link to somewhere outside the journal",
-                "copy the file into the journal instead of linking to it"))
+        if os.path.islink(full):
+            target = _leads_to(Path(full))
+            if target is None:
+                return Source(path, None, problem(
+                    "F008", path, 1, 1, "",
+                    "this file is a link in a loop of links that never reaches a file",
+                    "replace the link with the file itself"))
+            if not _inside(target, project.journal.resolve()):
+                return Source(path, None, problem(
+                    "F008", path, 1, 1, "",
+                    "this file is a link to somewhere outside the journal",
+                    "copy the file into the journal instead of linking to it"))
         with open(full, "rb") as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:
@@ -132,6 +140,18 @@ def read_source(project: Project, path: str) -> Source:
                                           "check the file's permissions"))
 
 
+def _leads_to(path: Path) -> Path | None:
+    """Where `path` leads once its links are followed; None if they go round in a loop."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # a loop, before Python 3.13
+        return None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return None
+        raise
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -143,9 +163,11 @@ def evidence_probe(project: Project) -> Callable[[str], str]:
     def probe(path: str) -> str:
         target = project.root / path
         try:
-            resolved = target.resolve()
-        except (OSError, RuntimeError):  # a loop of links
+            resolved = _leads_to(target)
+        except OSError:
             return "outside"
+        if resolved is None:
+            return "loop"
         if not _inside(resolved, journal):
             return "outside"
         if target.is_dir():

@@ -24,7 +24,10 @@ def check_output(output: Path, protected: list[Path]) -> None:
     out = output.resolve()
     shown = os.path.relpath(output)
     for folder in protected:
-        kept = folder.resolve()
+        try:
+            kept = folder.resolve()
+        except (OSError, RuntimeError):  # a loop of links: it holds nothing to overlap
+            continue
         if out == kept or kept in out.parents or out in kept.parents:
             raise UsageError(f"the output folder {shown} overlaps {folder.name}",
                              "build into a folder of its own, such as site/")

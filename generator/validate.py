@@ -337,14 +337,20 @@ def _evidence(values: _Fields, name: str, path: str, probe: EvidenceProbe
         if status == "ok" and target is not None:
             found.append(target)
             continue
-        message = {
-            "missing": f"evidence file '{item.text}' does not exist",
-            "directory": f"evidence '{item.text}' is a folder, not a file",
-        }.get(status, f"evidence '{item.text}' is outside the journal")
-        values.report("V010", name, message,
-                      "keep evidence files in the journal, beside the entry, and give the "
-                      "path relative to it", at=item)
+        message, hint = _EVIDENCE_PROBLEMS.get(status, _EVIDENCE_PROBLEMS["outside"])
+        values.report("V010", name, message.format(item.text), hint, at=item)
     return tuple(found)
+
+
+_KEEP_EVIDENCE = ("keep evidence files in the journal, beside the entry, and give the path "
+                  "relative to it")
+_EVIDENCE_PROBLEMS = {  # by the evidence probe's status: the message and the hint
+    "missing": ("evidence file '{}' does not exist", _KEEP_EVIDENCE),
+    "directory": ("evidence '{}' is a folder, not a file", _KEEP_EVIDENCE),
+    "loop": ("evidence '{}' is a link in a loop of links that never reaches a file",
+             "replace the link with the file itself"),
+    "outside": ("evidence '{}' is outside the journal", _KEEP_EVIDENCE),
+}
 
 
 def resolve_relative(folder: str, reference: str) -> str | None:

@@ -63,6 +63,29 @@ def test_entry_linked_from_outside_is_refused(small: Path, tmp_path: Path) -> No
         "    hint: copy the file into the journal instead of linking to it\n")
 
 
+def test_entries_in_a_loop_of_links_are_refused(small: Path) -> None:
+    folder = small / "journal/entries/2025-26"
+    os.symlink("b.md", folder / "a.md")
+    os.symlink("a.md", folder / "b.md")
+    assert problems_of(small) == "".join(
+        f"journal/entries/2025-26/{name}:1:1: error[F008] this file is a link in a loop of "
+        "links that never reaches a file\n"
+        "    hint: replace the link with the file itself\n" for name in ("a.md", "b.md"))
+
+
+def test_evidence_in_a_loop_of_links_is_refused(small: Path) -> None:
+    folder = small / "journal/entries/2025-26"
+    os.symlink("round.txt", folder / "about.txt")
+    os.symlink("about.txt", folder / "round.txt")
+    entry = folder / "2025-05-01-webinar.md"
+    entry.write_text(entry.read_text().replace(
+        "goals: [evaluation]", "goals: [evaluation]\nevidence: [about.txt]"))
+    assert problems_of(small) == (
+        "journal/entries/2025-26/2025-05-01-webinar.md:7:12: error[V010] evidence: evidence "
+        "'about.txt' is a link in a loop of links that never reaches a file\n"
+        "    hint: replace the link with the file itself\n")
+
+
 def test_evidence_through_a_link_out_of_the_journal_is_refused(small: Path,
                                                                tmp_path: Path) -> None:
     (tmp_path / "passwords.txt").write_text("secret")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import io
+import os
 import re
 import subprocess
 import sys
@@ -270,6 +271,23 @@ def test_refuses_output_that_overlaps_the_journal(hostile: Path,
         code, _, err = pdp(monkeypatch, hostile, "build", "-o", target)
         assert code == 2, target
         assert err.startswith("pdp: error: the output folder"), err
+
+
+def test_output_in_a_loop_of_links_is_refused(hostile: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    os.symlink("out", hostile / "out")
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert (code, err) == (2, "pdp: error: the output folder out is a link in a loop of links\n"
+                              "  hint: remove the link, or build into another folder with -o\n")
+
+
+def test_themes_folder_in_a_loop_of_links_is_no_overlap(hostile: Path,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    os.symlink("themes", hostile / "themes")
+    code, out, _ = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert code == 0, out
+    assert (hostile / "out/index.html").is_file()
 
 
 def test_never_deletes_a_folder_it_did_not_make(hostile: Path,
