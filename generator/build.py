@@ -338,7 +338,7 @@ def _prefix(entry: Entry) -> str:
 class _EntryJob:
     shared: EntryPages
     templates: Templates
-    # In a worker, an empty copy that reads the disk cache; in this process, the build's own.
+    # For workers, an empty copy that reads the disk cache; in this process, the build's own.
     reflections: Reflections
     # Only in this process (a worker would get a copy): pages and views from before.
     kept: tuple[PageMemo, Makers] | None
@@ -355,9 +355,12 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     """Each entry's reflection key, its reflection (kept from before where it still holds,
     else rendered now: fresh), and its rendered page."""
     env: jinja2.Environment = environment(job.templates)
-    kept = job.reflections
+    # The chunks a worker takes share their job: each reads the disk cache into a copy of
+    # its own, so that no more than a chunk's reflections are held. Watch mode's own
+    # process keeps its reflections in memory from build to build.
+    kept = job.reflections if job.kept is not None else job.reflections.empty_copy()
     keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
-    kept.load(keys)  # in a worker: only this chunk's reflections are ever held
+    kept.load(keys)
     page_keys = PageKeys(job.basis) if job.previous is not None else None
     checker = LinkCheck(job.existing or frozenset(), {}, {}, None)
     folders: set[str] = set()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -65,7 +67,8 @@ class WorkerPool:
 def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: Sequence[T],
                jobs: int | None, min_per_worker: int, pool: WorkerPool | None = None
                ) -> list[R]:
-    """`function(shared, chunk)` over chunks of `items`, results in order.
+    """`function(shared, chunk)` over chunks of `items`, results in order. A worker gives
+    the same `shared` to each chunk it takes: `function` must not change it.
 
     Sequential unless each of at least two workers gets `min_per_worker` items: below that,
     starting workers costs more than it saves. Either way the result is the same. The
@@ -121,7 +124,9 @@ def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
     futures: list[Future[list[R]]] = []
     try:
         executor = pool.executor(count)
-        futures = [executor.submit(function, shared, chunk) for chunk in chunks]
+        # Pickled once here, and once in each worker (see `_shared`), not once a chunk.
+        data = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        futures = [executor.submit(_call, function, data, chunk) for chunk in chunks]
         yield Results(list(futures))
     finally:
         # Left early (an error): what has not started never will, and what has is waited
@@ -131,3 +136,16 @@ def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
         wait(futures)
         if own:
             pool.close()
+
+
+def _call(function: Callable[[S, Sequence[T]], list[R]], shared: bytes, chunk: Sequence[T]
+          ) -> list[R]:
+    """In a worker: `function` over one chunk, given `shared` as it was before pickling."""
+    return function(cast(S, _shared(shared)), chunk)
+
+
+@functools.lru_cache(maxsize=1)
+def _shared(data: bytes) -> object:
+    """What all the chunks of a stage share, unpickled once by each worker: every chunk
+    brings the same bytes. So that is for `function` to read, never to change."""
+    return pickle.loads(data)

@@ -24,6 +24,34 @@ def _slow_marks(folder: Path, chunk: Sequence[int]) -> list[int]:
     return list(chunk)
 
 
+class _Counted:
+    """A shared argument that notes each time it is unpickled, in a file of its own."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def __reduce__(self) -> tuple[object, tuple[Path]]:
+        return _unpickled, (self.log,)
+
+
+def _unpickled(log: Path) -> _Counted:
+    with log.open("a") as stream:
+        stream.write(f"{os.getpid()}\n")
+    return _Counted(log)
+
+
+def _logs(shared: _Counted, chunk: Sequence[int]) -> list[int]:
+    return list(chunk)
+
+
+def test_each_worker_unpickles_the_shared_argument_once(tmp_path: Path) -> None:
+    log = tmp_path / "unpickled"
+    items = list(range(40))  # 8 chunks of 5, for 2 workers
+    assert map_chunks(_logs, _Counted(log), items, 2, 1) == items
+    pids = log.read_text().split()
+    assert len(pids) == len(set(pids)) <= 2
+
+
 def test_a_shared_pool_gives_the_results_in_order_from_the_same_workers() -> None:
     items = list(range(40))
     with WorkerPool() as pool:

@@ -6,6 +6,7 @@ import filecmp
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -407,3 +408,20 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path, publish: boo
     shared = build_site(project, TODAY, publish, tmp_path / "shared", jobs=2, cache=False)
     assert (alone.problems, shared.problems) == ((), ())
     assert tree(tmp_path / "shared") == tree(tmp_path / "alone")
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_workers_build_warm_the_same_site_as_one_process_cold(
+        tmp_path: Path, publish: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 1)
+    monkeypatch.setattr(generator.journal, "PARALLEL_MIN_FILES", 1)
+    root = tmp_path / "project"
+    shutil.copytree(REPOSITORY / "journal", root / "journal")
+    shutil.copy(REPOSITORY / "pdp.toml", root)
+    project = find_project(root)
+    alone = build_site(project, TODAY, publish, tmp_path / "alone", jobs=1, cache=False)
+    first = build_site(project, TODAY, publish, tmp_path / "warm", jobs=2)
+    warm = build_site(project, TODAY, publish, tmp_path / "warm", jobs=2)  # from the cache
+    assert (alone.problems, first.problems, warm.problems) == ((), (), ())
+    assert (root / ".pdp-cache").is_dir()
+    assert tree(tmp_path / "warm") == tree(tmp_path / "alone")
