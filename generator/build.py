@@ -17,12 +17,12 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import CACHE_DIR, Reflections, render_recorded
+from .cache import Reflections, render_recorded
 from .compute import PerformanceYear, entries_in, performance_year, year_end, years_of
 from .errors import UsageError
 from .history import History, entry_history
 from .journal import Checked, open_journal
-from .load import Project
+from .load import CACHE_DIR, Project
 from .model import Entry, Journal, Problem
 from .output import check_output, fresh_site, write_file
 from .parallel import WorkerPool, in_background, workers

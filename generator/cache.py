@@ -24,7 +24,6 @@ from . import __version__
 from .markdown import render
 from .schema import MAX_NESTING
 
-CACHE_DIR = ".pdp-cache"
 CACHE_FILE = "reflections.sqlite3"
 # Bump when what is stored, or how a reflection renders, changes without a version change.
 FORMAT = 1

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .build import build_site
-from .cache import CACHE_DIR
 from .compute import (
     entry_records,
     parse_year_name,
@@ -41,16 +39,14 @@ from .formats import (
     summary_line,
 )
 from .githooks import install_hook, staged_copy
-from .init import init_project
 from .journal import Checked, open_config, open_journal
 from .jsonschema import front_matter_schema, schema_json
-from .load import Project, find_project, list_sources
+from .load import CACHE_DIR, Project, find_project, list_sources
 from .model import CATEGORIES, OTHER_ACTIVITY, Journal
-from .pack import pack
 from .privacy import published
 from .scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
 from .schema import MAX_HOURS
-from .server import DEFAULT_PORT, Live, start_server
+from .server import DEFAULT_PORT
 from .suggest import did_you_mean
 from .validate import slugify, stem_of
 
@@ -271,6 +267,8 @@ class _Runner:
         return EXIT_INVALID if checked.errors else EXIT_OK
 
     def build(self) -> int:
+        from .build import build_site  # here: rendering costs the other commands start-up
+
         result = build_site(self.project, self.today, self.args.publish, self.args.output,
                             cache=not self.args.no_cache)
         if result.problems:
@@ -289,6 +287,7 @@ class _Runner:
         import webbrowser
 
         from .preview import EVERYTHING, Session, follow_changes
+        from .server import Live, start_server
         from .watch import POLL_INTERVAL, Watcher
 
         _stop_on_signals()
@@ -333,6 +332,8 @@ class _Runner:
         self.err.flush()
 
     def pack(self) -> int:
+        from .pack import pack  # here: it builds the site, which costs start-up time
+
         journal = self._journal_or_fail(self.open(), counting=False)
         start_month = journal.config.year_start_month
         year = performance_year(self.today, start_month)
@@ -364,6 +365,8 @@ class _Runner:
         return EXIT_OK
 
     def init(self) -> int:
+        from .init import init_project  # here: its templates cost the other commands start-up
+
         folder: Path = self.args.folder
         created = init_project(folder, self.args.name, self.today, self.args.install)
         for path in created.written:

@@ -21,6 +21,7 @@ from .schema import MAX_FILE_BYTES
 CONFIG_FILE = "pdp.toml"
 PYPROJECT_FILE = "pyproject.toml"
 JOURNAL_DIR = "journal"
+CACHE_DIR = ".pdp-cache"  # the build cache, safe to delete
 SECTIONS = ("entries", "goals", "reviews")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 

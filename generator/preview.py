@@ -13,13 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from .build import DEFAULT_OUTPUT, check_output_place, make_site, remake_reflections
-from .cache import CACHE_DIR, Reflections
+from .cache import Reflections
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
 from .errors import PdpError
 from .formats import problems_text
 from .history import History, entry_history, git_output
 from .journal import KnownEntries, open_journal
-from .load import Project, find_project
+from .load import CACHE_DIR, Project, find_project
 from .render import THEMES_DIR, environment, find_theme, shipped_themes
 from .reuse import Reuse
 from .server import Live, Snapshot

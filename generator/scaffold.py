@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import jinja2
-
 from .compute import performance_year
 from .errors import UsageError
 from .validate import slugify
@@ -28,6 +26,8 @@ class NewEntry:
 
 def entry_text(entry: NewEntry) -> str:
     """The new entry's Markdown: front matter from the arguments, reflection headings."""
+    import jinja2  # here: the command line imports this module for every command
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)

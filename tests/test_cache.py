@@ -11,14 +11,13 @@ import pytest
 import generator.build
 from generator.build import build_site
 from generator.cache import (
-    CACHE_DIR,
     CACHE_FILE,
     LinkMap,
     Reflections,
     Rendered,
     render_recorded,
 )
-from generator.load import find_project
+from generator.load import CACHE_DIR, find_project
 
 from .conftest import REPOSITORY, TODAY
 from .test_site import tree

@@ -256,3 +256,14 @@ def test_schema_lists_the_journals_own_ids(small: Path, monkeypatch: pytest.Monk
     assert code == 0
     assert "podcast" in entry["activity"]["enum"] and "other" in entry["activity"]["enum"]
     assert entry["goals"]["items"]["enum"] == ["evaluation"]
+
+
+def test_the_command_line_starts_without_the_site_renderer() -> None:
+    # `pdp check` runs on every commit (the git hook): building and `pdp init` import their
+    # templates and renderer only when they run.
+    code = ("import sys, generator.cli; print(sorted(name for name in "
+            "('jinja2', 'generator.build', 'generator.init', 'generator.pack') "
+            "if name in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout == "[]\n"

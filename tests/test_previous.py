@@ -14,8 +14,7 @@ import pytest
 import generator.build
 import generator.reuse
 from generator.build import build_site
-from generator.cache import CACHE_DIR
-from generator.load import find_project
+from generator.load import CACHE_DIR, find_project
 from generator.previous import PAGES_FILE, PageKeys, render_basis
 from generator.render import Templates, Theme, read_templates
 from generator.site import Link, Page
