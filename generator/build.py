@@ -22,7 +22,7 @@ from .compute import PerformanceYear, entries_in, performance_year, year_end, ye
 from .errors import UsageError
 from .history import History, entry_history
 from .journal import Checked, open_journal
-from .load import CACHE_DIR, Project
+from .load import CACHE_DIR, Project, leads_to
 from .model import Entry, Journal, Problem
 from .output import check_output, fresh_site, write_file
 from .parallel import WorkerPool, in_background, workers
@@ -393,13 +393,13 @@ def check_output_place(project: Project, output: Path) -> None:
     """Refuse an output folder that holds, or lies inside, the journal project's own files."""
     hint = "remove the link, or build into another folder with -o"
     try:
-        out = output.resolve()
-    except RuntimeError as err:  # a loop of links, before Python 3.13
-        raise UsageError(f"the output folder {os.path.relpath(output)} is a link in a loop of "
-                         "links", hint) from err
+        out = leads_to(output)
     except OSError as err:
         raise UsageError(f"the output folder {os.path.relpath(output)} cannot be used: "
                          f"{err.strerror}", hint) from err
+    if out is None:
+        raise UsageError(f"the output folder {os.path.relpath(output)} is a link in a loop of "
+                         "links", hint)
     root = project.root.resolve()
     if out == root or out in root.parents:
         raise UsageError(f"the output folder {os.path.relpath(output)} holds the journal "

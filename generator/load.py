@@ -115,7 +115,7 @@ def read_source(project: Project, path: str) -> Source:
     full = os.path.join(project.root, path)
     try:
         if os.path.islink(full):
-            target = _leads_to(Path(full))
+            target = leads_to(Path(full))
             if target is None:
                 return Source(path, None, problem(
                     "F008", path, 1, 1, "",
@@ -141,7 +141,7 @@ def read_source(project: Project, path: str) -> Source:
                                           "check the file's permissions"))
 
 
-def _leads_to(path: Path) -> Path | None:
+def leads_to(path: Path) -> Path | None:
     """Where `path` leads once its links are followed; None if they go round in a loop."""
     try:
         return path.resolve()
@@ -164,7 +164,7 @@ def evidence_probe(project: Project) -> Callable[[str], str]:
     def probe(path: str) -> str:
         target = project.root / path
         try:
-            resolved = _leads_to(target)
+            resolved = leads_to(target)
         except OSError:
             return "outside"
         if resolved is None:

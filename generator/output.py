@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PdpError, UsageError
+from .load import leads_to
 
 MARKER = ".pdp-site"
 MARKER_TEXT = "This folder is built by pdp and replaced by every build. Do not edit it.\n"
@@ -25,8 +26,10 @@ def check_output(output: Path, protected: list[Path]) -> None:
     shown = os.path.relpath(output)
     for folder in protected:
         try:
-            kept = folder.resolve()
-        except (OSError, RuntimeError):  # a loop of links: it holds nothing to overlap
+            kept = leads_to(folder)
+        except OSError:
+            continue
+        if kept is None:  # a loop of links: it holds nothing to overlap
             continue
         if out == kept or kept in out.parents or out in kept.parents:
             raise UsageError(f"the output folder {shown} overlaps {folder.name}",
