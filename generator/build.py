@@ -22,7 +22,7 @@ from .compute import PerformanceYear, entries_in, performance_year, year_end, ye
 from .errors import UsageError
 from .history import History, entry_history
 from .journal import Checked, open_journal
-from .load import CACHE_DIR, Project, leads_to
+from .load import CACHE_DIR, Project, journal_place, leads_to
 from .model import Entry, Journal, Problem
 from .output import check_output, fresh_site, write_file
 from .parallel import WorkerPool, in_background, workers
@@ -252,7 +252,7 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     if reuse.remember:
         reuse.last = LastBuild(journal, today, shared, makers, templates, reflections,
                                check.existing, check.sources, check.bodies)
-    roots = (project.journal.resolve(), *(folder.resolve() for folder in theme.folders))
+    roots = (journal_place(project), *(folder.resolve() for folder in theme.folders))
     packs = sum(len(years) for years in packs_after.values())
     return Site(summaries + len(journal.entries) + packs, copies, roots)
 
@@ -391,15 +391,18 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
 
 def check_output_place(project: Project, output: Path) -> None:
     """Refuse an output folder that holds, or lies inside, the journal project's own files."""
-    hint = "remove the link, or build into another folder with -o"
     try:
         out = leads_to(output)
     except OSError as err:
         raise UsageError(f"the output folder {os.path.relpath(output)} cannot be used: "
-                         f"{err.strerror}", hint) from err
+                         f"{err.strerror}",
+                         "check the permissions of its folders, or build into another "
+                         "folder with -o") from err
     if out is None:
-        raise UsageError(f"the output folder {os.path.relpath(output)} is a link in a loop of "
-                         "links", hint)
+        raise UsageError(f"the output folder {os.path.relpath(output)} leads into a loop of "
+                         "links that never reaches a folder",
+                         "replace the link with a folder, or build into another folder "
+                         "with -o")
     root = project.root.resolve()
     if out == root or out in root.parents:
         raise UsageError(f"the output folder {os.path.relpath(output)} holds the journal "
@@ -411,15 +414,15 @@ def check_output_place(project: Project, output: Path) -> None:
 
 def _evidence(project: Project, journal: Journal, publish: bool) -> dict[str, Path]:
     """Evidence files to copy, each re-checked to be inside the journal as it is now."""
-    journal_root = project.journal.resolve()
+    journal_root = journal_place(project)
     copies: dict[str, Path] = {}
     for entry in journal.entries:
         paths = entry.evidence if publish else (*entry.evidence, *entry.private_evidence)
         for path in paths:
             try:
-                source = (project.root / path).resolve()
-            except (OSError, RuntimeError):  # a loop of links: validation refused it
+                source = leads_to(project.root / path)
+            except OSError:  # validation refused it
                 continue
-            if journal_root in source.parents and source.is_file():
+            if source is not None and journal_root in source.parents and source.is_file():
                 copies[evidence_url(path)] = source
     return copies

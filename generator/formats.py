@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,6 +16,9 @@ from .compute import YearTotals
 from .model import CATEGORY_LABELS, Activity, Config, Problem
 
 PathShower = Callable[[str], str]
+
+# Control characters, which YAML escapes such as "\0" or "\e" can put in any value.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def number(value: Decimal, places: int = 4) -> int | float:
@@ -30,11 +34,16 @@ def figure(value: Decimal, places: int = 2) -> str:
     return f"{shown:,}" if isinstance(shown, int) else f"{shown:,.{places}f}".rstrip("0")
 
 
+def visible(text: str) -> str:
+    """Text for a terminal: control characters written as the YAML escapes that make them."""
+    return _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04X}", text)
+
+
 def problem_line(item: Problem, show: PathShower) -> str:
     field = f" {item.field}:" if item.field else ""
     text = (f"{show(item.path)}:{item.line}:{item.column}: "
-            f"{item.severity}[{item.code}]{field} {item.message}")
-    return text + (f"\n    hint: {item.hint}" if item.hint else "")
+            f"{item.severity}[{item.code}]{field} {visible(item.message)}")
+    return text + (f"\n    hint: {visible(item.hint)}" if item.hint else "")
 
 
 def problems_text(problems: Iterable[Problem], show: PathShower) -> str:
@@ -219,5 +228,5 @@ def github_annotations(problems: Iterable[Problem], show: PathShower) -> str:
         lines.append(
             f"::{item.severity} file={escape(show(item.path), True)},line={item.line},"
             f"col={item.column},title={escape(f'pdp {item.code}', True)}::"
-            f"{escape(field + item.message + hint)}\n")
+            f"{visible(escape(field + item.message + hint))}\n")
     return "".join(lines)

@@ -61,13 +61,18 @@ def find_project(start: Path) -> Project:
         pyproject = folder / PYPROJECT_FILE
         has_tool_table = pyproject.is_file() and has_tool_pdp(pyproject)
         if (folder / CONFIG_FILE).is_file():
-            return Project(folder, folder / CONFIG_FILE, (),
-                           pyproject if has_tool_table else None)
+            return _checked(Project(folder, folder / CONFIG_FILE, (),
+                                    pyproject if has_tool_table else None))
         if has_tool_table:
-            return Project(folder, pyproject, ("tool", "pdp"))
+            return _checked(Project(folder, pyproject, ("tool", "pdp")))
     raise UsageError(
         "no journal project here or in any folder above it",
         "run pdp inside a journal project (a folder with pdp.toml), or pass -C FOLDER")
+
+
+def _checked(project: Project) -> Project:
+    journal_place(project)  # a looping journal/ is refused before any command starts
+    return project
 
 
 def has_tool_pdp(pyproject: Path) -> bool:
@@ -121,7 +126,7 @@ def read_source(project: Project, path: str) -> Source:
                     "F008", path, 1, 1, "",
                     "this file is a link in a loop of links that never reaches a file",
                     "replace the link with the file itself"))
-            if not _inside(target, project.journal.resolve()):
+            if not _inside(target, journal_place(project)):
                 return Source(path, None, problem(
                     "F008", path, 1, 1, "",
                     "this file is a link to somewhere outside the journal",
@@ -144,13 +149,28 @@ def read_source(project: Project, path: str) -> Source:
 def leads_to(path: Path) -> Path | None:
     """Where `path` leads once its links are followed; None if they go round in a loop."""
     try:
+        os.stat(path)  # the only loop test that works alike on every Python version
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return None
+        # Missing, or not reachable: resolve() still says where the path would lead.
+    try:
         return path.resolve()
-    except RuntimeError:  # a loop, before Python 3.13
+    except RuntimeError:  # a loop made since the stat, before Python 3.13
         return None
     except OSError as err:
         if err.errno == errno.ELOOP:
             return None
         raise
+
+
+def journal_place(project: Project) -> Path:
+    """Where the journal folder leads; a usage error if it is a loop of links."""
+    place = leads_to(project.journal)
+    if place is None:
+        raise UsageError(f"{JOURNAL_DIR}/ is a link in a loop of links that never reaches a "
+                         "folder", f"replace the link with the {JOURNAL_DIR}/ folder itself")
+    return place
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -159,14 +179,16 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def evidence_probe(project: Project) -> Callable[[str], str]:
     """A probe for `validate`: the status of a project-relative evidence path."""
-    journal = project.journal.resolve()
+    journal = journal_place(project)
 
     def probe(path: str) -> str:
+        if "\0" in path:
+            return "no name"
         target = project.root / path
         try:
             resolved = leads_to(target)
         except OSError:
-            return "outside"
+            return "unreadable"
         if resolved is None:
             return "loop"
         if not _inside(resolved, journal):

@@ -92,8 +92,8 @@ def fresh_site(output: Path) -> Iterator[FreshSite]:
             _write(fresh / MARKER, MARKER_TEXT.encode())
             _swap(fresh, output)
     except OSError as err:
-        where = _shown(err.filename, fresh, output)
-        raise PdpError(f"could not write the site: {err.strerror}: {where}",
+        where = "" if err.filename is None else f": {_shown(err.filename, fresh, output)}"
+        raise PdpError(f"could not write the site: {err.strerror}{where}",
                        "check the output folder's permissions and free space") from err
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -127,5 +127,10 @@ def _swap(fresh: Path, output: Path) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as stream:
-        stream.write(data)
+    try:
+        with open(path, "wb") as stream:
+            stream.write(data)
+    except OSError as err:
+        if err.filename is None:  # a failed write or close (a full disk) names no file
+            raise OSError(err.errno, err.strerror, str(path)) from err
+        raise

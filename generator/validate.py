@@ -350,6 +350,9 @@ _EVIDENCE_PROBLEMS = {  # by the evidence probe's status: the message and the hi
     "loop": ("evidence '{}' is a link in a loop of links that never reaches a file",
              "replace the link with the file itself"),
     "outside": ("evidence '{}' is outside the journal", _KEEP_EVIDENCE),
+    "unreadable": ("evidence '{}' cannot be reached", "check the permissions of its folders"),
+    "no name": ("evidence '{}' holds a null character, which no file name can",
+                "remove it from the path"),
 }
 
 

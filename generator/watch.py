@@ -30,6 +30,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from .load import leads_to
+
 # A burst of saves ("save all", a formatter) ends when nothing happens for QUIET seconds; a
 # stream that never stops is still handed over every MAX_WAIT seconds.
 QUIET = 0.05
@@ -72,7 +74,10 @@ def polling_reason(folders: Iterable[Path]) -> str:
     except OSError:
         return ""
     for folder in folders:
-        kind = file_system_of(folder.resolve(), mounts)
+        place = leads_to(folder)
+        if place is None:  # a loop of links: nothing in it to watch
+            continue
+        kind = file_system_of(place, mounts)
         if kind in POLLED_FILE_SYSTEMS:
             return f"{folder.name}/ is on a {kind} file system, whose changes are not reported"
     return ""

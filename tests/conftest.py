@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -24,3 +25,16 @@ def project(tmp_path: Path) -> Callable[[str], Path]:
         return target
 
     return make
+
+
+def _resolve_as_in_python_3_13(self: Path, strict: bool = False) -> Path:
+    """Path.resolve as Python 3.13 has it: a loop of links raises only when strict."""
+    return Path(os.path.realpath(self, strict=strict))
+
+
+@pytest.fixture(params=["python 3.11", "python 3.13"])
+def link_loops(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways Path.resolve meets a loop of links: before 3.13 it raises, since it does not."""
+    if request.param == "python 3.13":
+        monkeypatch.setattr(Path, "resolve", _resolve_as_in_python_3_13)
+    return str(request.param)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import UsageError
 from generator.formats import problems_text
 from generator.journal import open_journal
 from generator.load import find_project, is_ignored, list_sources
@@ -63,7 +64,7 @@ def test_entry_linked_from_outside_is_refused(small: Path, tmp_path: Path) -> No
         "    hint: copy the file into the journal instead of linking to it\n")
 
 
-def test_entries_in_a_loop_of_links_are_refused(small: Path) -> None:
+def test_entries_in_a_loop_of_links_are_refused(small: Path, link_loops: str) -> None:
     folder = small / "journal/entries/2025-26"
     os.symlink("b.md", folder / "a.md")
     os.symlink("a.md", folder / "b.md")
@@ -73,7 +74,7 @@ def test_entries_in_a_loop_of_links_are_refused(small: Path) -> None:
         "    hint: replace the link with the file itself\n" for name in ("a.md", "b.md"))
 
 
-def test_evidence_in_a_loop_of_links_is_refused(small: Path) -> None:
+def test_evidence_in_a_loop_of_links_is_refused(small: Path, link_loops: str) -> None:
     folder = small / "journal/entries/2025-26"
     os.symlink("round.txt", folder / "about.txt")
     os.symlink("about.txt", folder / "round.txt")
@@ -84,6 +85,30 @@ def test_evidence_in_a_loop_of_links_is_refused(small: Path) -> None:
         "journal/entries/2025-26/2025-05-01-webinar.md:7:12: error[V010] evidence: evidence "
         "'about.txt' is a link in a loop of links that never reaches a file\n"
         "    hint: replace the link with the file itself\n")
+
+
+def test_evidence_with_control_characters_is_shown_escaped(small: Path) -> None:
+    entry = small / "journal/entries/2025-26/2025-05-01-webinar.md"
+    entry.write_text(entry.read_text().replace(
+        "goals: [evaluation]", 'goals: [evaluation]\nevidence: ["a\\0b", "\\e[2J"]'))
+    assert problems_of(small) == (
+        "journal/entries/2025-26/2025-05-01-webinar.md:7:12: error[V010] evidence: evidence "
+        "'a\\u0000b' holds a null character, which no file name can\n"
+        "    hint: remove it from the path\n"
+        "journal/entries/2025-26/2025-05-01-webinar.md:7:20: error[V010] evidence: evidence "
+        "file '\\u001B[2J' does not exist\n"
+        "    hint: keep evidence files in the journal, beside the entry, and give the path "
+        "relative to it\n")
+
+
+def test_journal_folder_in_a_loop_of_links_is_refused(small: Path, link_loops: str) -> None:
+    os.rename(small / "journal", small / "kept")
+    os.symlink("journal", small / "journal")
+    with pytest.raises(UsageError) as caught:
+        find_project(small)
+    assert (caught.value.message, caught.value.hint) == (
+        "journal/ is a link in a loop of links that never reaches a folder",
+        "replace the link with the journal/ folder itself")
 
 
 def test_evidence_through_a_link_out_of_the_journal_is_refused(small: Path,

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -23,6 +24,7 @@ import generator.parallel
 from generator.build import build_site
 from generator.cli import run
 from generator.load import find_project
+from generator.model import Entry
 from generator.output import MARKER
 
 from .conftest import REPOSITORY, TODAY
@@ -239,6 +241,29 @@ def test_failed_write_of_an_entry_page_keeps_the_old_site(
     assert sorted(p.name for p in hostile.iterdir() if p.name.startswith(".out")) == []
 
 
+class _FullDisk(io.BytesIO):
+    """A file on a full disk: its write fails, and like a real one names no file."""
+
+    def write(self, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def test_full_disk_names_the_file_it_could_not_write(
+        hostile: Path, monkeypatch: pytest.MonkeyPatch, processes: str) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    before = tree(hostile / "out")
+
+    def opening(path: Path, mode: str) -> IO[bytes]:
+        return _FullDisk() if path.name == "public.html" else open(path, mode)
+
+    monkeypatch.setattr(generator.output, "open", opening, raising=False)
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert (code, err) == (1, "pdp: error: could not write the site: No space left on device: "
+                              "out/entries/public.html\n"
+                              "  hint: check the output folder's permissions and free space\n")
+    assert tree(hostile / "out") == before
+
+
 def test_killed_build_keeps_the_old_site(hostile: Path, monkeypatch: pytest.MonkeyPatch
                                          ) -> None:
     assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
@@ -274,17 +299,20 @@ def test_refuses_output_that_overlaps_the_journal(hostile: Path,
         assert err.startswith("pdp: error: the output folder"), err
 
 
-def test_output_in_a_loop_of_links_is_refused(hostile: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("output", ["out", "out/site"])
+def test_output_in_a_loop_of_links_is_refused(hostile: Path, monkeypatch: pytest.MonkeyPatch,
+                                              output: str, link_loops: str) -> None:
     os.symlink("out", hostile / "out")
-    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
-    assert (code, err) == (2, "pdp: error: the output folder out is a link in a loop of links\n"
-                              "  hint: remove the link, or build into another folder with -o\n")
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", output)
+    assert (code, err) == (2, f"pdp: error: the output folder {output} leads into a loop of "
+                              "links that never reaches a folder\n"
+                              "  hint: replace the link with a folder, or build into another "
+                              "folder with -o\n")
 
 
 def test_themes_folder_in_a_loop_of_links_is_no_overlap(hostile: Path,
-                                                        monkeypatch: pytest.MonkeyPatch
-                                                        ) -> None:
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        link_loops: str) -> None:
     os.symlink("themes", hostile / "themes")
     code, out, _ = pdp(monkeypatch, hostile, "build", "-o", "out")
     assert code == 0, out
@@ -408,6 +436,32 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path, publish: boo
     shared = build_site(project, TODAY, publish, tmp_path / "shared", jobs=2, cache=False)
     assert (alone.problems, shared.problems) == ((), ())
     assert tree(tmp_path / "shared") == tree(tmp_path / "alone")
+
+
+_ENTRY_FILES = generator.build._entry_files
+
+
+def _entry_files_leaving_the_job_as_it_was(job: generator.build._EntryJob,
+                                           entries: list[Entry]) -> list[object]:
+    """The chunks of a stage share their job: making a chunk's pages must not change it."""
+    reflections = job.reflections
+    before = (dict(reflections.memory), set(reflections.used), dict(reflections.keys))
+    made = _ENTRY_FILES(job, entries)
+    after = (dict(reflections.memory), set(reflections.used), dict(reflections.keys))
+    assert after == before, "a chunk changed the job it shares with the other chunks"
+    return list(made)
+
+
+def test_a_chunk_of_entries_leaves_its_shared_job_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: str) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPOSITORY / "journal", root / "journal")
+    shutil.copy(REPOSITORY / "pdp.toml", root)
+    project = find_project(root)
+    build_site(project, TODAY, False, tmp_path / "out")  # fills the cache
+    monkeypatch.setattr(generator.build, "_entry_files", _entry_files_leaving_the_job_as_it_was)
+    warm = build_site(project, TODAY, False, tmp_path / "out")
+    assert warm.problems == ()
 
 
 @pytest.mark.parametrize("publish", [False, True])

@@ -115,6 +115,11 @@ def test_polling_is_used_where_native_events_are_missed() -> None:
     assert polling_reason([Path("/")]) == ""  # this machine's own disk
 
 
+def test_a_folder_in_a_loop_of_links_needs_no_polling(tmp_path: Path, link_loops: str) -> None:
+    os.symlink("themes", tmp_path / "themes")
+    assert polling_reason([tmp_path / "themes", tmp_path]) == ""
+
+
 def test_poll_says_why(tmp_path: Path) -> None:
     watcher = Watcher([Watch(tmp_path, True)], poll=True)
     try:
