@@ -527,16 +527,27 @@ def time_in_rounds(builds: Sequence[Build], runs: int) -> list[tuple[float, ...]
     """The seconds each of `runs` runs of each build takes, start to exit, in `builds`' order.
 
     The builds take turns: each round runs every build once, after a first round of
-    warm-ups. A machine that slows down or speeds up while the benchmark runs then does so
-    for every build alike, and the times of one round can be compared with each other.
+    warm-ups, and starts with the build after the one the last round started with. A
+    machine that slows down or speeds up while the benchmark runs then does so for every
+    build alike, and the times of one round can be compared with each other.
     """
     warm = [build for build in builds if build.warm_up]
     progress(f"  timing {', '.join(build.name for build in builds)}: "
              f"{'1 warm-up and ' if warm else ''}{runs} rounds")
     for build in warm:
         timed_build(build)
-    rounds = [[timed_build(build) for build in builds] for _ in range(runs)]
+    rounds = [timed_round(builds, start) for start in range(runs)]
     return [tuple(times) for times in zip(*rounds, strict=True)]
+
+
+def timed_round(builds: Sequence[Build], start: int) -> list[float]:
+    """One round's times, in `builds`' order, the builds run from the `start`th on: each
+    round begins with the next build, so that no build always runs after the same one."""
+    times = [0.0] * len(builds)
+    for step in range(len(builds)):
+        index = (start + step) % len(builds)
+        times[index] = timed_build(builds[index])
+    return times
 
 
 def timed_build(build: Build) -> float:

@@ -267,9 +267,9 @@ def measure_with_peers(project: Path, entries: int, command: Command, runs: int,
     each peer with its ratios to pdp's build of the same round."""
     argv = pdp(project, command.arguments)
     site = project / "site"
-    peak = peak_memory(argv, env, site)  # also pdp's warm-up
-    builds = [Build(f"pdp {command.label}", argv, ROOT, site, env, warm_up=False),
-              *peer_builds(project, workdir)]
+    peers = peer_builds(project, workdir)  # prepared before any warm-up
+    peak = peak_memory(argv, env, site)  # also pdp's warm-up, in the round of the peers'
+    builds = [Build(f"pdp {command.label}", argv, ROOT, site, env, warm_up=False), *peers]
     ours, *theirs = time_in_rounds(builds, runs)
     check_entry_pages(project, builds)
     return Result(entries, command.label, ours, peak), [
@@ -286,11 +286,12 @@ def table(results: Sequence[Result]) -> str:
     return markdown_table(rows, RIGHT_ALIGNED)
 
 
-def setting(runs: int) -> str:
+def setting(runs: int, peers: bool) -> str:
     """A line saying where and how the numbers were taken."""
+    how = (f"{runs} timed runs after 1 warm-up; the cold build and the peers' builds in "
+           f"{runs} rounds, taking turns" if peers else f"{runs} timed runs after 1 warm-up")
     return (f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-            f"{os.cpu_count()} CPUs; {runs} timed runs after 1 warm-up; "
-            f"PDP_TODAY={TODAY}.")
+            f"{os.cpu_count()} CPUs; {how}; PDP_TODAY={TODAY}.")
 
 
 def counts(text: str) -> list[int]:
@@ -323,7 +324,7 @@ def main(argv: Sequence[str]) -> int:
     except (BenchError, PeerError) as error:
         progress(f"run.py: {error}")
         return 1
-    print(setting(args.runs) + "\n\n" + table(results))
+    print(setting(args.runs, args.peers) + "\n\n" + table(results))
     return 0
 
 
