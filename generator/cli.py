@@ -221,9 +221,9 @@ class _Runner:
 
     def check(self) -> int:
         if not self.args.staged:
-            return self._check(self.open())
+            return self._check(open_journal(self.project, self.today, bodies=False))
         with staged_copy(self.project.root) as copy:
-            return self._check(open_journal(find_project(copy), self.today))
+            return self._check(open_journal(find_project(copy), self.today, bodies=False))
 
     def _check(self, checked: Checked) -> int:
         failing = checked.problems if self.args.strict else checked.errors

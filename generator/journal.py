@@ -63,14 +63,15 @@ def open_config(project: Project
 
 
 def open_journal(project: Project, today: date, jobs: int | None = None,
-                 known: KnownEntries | None = None, pool: WorkerPool | None = None
-                 ) -> Checked:
+                 known: KnownEntries | None = None, pool: WorkerPool | None = None,
+                 bodies: bool = True) -> Checked:
     """Read and check everything; the journal is None only if the configuration is broken.
 
     Entries are read and checked in `jobs` worker processes (default: one per core; those of
     `pool` if given) when there are enough of them to pay for the workers; the result is the
     same either way. With `known` (watch mode), an entry file unchanged since the last call
-    is not read again.
+    is not read again. Without `bodies`, entries come without their reflections: all a
+    check needs, and most of what workers would send back.
     """
     config, catalogue, problems = open_config(project)
     checking = config or Config(name="")
@@ -79,7 +80,7 @@ def open_journal(project: Project, today: date, jobs: int | None = None,
     goals = _collect(problems, (validate_goal(doc)
                                 for doc in _read_all(project, paths["goals"], problems)))
     goal_ids = frozenset(goal.id for goal in goals)
-    settings = _EntrySettings(project, checking, catalogue, goal_ids, today)
+    settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
     checks = (_check_entries(settings, paths["entries"], jobs, pool) if known is None
               else known.check(settings, paths["entries"], jobs))
     entries = _collect(problems, checks)
@@ -131,6 +132,7 @@ class _EntrySettings:
     catalogue: dict[str, Activity]
     goal_ids: frozenset[str]
     today: date
+    bodies: bool = True
 
 
 _Checks = list[tuple[Entry | None, list[Problem]]]
@@ -139,7 +141,7 @@ _Checks = list[tuple[Entry | None, list[Problem]]]
 def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Checks:
     """Read, parse and validate some entries (in a worker process, or not)."""
     context = Context(settings.config, settings.catalogue, settings.goal_ids, settings.today,
-                      evidence_probe(settings.project))
+                      evidence_probe(settings.project), settings.bodies)
     results: _Checks = []
     for path in paths:
         document = _read_one(settings.project, path)

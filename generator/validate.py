@@ -64,6 +64,7 @@ class Context:
     goal_ids: frozenset[str]
     today: date
     probe: EvidenceProbe
+    bodies: bool = True  # False: entries come without their reflections, as a check needs
 
 
 @functools.lru_cache(maxsize=65536)  # pure, and asked for every file at every check
@@ -276,7 +277,7 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
             tags=_texts(values["tags"]), evidence=evidence,
             private_evidence=private_evidence,
             status=values["status"] or "done", private=bool(values["private"]),
-            body=doc.body, body_line=doc.body_line)
+            body=doc.body if ctx.bodies else "", body_line=doc.body_line)
         return entry, values.problems
     return None, values.problems
 

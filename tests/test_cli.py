@@ -221,7 +221,7 @@ def test_usage_errors_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_internal_errors_exit_3_in_one_line(small: Path, monkeypatch: pytest.MonkeyPatch
                                             ) -> None:
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(generator.cli, "open_journal", broken)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,10 @@ def test_parallel_check_equals_sequential(project: Callable[[str], Path]) -> Non
     parallel = open_journal(found, TODAY, jobs=2)
     assert len(sequential.errors) == 12
     assert parallel == sequential
+    # A check needs no reflections, so the workers leave them out, and only them.
+    lean = open_journal(found, TODAY, jobs=2, bodies=False)
+    assert sequential.journal is not None and lean.journal is not None
+    assert all(entry.body for entry in sequential.journal.entries)
+    assert lean.journal.entries == tuple(replace(entry, body="")
+                                         for entry in sequential.journal.entries)
+    assert (lean.problems, lean.files) == (sequential.problems, sequential.files)
