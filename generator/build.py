@@ -35,7 +35,7 @@ from .previous import (
     render_basis,
     save_previous,
 )
-from .privacy import published
+from .privacy import published, published_entry
 from .render import (
     THEMES_DIR,
     LinkCheck,
@@ -268,7 +268,7 @@ def _packs_after(journal: Journal, today: date) -> dict[int, list[PerformanceYea
     return after
 
 
-def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date
+def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date, publish: bool
                        ) -> dict[str, bytes] | None:
     """Watch mode's short way after edits of reflections alone: the pages of the entries and
     of their years' review packs, the only pages such an edit changes (no other page shows a
@@ -280,6 +280,11 @@ def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date
     if last is None or last.today != today or last.journal.config.build_time:
         return None
     before = {entry.path: entry for entry in last.journal.entries}
+    if publish:  # the last build's journal is the published one: so are the edits
+        shown = _published_edits(edited, last.journal, before)
+        if shown is None:
+            return None
+        edited = shown
     for entry in edited:
         old = before.get(entry.path)
         if old is None or replace(old, body=entry.body) != entry:
@@ -311,6 +316,21 @@ def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date
     if reuse.links.existing == last.existing:
         reuse.links.sound.update(files)
     return files
+
+
+def _published_edits(edited: Sequence[Entry], journal: Journal, before: Mapping[str, Entry]
+                     ) -> list[Entry] | None:
+    """The edited entries as published; an entry that is not published and was not before
+    changes nothing. None if one was published and is no longer."""
+    goal_ids = {goal.id for goal in journal.goals}
+    shown: list[Entry] = []
+    for entry in edited:
+        public = published_entry(entry, journal.config, goal_ids)
+        if public is None and entry.path in before:
+            return None
+        if public is not None:
+            shown.append(public)
+    return shown
 
 
 def _files_but_summaries(journal: Journal, today: date, copies: Mapping[str, Path]

@@ -136,7 +136,7 @@ class Session:
     def _remake_reflections(self, paths: Collection[str]) -> Snapshot | None:
         """The short way, when only entries' reflections changed: their pages and their
         years' review packs are made again, and nothing else is even looked at."""
-        if self.publish or self.last is None or self.shown is not self.last:
+        if self.last is None or self.shown is not self.last:
             return None
         relative = sorted({Path(os.path.relpath(path, self.project.root)).as_posix()
                            for path in paths})
@@ -149,7 +149,7 @@ class Session:
             if entry is None or any(p.severity == "error" for p in problems):
                 return None  # the full build shows the errors
             edited.append(entry)
-        files = remake_reflections(self.reuse, edited, today)
+        files = remake_reflections(self.reuse, edited, today, self.publish)
         if files is None:
             return None
         self.reuse.reflections.save(mark_used=False)

@@ -6,10 +6,11 @@ can leak what it never receives.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from .markdown import strip_private
-from .model import Entry, Goal, Journal, Review
+from .model import Config, Entry, Goal, Journal, Review
 
 
 def published(journal: Journal) -> Journal:
@@ -17,15 +18,17 @@ def published(journal: Journal) -> Journal:
     without planned entries when the configuration says so)."""
     goals = tuple(_public_goal(goal) for goal in journal.goals if not goal.private)
     goal_ids = {goal.id for goal in goals}
-    entries = tuple(
-        _public_entry(entry, goal_ids) for entry in journal.entries
-        if not entry.private and (entry.done or journal.config.publish_planned))
+    entries = tuple(shown for entry in journal.entries
+                    if (shown := published_entry(entry, journal.config, goal_ids)) is not None)
     reviews = tuple(_public_review(review, goal_ids) for review in journal.reviews
                     if not review.private)
     return replace(journal, entries=entries, goals=goals, reviews=reviews)
 
 
-def _public_entry(entry: Entry, goal_ids: set[str]) -> Entry:
+def published_entry(entry: Entry, config: Config, goal_ids: Collection[str]) -> Entry | None:
+    """The entry as published (among the published goals), or None if it is not."""
+    if entry.private or not (entry.done or config.publish_planned):
+        return None
     return replace(entry, body=strip_private(entry.body), private_evidence=(),
                    goals=tuple(goal for goal in entry.goals if goal in goal_ids))
 

@@ -115,8 +115,45 @@ def delete_evidence(root: Path) -> list[Path]:
     return [target]
 
 
-EDITS: list[Edit] = [edit_body, edit_title, move_to_another_year, delete_entry, rename_entry,
-                     add_entry, edit_goal, change_target, override_template]
+PRIVATE_ENTRY = "journal/entries/2025-26/2025-10-15-difficult-mentoring-conversation.md"
+PLANNED_ENTRY = "journal/entries/2026-27/2027-03-10-leading-the-evaluation-network.md"
+
+
+def edit_private_entry(root: Path) -> list[Path]:
+    target = root / PRIVATE_ENTRY
+    append(target, "\nA thought for me alone.\n")
+    return [target]
+
+
+def edit_planned_entry(root: Path) -> list[Path]:
+    target = root / PLANNED_ENTRY
+    append(target, "\nWhat I hope to learn.\n")
+    return [target]
+
+
+def add_private_section(root: Path) -> list[Path]:
+    target = entries(root)[3]
+    append(target, "\n## Private notes\n\nWhat I would not show anyone.\n")
+    return [target]
+
+
+def edit_private_section(root: Path) -> list[Path]:
+    target = entries(root)[3]
+    append(target, "\nAnd more that stays mine.\n")
+    return [target]
+
+
+def make_entry_private(root: Path) -> list[Path]:
+    target = entries(root)[4]
+    text = target.read_text("utf-8")
+    target.write_text(text.replace("---\n", "---\nprivate: true\n", 1), "utf-8")
+    return [target]
+
+
+EDITS: list[Edit] = [edit_body, edit_private_entry, edit_planned_entry, add_private_section,
+                     edit_private_section, make_entry_private, edit_title,
+                     move_to_another_year, delete_entry, rename_entry, add_entry, edit_goal,
+                     change_target, override_template]
 
 
 @pytest.mark.parametrize("publish", [False, True], ids=["own", "published"])
@@ -162,6 +199,31 @@ def test_reflections_edited_remake_their_pages_and_packs_alone(
     broken = watching.build({Change.ENTRY}, paths=[str(targets[0])])
     assert [line for line in broken.errors if "nowhere.md" in line]
     assert broken.snapshot.files == rebuilt.snapshot.files  # the last good site stays
+
+
+def test_the_published_site_takes_the_short_way_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = example(tmp_path)
+    watching = session(root, publish=True)
+    first = watching.build(EVERYTHING).snapshot
+
+    def no_full_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a full build, where the short way holds")
+
+    monkeypatch.setattr(generator.preview, "make_site", no_full_build)
+    hidden = edit_private_entry(root)[0]
+    unchanged = watching.build({Change.ENTRY}, paths=[str(hidden)])
+    assert (unchanged.errors, unchanged.snapshot.files) == ((), first.files)
+    public = edit_body(root)[0]
+    edited = watching.build({Change.ENTRY}, paths=[str(public)])
+    private = add_private_section(root)[0]
+    kept = watching.build({Change.ENTRY}, paths=[str(private)])
+    monkeypatch.undo()
+    changed = sorted(path for path, data in edited.snapshot.files.items()
+                     if first.files[path] != data)
+    assert changed == [f"entries/{public.stem}.html", f"pack/{public.parent.name}.html"]
+    assert kept.snapshot.files == edited.snapshot.files  # a private section is not published
+    assert kept.snapshot.files == session(root, publish=True).build(EVERYTHING).snapshot.files
 
 
 def test_the_short_way_never_starts_from_a_build_that_failed(tmp_path: Path) -> None:
