@@ -542,7 +542,7 @@ def time_in_rounds(builds: Sequence[Build], runs: int) -> list[tuple[float, ...]
 
 def timed_round(builds: Sequence[Build], start: int) -> list[float]:
     """One round's times, in `builds`' order, the builds run from the `start`th on: each
-    round begins with the next build, so that no build always runs after the same one."""
+    round begins with the next build, so that no build always runs first."""
     times = [0.0] * len(builds)
     for step in range(len(builds)):
         index = (start + step) % len(builds)

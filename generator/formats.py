@@ -40,8 +40,8 @@ def visible(text: str) -> str:
 
 
 def problem_line(item: Problem, show: PathShower) -> str:
-    field = f" {item.field}:" if item.field else ""
-    text = (f"{show(item.path)}:{item.line}:{item.column}: "
+    field = f" {visible(item.field)}:" if item.field else ""
+    text = (f"{visible(show(item.path))}:{item.line}:{item.column}: "
             f"{item.severity}[{item.code}]{field} {visible(item.message)}")
     return text + (f"\n    hint: {visible(item.hint)}" if item.hint else "")
 
@@ -226,7 +226,7 @@ def github_annotations(problems: Iterable[Problem], show: PathShower) -> str:
         field = f"{item.field}: " if item.field else ""
         hint = f" (hint: {item.hint})" if item.hint else ""
         lines.append(
-            f"::{item.severity} file={escape(show(item.path), True)},line={item.line},"
+            f"::{item.severity} file={visible(escape(show(item.path), True))},line={item.line},"
             f"col={item.column},title={escape(f'pdp {item.code}', True)}::"
             f"{visible(escape(field + item.message + hint))}\n")
     return "".join(lines)

@@ -6,6 +6,7 @@ is already there (a .gitignore, say) is left as it is and named in the report.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,7 +61,8 @@ def init_project(folder: Path, name: str, today: date, install: str | None = Non
 
 
 def _refuse_existing(folder: Path) -> None:
-    if (folder / CONFIG_FILE).exists() or (folder / JOURNAL_DIR).exists() or (
+    # lexists: a link counts, even one that leads nowhere or round in a loop.
+    if os.path.lexists(folder / CONFIG_FILE) or os.path.lexists(folder / JOURNAL_DIR) or (
             (folder / PYPROJECT_FILE).is_file() and has_tool_pdp(folder / PYPROJECT_FILE)):
         raise UsageError(f"{folder} already holds a journal; nothing was changed",
                          "run pdp init in a new or empty folder")

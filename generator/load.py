@@ -153,7 +153,9 @@ def leads_to(path: Path) -> Path | None:
     except OSError as err:
         if err.errno == errno.ELOOP:
             return None
-        # Missing, or not reachable: resolve() still says where the path would lead.
+        if err.errno not in (errno.ENOENT, errno.ENOTDIR):
+            raise  # such as a folder on the way that may not be entered
+        # Missing: resolve() still says where the path would lead.
     try:
         return path.resolve()
     except RuntimeError:  # a loop made since the stat, before Python 3.13
@@ -166,7 +168,12 @@ def leads_to(path: Path) -> Path | None:
 
 def journal_place(project: Project) -> Path:
     """Where the journal folder leads; a usage error if it is a loop of links."""
-    place = leads_to(project.journal)
+    try:
+        place = leads_to(project.journal)
+    except OSError as err:
+        raise UsageError(f"{JOURNAL_DIR}/ cannot be read: {err.strerror}",
+                         f"check the permissions of {JOURNAL_DIR}/ and the folders above it"
+                         ) from err
     if place is None:
         raise UsageError(f"{JOURNAL_DIR}/ is a link in a loop of links that never reaches a "
                          "folder", f"replace the link with the {JOURNAL_DIR}/ folder itself")

@@ -6,6 +6,7 @@ make is never deleted; nothing is written inside the journal or the themes.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import shutil
@@ -17,6 +18,8 @@ from .errors import PdpError, UsageError
 from .load import leads_to
 
 MARKER = ".pdp-site"
+# Errors of writing (a full disk, a quota, a file too large), whatever file they name.
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 MARKER_TEXT = "This folder is built by pdp and replaced by every build. Do not edit it.\n"
 
 
@@ -55,7 +58,12 @@ class FreshSite:
 
     def copy(self, path: str, source: Path) -> None:
         self._parent(path)
-        shutil.copyfile(source, self.folder / path, follow_symlinks=True)
+        try:
+            shutil.copyfile(source, self.folder / path, follow_symlinks=True)
+        except OSError as err:
+            if err.errno in _WRITE_ERRORS:  # named after the source: the copy is meant
+                raise OSError(err.errno, err.strerror, str(self.folder / path)) from err
+            raise
 
     def _parent(self, path: str) -> None:
         _make_parent(self.folder, path, self._folders)

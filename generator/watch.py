@@ -74,7 +74,10 @@ def polling_reason(folders: Iterable[Path]) -> str:
     except OSError:
         return ""
     for folder in folders:
-        place = leads_to(folder)
+        try:
+            place = leads_to(folder)
+        except OSError:  # not reachable: nothing in it to watch
+            continue
         if place is None:  # a loop of links: nothing in it to watch
             continue
         kind = file_system_of(place, mounts)

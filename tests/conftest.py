@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Callable
@@ -32,9 +33,21 @@ def _resolve_as_in_python_3_13(self: Path, strict: bool = False) -> Path:
     return Path(os.path.realpath(self, strict=strict))
 
 
+def _resolve_as_in_python_3_11(self: Path, strict: bool = False) -> Path:
+    """Path.resolve as Python 3.11 and 3.12 have it: a loop of links raises RuntimeError."""
+    resolved = Path(os.path.realpath(self, strict=strict))
+    try:
+        os.stat(resolved)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise RuntimeError(f"Symlink loop from {err.filename!r}") from err
+    return resolved
+
+
 @pytest.fixture(params=["python 3.11", "python 3.13"])
 def link_loops(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways Path.resolve meets a loop of links: before 3.13 it raises, since it does not."""
-    if request.param == "python 3.13":
-        monkeypatch.setattr(Path, "resolve", _resolve_as_in_python_3_13)
+    """Both ways Path.resolve meets a loop of links, whichever Python runs the tests: before
+    3.13 it raises, since it does not."""
+    monkeypatch.setattr(Path, "resolve", _resolve_as_in_python_3_13
+                        if request.param == "python 3.13" else _resolve_as_in_python_3_11)
     return str(request.param)

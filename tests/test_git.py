@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -46,6 +47,14 @@ def test_init_makes_a_journal_that_checks(tmp_path: Path,
     assert pdp(monkeypatch, root, "check", "--strict")[:2] == (
         0, "3 files checked: no problems\n")
     assert 'name = "Jo Bloggs"' in (root / "pdp.toml").read_text()
+
+
+def test_init_refuses_a_journal_link_in_a_loop(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    os.symlink("journal", tmp_path / "journal")
+    code, _, err = pdp(monkeypatch, tmp_path, "init")
+    assert code == 2
+    assert err.startswith("pdp: error: . already holds a journal; nothing was changed")
 
 
 def test_init_refuses_an_existing_journal_and_keeps_files(

@@ -90,7 +90,8 @@ def test_evidence_in_a_loop_of_links_is_refused(small: Path, link_loops: str) ->
 def test_evidence_with_control_characters_is_shown_escaped(small: Path) -> None:
     entry = small / "journal/entries/2025-26/2025-05-01-webinar.md"
     entry.write_text(entry.read_text().replace(
-        "goals: [evaluation]", 'goals: [evaluation]\nevidence: ["a\\0b", "\\e[2J"]'))
+        "goals: [evaluation]",
+        'goals: [evaluation]\nevidence: ["a\\0b", "\\e[2J"]\n"\\e[2J": x'))
     assert problems_of(small) == (
         "journal/entries/2025-26/2025-05-01-webinar.md:7:12: error[V010] evidence: evidence "
         "'a\\u0000b' holds a null character, which no file name can\n"
@@ -98,7 +99,45 @@ def test_evidence_with_control_characters_is_shown_escaped(small: Path) -> None:
         "journal/entries/2025-26/2025-05-01-webinar.md:7:20: error[V010] evidence: evidence "
         "file '\\u001B[2J' does not exist\n"
         "    hint: keep evidence files in the journal, beside the entry, and give the path "
-        "relative to it\n")
+        "relative to it\n"
+        "journal/entries/2025-26/2025-05-01-webinar.md:8:1: warning[W001] \\u001B[2J: unknown "
+        "field '\\u001B[2J' is ignored\n"
+        "    hint: the entry fields are: title, date, activity, hours, category, goals, skills, "
+        "tags, evidence, private_evidence, status, private\n")
+
+
+def _stat_refusing(folder: str) -> Callable[..., os.stat_result]:
+    """os.stat as for a user who may not enter `folder` (tests may run as root)."""
+    real = os.stat
+
+    def stat(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        if f"/{folder}/" in f"{os.fspath(path)}/":  # type: ignore[call-overload]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[call-overload]
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    return stat
+
+
+def test_evidence_in_a_folder_that_cannot_be_entered_is_refused(
+        small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = small / "journal/entries/2025-26/2025-05-01-webinar.md"
+    entry.write_text(entry.read_text().replace(
+        "goals: [evaluation]", "goals: [evaluation]\nevidence: [locked/about.txt]"))
+    monkeypatch.setattr(os, "stat", _stat_refusing("locked"))
+    assert problems_of(small) == (
+        "journal/entries/2025-26/2025-05-01-webinar.md:7:12: error[V010] evidence: evidence "
+        "'locked/about.txt' cannot be reached\n"
+        "    hint: check the permissions of its folders\n")
+
+
+def test_journal_folder_that_cannot_be_entered_is_refused(
+        small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "stat", _stat_refusing("journal"))
+    with pytest.raises(UsageError) as caught:
+        find_project(small)
+    assert (caught.value.message, caught.value.hint) == (
+        "journal/ cannot be read: Permission denied",
+        "check the permissions of journal/ and the folders above it")
 
 
 def test_journal_folder_in_a_loop_of_links_is_refused(small: Path, link_loops: str) -> None:

@@ -219,6 +219,7 @@ def test_the_published_site_takes_the_short_way_too(
     private = add_private_section(root)[0]
     kept = watching.build({Change.ENTRY}, paths=[str(private)])
     monkeypatch.undo()
+    assert edited.errors == kept.errors == ()
     changed = sorted(path for path, data in edited.snapshot.files.items()
                      if first.files[path] != data)
     assert changed == [f"entries/{public.stem}.html", f"pack/{public.parent.name}.html"]

@@ -264,6 +264,20 @@ def test_full_disk_names_the_file_it_could_not_write(
     assert tree(hostile / "out") == before
 
 
+def test_full_disk_while_copying_names_the_copy(
+        hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def copying(source: Path, target: Path, follow_symlinks: bool = True) -> None:
+        raise OSError(28, "No space left on device", str(source))  # as shutil names it
+
+    monkeypatch.setattr(shutil, "copyfile", copying)
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert code == 1
+    assert re.fullmatch(r"pdp: error: could not write the site: No space left on device: "
+                        r"out/(?:static|evidence)/\S+\n"
+                        r"  hint: check the output folder's permissions and free space\n",
+                        err), err
+
+
 def test_killed_build_keeps_the_old_site(hostile: Path, monkeypatch: pytest.MonkeyPatch
                                          ) -> None:
     assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
