@@ -58,10 +58,11 @@ def test_a_shared_pool_gives_the_results_in_order_from_the_same_workers() -> Non
         first = map_chunks(_pids, None, items, 2, 1, pool)
         second = map_chunks(_pids, None, items, 2, 1, pool)
     assert [value for value, _ in first] == [item * 2 for item in items]
-    workers = {pid for _, pid in first}
+    workers = {pid for _, pid in first} | {pid for _, pid in second}
     assert os.getpid() not in workers
+    # Started once, for both stages: new workers for the second would make more than two.
+    # (Which of the two takes which chunk is up to the machine: one may take them all.)
     assert len(workers) <= 2
-    assert {pid for _, pid in second} <= workers  # started once, for both stages
 
 
 def test_sequential_and_parallel_results_are_equal() -> None:
