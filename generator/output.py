@@ -58,12 +58,8 @@ class FreshSite:
 
     def copy(self, path: str, source: Path) -> None:
         self._parent(path)
-        try:
+        with _naming(self.folder / path):
             shutil.copyfile(source, self.folder / path, follow_symlinks=True)
-        except OSError as err:
-            if err.errno in _WRITE_ERRORS:  # named after the source: the copy is meant
-                raise OSError(err.errno, err.strerror, str(self.folder / path)) from err
-            raise
 
     def _parent(self, path: str) -> None:
         _make_parent(self.folder, path, self._folders)
@@ -135,10 +131,17 @@ def _swap(fresh: Path, output: Path) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
+    with _naming(path), open(path, "wb") as stream:
+        stream.write(data)
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Errors of writing `path` name it: a failed write or close names no file, and a
+    failed copy names its source."""
     try:
-        with open(path, "wb") as stream:
-            stream.write(data)
+        yield
     except OSError as err:
-        if err.filename is None:  # a failed write or close (a full disk) names no file
+        if err.filename is None or err.errno in _WRITE_ERRORS:
             raise OSError(err.errno, err.strerror, str(path)) from err
         raise

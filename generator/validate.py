@@ -40,7 +40,7 @@ from .schema import (
 from .suggest import did_you_mean
 
 EvidenceProbe = Callable[[str], str]
-"""Given a journal-relative path, says 'ok', 'missing', 'directory' or 'outside'."""
+"""Given a project-relative path, says 'ok' or one of the keys of _EVIDENCE_PROBLEMS."""
 
 _PLAIN_HOURS = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _SEXAGESIMAL = re.compile(r"[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?")

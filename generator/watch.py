@@ -76,9 +76,9 @@ def polling_reason(folders: Iterable[Path]) -> str:
     for folder in folders:
         try:
             place = leads_to(folder)
-        except OSError:  # not reachable: nothing in it to watch
-            continue
-        if place is None:  # a loop of links: nothing in it to watch
+        except OSError:
+            place = None
+        if place is None:  # not reachable, or a loop of links: nothing in it to watch
             continue
         kind = file_system_of(place, mounts)
         if kind in POLLED_FILE_SYSTEMS:
