@@ -51,7 +51,8 @@ class Command(NamedTuple):
 # warm build and "build --no-cache" a cold one: once into a new folder, like the peers, and
 # once replacing the site of the run before (which it then deletes).
 COMMANDS = (
-    Command("check", "check"),
+    Command("check --no-cache (cold)", "check --no-cache"),
+    Command("check (warm)", "check"),
     Command("report", "report"),
     Command(COLD_BUILD, "build --no-cache", new_folder=True),
     Command("build --no-cache, replacing site/", "build --no-cache"),

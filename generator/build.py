@@ -100,10 +100,11 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     output = output or project.root / DEFAULT_OUTPUT
     check_output_place(project, output)
     with WorkerPool(jobs) as pool:  # the same workers check the entries, then make pages
-        checked = open_journal(project, today, jobs, pool=pool)
+        cache_folder = project.root / CACHE_DIR
+        checked = open_journal(project, today, jobs, pool=pool,
+                               cache=cache_folder if cache else None)
         if checked.errors or checked.journal is None:
             return Built(checked, checked.errors)
-        cache_folder = project.root / CACHE_DIR
         reuse = Reuse(Reflections(cache_folder if cache else None),
                       previous=load_previous(cache_folder, output) if cache else None)
         history = entry_history(project.root,

@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="check what is staged in git, not the files as they are")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="github: annotations for GitHub Actions")
+    check.add_argument("--no-cache", action="store_true",
+                       help=f"check every entry afresh, without reading or writing {CACHE_DIR}/")
 
     report = commands.add_parser("report", parents=[common],
                                  help="points per performance year against the target")
@@ -98,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="DIR", type=Path,
                        help="where to write the site (default: site/ in the project)")
     build.add_argument("--no-cache", action="store_true",
-                       help="render every reflection afresh, without reading or writing "
-                            f"{CACHE_DIR}/")
+                       help="check every entry and render every reflection afresh, "
+                            f"without reading or writing {CACHE_DIR}/")
 
     serve = commands.add_parser(
         "serve", parents=[common],
@@ -217,13 +219,21 @@ class _Runner:
             return str(full)
 
     def open(self) -> Checked:
-        return open_journal(self.project, self.today)
+        return open_journal(self.project, self.today, cache=self.cache())
+
+    def cache(self) -> Path | None:
+        """The folder of the cache, unless the command was told to do without."""
+        return None if getattr(self.args, "no_cache", False) else \
+            self.project.root / CACHE_DIR
 
     def check(self) -> int:
         if not self.args.staged:
-            return self._check(open_journal(self.project, self.today, bodies=False))
+            return self._check(open_journal(self.project, self.today, bodies=False,
+                                            cache=self.cache()))
+        # The staged copy lasts for this check alone: its checks are kept with the project's.
         with staged_copy(self.project.root) as copy:
-            return self._check(open_journal(find_project(copy), self.today, bodies=False))
+            return self._check(open_journal(find_project(copy), self.today, bodies=False,
+                                            cache=self.cache()))
 
     def _check(self, checked: Checked) -> int:
         failing = checked.problems if self.args.strict else checked.errors

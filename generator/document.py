@@ -139,6 +139,18 @@ def split_front_matter(path: str, text: str) -> tuple[str, int, str, int] | Prob
     return front, 2, text[body_start:], body_line
 
 
+def reflection_of(path: str, data: bytes) -> tuple[str, int]:
+    """The body of a file and its first line, as `parse_document` finds them, without
+    parsing the front matter."""
+    text, _ = decode(path, data)
+    if text is None:
+        return "", 1
+    split = split_front_matter(path, text)
+    if isinstance(split, Problem):
+        return text, 1
+    return split[2], split[3]
+
+
 def parse_document(path: str, data: bytes) -> Document:
     """Decode, split and parse one journal file, collecting every problem found."""
     text, problems = decode(path, data)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from .catalogue import parse_catalogue, shipped_catalogue_text
 from .codes import problem
 from .config import parse_config
-from .document import Document, parse_document
+from .document import Document, parse_document, reflection_of
+from .kept import Asked, Check, KeptChecks, entry_key, fingerprint, record
 from .load import (
     SECTIONS,
     Project,
@@ -22,7 +24,14 @@ from .load import (
 )
 from .model import Activity, Config, Entry, Goal, Journal, Problem, Review
 from .parallel import WorkerPool, map_chunks
-from .validate import Context, check_pages, validate_entry, validate_goal, validate_review
+from .validate import (
+    Context,
+    after,
+    check_pages,
+    validate_entry,
+    validate_goal,
+    validate_review,
+)
 
 T = TypeVar("T", Entry, Goal, Review)
 
@@ -64,14 +73,15 @@ def open_config(project: Project
 
 def open_journal(project: Project, today: date, jobs: int | None = None,
                  known: KnownEntries | None = None, pool: WorkerPool | None = None,
-                 bodies: bool = True) -> Checked:
+                 bodies: bool = True, cache: Path | None = None) -> Checked:
     """Read and check everything; the journal is None only if the configuration is broken.
 
     Entries are read and checked in `jobs` worker processes (default: one per core; those of
     `pool` if given) when there are enough of them to pay for the workers; the result is the
     same either way. With `known` (watch mode), an entry file unchanged since the last call
-    is not read again. Without `bodies`, entries come without their reflections: all a
-    check needs, and most of what workers would send back.
+    is not read again; with a `cache` folder, an entry checked by an earlier run is not
+    checked again (see `kept`). Without `bodies`, entries come without their reflections:
+    all a check needs, and most of what workers would send back.
     """
     config, catalogue, problems = open_config(project)
     checking = config or Config(name="")
@@ -81,8 +91,12 @@ def open_journal(project: Project, today: date, jobs: int | None = None,
                                 for doc in _read_all(project, paths["goals"], problems)))
     goal_ids = frozenset(goal.id for goal in goals)
     settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
-    checks = (_check_entries(settings, paths["entries"], jobs, pool) if known is None
-              else known.check(settings, paths["entries"], jobs))
+    if known is not None:
+        checks = known.check(settings, paths["entries"], jobs, cache)
+    elif cache is not None:
+        checks = _check_kept(settings, paths["entries"], jobs, pool, cache)
+    else:
+        checks = _check_entries(settings, paths["entries"], jobs, pool)
     entries = _collect(problems, checks)
     reviews = _collect(problems, (validate_review(doc, goal_ids)
                                   for doc in _read_all(project, paths["reviews"], problems)))
@@ -134,28 +148,104 @@ class _EntrySettings:
     today: date
     bodies: bool = True
 
+    def context(self) -> Context:
+        return Context(self.config, self.catalogue, self.goal_ids, after(self.today),
+                       evidence_probe(self.project), self.bodies)
 
-_Checks = list[tuple[Entry | None, list[Problem]]]
+    def digest(self) -> bytes:
+        """What an entry's check depends on here, besides the entry and the world."""
+        return fingerprint((self.config, sorted(self.catalogue.items()),
+                            sorted(self.goal_ids)))
+
+
+_Checks = list[Check]
 
 
 def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Checks:
     """Read, parse and validate some entries (in a worker process, or not)."""
-    context = Context(settings.config, settings.catalogue, settings.goal_ids, settings.today,
-                      evidence_probe(settings.project), settings.bodies)
+    context = settings.context()
     results: _Checks = []
     for path in paths:
-        document = _read_one(settings.project, path)
-        if isinstance(document, Problem):
-            results.append((None, [document]))
-            continue
-        entry, found = validate_entry(document, context)
-        results.append((entry, [*document.problems, *found]))
+        source = read_source(settings.project, path)
+        if source.data is None:
+            assert source.problem is not None
+            results.append((None, [source.problem]))
+        else:
+            results.append(_check_data(path, source.data, context))
     return results
+
+
+def _check_data(path: str, data: bytes, context: Context) -> Check:
+    document = parse_document(path, data)
+    entry, found = validate_entry(document, context)
+    return entry, [*document.problems, *found]
 
 
 def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
                    pool: WorkerPool | None = None) -> _Checks:
     return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool)
+
+
+_Noted = tuple[Check, str, str]  # a check, its key, and its record (see `kept`)
+
+
+def _check_and_note(shared: tuple[_EntrySettings, bytes], paths: Sequence[str]
+                    ) -> list[_Noted]:
+    """As `_check_entry_files`, noting the key of each check and the questions it asked."""
+    settings, fingerprint = shared
+    context = settings.context()
+    results: list[_Noted] = []
+    for path in paths:
+        source = read_source(settings.project, path)
+        asked = Asked()
+        if source.data is None:
+            assert source.problem is not None
+            results.append(((None, [source.problem]), "", ""))  # "": not to be kept
+            continue
+        asking = replace(context, after_today=asked.after_today(context.after_today),
+                         probe=asked.probe(context.probe))
+        check = _check_data(path, source.data, asking)
+        results.append((check, entry_key(fingerprint, path, source.data),
+                        record(check, asked)))
+    return results
+
+
+def _check_kept(settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
+                pool: WorkerPool | None, cache: Path) -> _Checks:
+    """As `_check_entries`, taking the checks kept in `cache` that still hold and keeping
+    the others."""
+    kept = KeptChecks.open(cache, settings.digest())
+    found = _kept_checks(settings, paths, kept) if kept.rows else {}
+    stale = [path for path in paths if path not in found]
+    noted = map_chunks(_check_and_note, (settings, kept.settings), stale, jobs,
+                       PARALLEL_MIN_FILES, pool)
+    for path, (check, key, kept_record) in zip(stale, noted, strict=True):
+        found[path] = check
+        if key:
+            kept.keep(path, key, kept_record)
+    kept.save(paths)
+    return [found[path] for path in paths]
+
+
+def _kept_checks(settings: _EntrySettings, paths: Sequence[str], kept: KeptChecks
+                 ) -> dict[str, Check]:
+    """The kept checks that hold for the files as they are now, by path."""
+    context = settings.context()
+    found: dict[str, Check] = {}
+    for path in paths:
+        if path not in kept.rows:
+            continue
+        source = read_source(settings.project, path)
+        check = None if source.data is None else \
+            kept.get(path, source.data, context.probe, context.after_today)
+        if check is None:
+            continue
+        entry, problems = check
+        if entry is not None and settings.bodies:
+            assert source.data is not None
+            entry = replace(entry, body=reflection_of(path, source.data)[0])
+        found[path] = (entry, problems)
+    return found
 
 
 _FileState = tuple[int, int, int, int]
@@ -174,14 +264,18 @@ class KnownEntries:
     def forget(self) -> None:
         self.checks.clear()
 
-    def check(self, settings: _EntrySettings, paths: Sequence[str], jobs: int | None
-              ) -> _Checks:
+    def check(self, settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
+              cache: Path | None = None) -> _Checks:
         if settings != self.settings:
             self.settings, self.checks = settings, {}
         states = {path: _state(settings.project, path) for path in paths}
-        stale = [path for path in paths
-                 if states[path] is None or self.checks.get(path, (None,))[0] != states[path]]
-        fresh = dict(zip(stale, _check_entries(settings, stale, jobs), strict=True))
+        if not self.checks and cache is not None:  # nothing known: take what was kept
+            fresh = dict(zip(paths, _check_kept(settings, paths, jobs, None, cache),
+                             strict=True))
+        else:
+            stale = [path for path in paths if states[path] is None
+                     or self.checks.get(path, (None,))[0] != states[path]]
+            fresh = dict(zip(stale, _check_entries(settings, stale, jobs), strict=True))
         self.checks = {path: (states[path] or (0, 0, 0, 0),
                               fresh[path] if path in fresh else self.checks[path][1])
                        for path in paths}

@@ -171,7 +171,8 @@ class Session:
 
     def _make(self, jobs: int | None) -> Snapshot | tuple[str, ...]:
         today = self.today()
-        checked = open_journal(self.project, today, jobs, self.known)
+        checked = open_journal(self.project, today, jobs, self.known,
+                               cache=self.project.root / CACHE_DIR)
         if checked.errors or checked.journal is None:
             return tuple(problems_text(checked.errors, self.show).splitlines())
         journal = checked.journal

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -41,6 +42,8 @@ from .suggest import did_you_mean
 
 EvidenceProbe = Callable[[str], str]
 """Given a project-relative path, says 'ok' or one of the keys of _EVIDENCE_PROBLEMS."""
+FutureProbe = Callable[[date], bool]
+"""Whether a date is after today."""
 
 _PLAIN_HOURS = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _SEXAGESIMAL = re.compile(r"[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?")
@@ -62,9 +65,16 @@ class Context:
     config: Config
     catalogue: Mapping[str, Activity]
     goal_ids: frozenset[str]
-    today: date
+    # The two questions a check asks of the world beyond the journal's text, asked through
+    # functions so that a kept check can note them and their answers (see `kept`).
+    after_today: FutureProbe
     probe: EvidenceProbe
     bodies: bool = True  # False: entries come without their reflections, as a check needs
+
+
+def after(today: date) -> FutureProbe:
+    """The question whether a date is after `today`."""
+    return functools.partial(operator.lt, today)
 
 
 @functools.lru_cache(maxsize=65536)  # pure, and asked for every file at every check
@@ -310,7 +320,7 @@ def _entry_category(values: _Fields, ctx: Context) -> str | None:
 
 def _check_future(values: _Fields, ctx: Context) -> None:
     when, status = values["date"], values["status"] or "done"
-    if when is not None and status == "done" and when > ctx.today:
+    if when is not None and status == "done" and ctx.after_today(when):
         values.report("V006", "date",
                       f"a done entry cannot be dated in the future ({when.isoformat()})",
                       "fix the date, or mark it as planned: status: planned")

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from generator.cli import run
+from generator.load import CACHE_DIR
 
 from .conftest import TODAY
 
@@ -117,7 +118,10 @@ def test_staged_check_reads_the_index_not_the_working_tree(
     entry = next((tmp_path / "journal/entries").rglob("*.md"))
     entry.write_text("not even front matter\n")
     assert pdp(monkeypatch, tmp_path, "check", "--staged")[0] == 0
+    # The staged copy's checks are kept with the project, each by what it checked.
+    assert (tmp_path / CACHE_DIR / "checks.sqlite3").is_file()
     assert pdp(monkeypatch, tmp_path, "check")[0] == 1
+    assert pdp(monkeypatch, tmp_path, "check", "--staged")[0] == 0
 
 
 def test_hook_never_replaces_someone_elses_hook(tmp_path: Path,

@@ -14,10 +14,10 @@ from generator.cli import run
 from generator.document import parse_document
 from generator.model import Config, Problem
 from generator.schema import ENTRY, GOAL, REVIEW
-from generator.validate import Context, validate_entry, validate_goal, validate_review
+from generator.validate import Context, after, validate_entry, validate_goal, validate_review
 
 CONTEXT = Context(Config(name="A"), parse_catalogue(shipped_catalogue_text()),
-                  frozenset({"media"}), date(2026, 11, 28), lambda path: "missing")
+                  frozenset({"media"}), after(date(2026, 11, 28)), lambda path: "missing")
 
 KEYS = st.sampled_from([*ENTRY.names(), *GOAL.names(), *REVIEW.names(), "on", "no", "2024-01-05",
                         "content", "handler", "<<", "? x", "- a", "titel", "", "'quoted'"])

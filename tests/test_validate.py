@@ -10,7 +10,7 @@ from generator.catalogue import parse_catalogue, shipped_catalogue_text
 from generator.document import parse_document
 from generator.formats import problems_text
 from generator.model import Config, Problem
-from generator.validate import Context, validate_entry
+from generator.validate import Context, after, validate_entry
 
 from .conftest import FIXTURES, TODAY
 
@@ -20,7 +20,7 @@ CONTEXT = Context(
     config=Config(name="Test Member"),
     catalogue=parse_catalogue(shipped_catalogue_text()),
     goal_ids=frozenset({"media-handling", "data-led-evaluation"}),
-    today=TODAY,
+    after_today=after(TODAY),
     probe=lambda path: EVIDENCE.get(path, "missing"),
 )
 

@@ -1,0 +1,220 @@
+"""Kept entry checks never change what a check finds: with them, without them, damaged, or
+once the world they asked about has changed."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import generator.journal
+from generator.cli import run
+from generator.document import Document, parse_document
+from generator.journal import open_journal
+from generator.kept import CACHE_FILE, Asked, KeptChecks, entry_key, fingerprint, record
+from generator.load import CACHE_DIR, find_project
+from generator.model import Entry, Problem
+
+from .conftest import TODAY
+from .test_cache import example
+
+FUTURE = """---
+title: Done too soon
+date: 2026-12-01
+activity: podcast
+hours: 1
+evidence: [notes.pdf]
+---
+
+## How I applied it
+
+I applied it.
+"""
+
+
+def pdp(root: Path, *argv: str, today: str = "2026-11-28") -> tuple[int, str]:
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PDP_TODAY", today)
+        code = run(["-C", str(root), *argv], out, io.StringIO())
+    return code, out.getvalue()
+
+
+def rows(root: Path) -> int:
+    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+        count: int = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    return count
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the entries parsed (all in this process: the fixtures are small)."""
+    paths: list[str] = []
+
+    def counting(path: str, data: bytes) -> Document:
+        paths.append(path)
+        return parse_document(path, data)
+
+    monkeypatch.setattr(generator.journal, "parse_document", counting)
+    return paths
+
+
+@pytest.mark.parametrize("name", ["messy", "small", "hostile"])
+@pytest.mark.parametrize("command", [["check"], ["check", "--format", "json"], ["report"],
+                                     ["export", "--format", "json"]])
+def test_kept_checks_find_what_a_fresh_check_finds(project: Callable[[str], Path], name: str,
+                                                   command: list[str]) -> None:
+    root = project(name)
+    fresh = pdp(root, *command, "--no-cache") if command[0] == "check" else None
+    assert not (root / CACHE_DIR).exists()
+    first, second = pdp(root, *command), pdp(root, *command)
+    assert (root / CACHE_DIR / CACHE_FILE).is_file()
+    assert first == second
+    if fresh is not None:
+        assert first == fresh
+
+
+def test_a_second_check_parses_only_the_entry_that_changed(tmp_path: Path,
+                                                           parsed: list[str]) -> None:
+    root = example(tmp_path)
+    entries = sorted((root / "journal" / "entries").rglob("*.md"))
+    pdp(root, "check")
+    assert len(entries_in(parsed)) == len(entries)
+    parsed.clear()
+    assert pdp(root, "check")[0] == 0
+    assert entries_in(parsed) == []
+    entries[0].write_text(entries[0].read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    pdp(root, "check")
+    assert entries_in(parsed) == [entries[0].relative_to(root).as_posix()]
+    assert rows(root) == len(entries)
+    entries[1].unlink()
+    pdp(root, "check")
+    assert rows(root) == len(entries) - 1
+
+
+def entries_in(paths: list[str]) -> list[str]:
+    return [path for path in paths if path.startswith("journal/entries/")]
+
+
+def test_a_kept_check_holds_only_while_its_answers_do(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    entry = root / "journal" / "entries" / "2025-26" / "2026-12-01-too-soon.md"
+    entry.write_text(FUTURE, "utf-8")
+    future = "error[V006] date: a done entry cannot be dated in the future (2026-12-01)"
+    missing = "error[V010] evidence: evidence file 'notes.pdf' does not exist"
+    for today, evidence, found in [("2026-11-28", False, {future, missing}),
+                                   ("2026-11-30", False, {future, missing}),
+                                   ("2026-12-02", False, {missing}),
+                                   ("2026-12-02", True, set()),
+                                   ("2026-11-29", True, {future}),
+                                   ("2026-11-29", False, {future, missing})]:
+        (entry.parent / "notes.pdf").unlink(missing_ok=True)
+        if evidence:
+            (entry.parent / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+        kept, fresh = pdp(root, "check", today=today), pdp(root, "check", "--no-cache",
+                                                           today=today)
+        assert kept == fresh
+        assert {line.split(": ", 1)[1] for line in kept[1].splitlines()
+                if "2026-12-01-too-soon.md" in line} == found, today
+
+
+def test_a_changed_goal_or_setting_is_never_met_by_an_older_check(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    assert pdp(root, "check") == (0, pdp(root, "check", "--no-cache")[1])
+    (root / "journal" / "goals" / "media-handling.md").unlink()
+    checked = pdp(root, "check")
+    assert checked[0] == 1 and "unknown goal 'media-handling'" in checked[1]
+    assert checked == pdp(root, "check", "--no-cache")
+    (root / "journal" / "goals" / "media-handling.md").write_text("---\ntitle: Media\n---\n")
+    entry = root / "journal" / "entries" / "2025-26" / "2025-05-02-own.md"
+    entry.write_text(FUTURE.replace("podcast", "sketchnotes").replace("2026-12-01", "2025-05-02")
+                     .replace("evidence: [notes.pdf]\n", ""), "utf-8")
+    checked = pdp(root, "check")
+    assert checked[0] == 1 and "unknown activity 'sketchnotes'" in checked[1]
+    config = root / "pdp.toml"
+    config.write_text(config.read_text("utf-8") + '\n[activities.sketchnotes]\nname = '
+                      '"Sketchnotes"\ncategory = "formal"\npoints = 2\n', "utf-8")
+    checked = pdp(root, "check")
+    assert checked[0] == 0 and "sketchnotes" not in checked[1]
+    assert checked == pdp(root, "check", "--no-cache")
+
+
+def test_a_damaged_or_foreign_row_is_never_trusted(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    plain = pdp(root, "check", "--strict", "--format", "json", "--no-cache")
+    pdp(root, "check")
+    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+        db.execute("UPDATE entries SET record = '{\"entry\": null, \"problems\": [], "
+                   "\"evidence\": {}, \"future\": {}}'")
+    assert pdp(root, "check", "--strict", "--format", "json") == plain
+    (root / CACHE_DIR / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    assert pdp(root, "check", "--strict", "--format", "json") == plain
+    shutil.rmtree(root / CACHE_DIR)
+    assert pdp(root, "check", "--strict", "--format", "json") == plain
+
+
+@pytest.mark.parametrize("damage", [
+    '{"entry": null, "problems": [["a.md", "1", 1, "error", "V001", "", "m", "h"]], '
+    '"evidence": {}, "future": {}}',
+    '{"entry": null, "problems": [["a.md", 1, 1, "fatal", "V001", "", "m", "h"]], '
+    '"evidence": {}, "future": {}}',
+    '{"entry": null, "problems": [], "evidence": {"a.pdf": 1}, "future": {}}',
+    '{"entry": null, "problems": [], "evidence": [], "future": {}}',
+    '{"entry": null, "problems": [], "evidence": {}, "future": {"not a date": true}}',
+    '{"entry": ["a.md"], "problems": [], "evidence": {}, "future": {}}',
+    '{"entry": null, "problems": []}',
+    '[1, 2]',
+    'not JSON',
+])
+def test_a_record_of_another_shape_is_no_check(tmp_path: Path, damage: str) -> None:
+    settings = fingerprint("settings")
+    kept = KeptChecks(tmp_path, settings)
+    kept.keep("a.md", entry_key(settings, "a.md", b"text"), damage)
+    kept.save(["a.md"])
+    again = KeptChecks.open(tmp_path, settings)
+    assert "a.md" in again.rows
+    assert again.get("a.md", b"text", lambda path: "ok", lambda when: False) is None
+
+
+def test_every_field_of_an_entry_and_a_problem_is_kept(tmp_path: Path) -> None:
+    entry = Entry(path="journal/entries/a.md", slug="a", title="A «title»", date=date(2025, 5, 2),
+                  activity="other", category="formal", hours=Decimal("1.25"),
+                  goals=("g",), skills=("s", "t"), tags=("x",), evidence=("journal/e.pdf",),
+                  private_evidence=("journal/p.pdf",), status="planned", private=True,
+                  body="", body_line=7)
+    problem = Problem("journal/entries/a.md", 3, 4, "warning", "W001", "titel", "message",
+                      "hint")
+    asked = Asked({"journal/e.pdf": "ok"}, {"2025-05-02": False})
+    settings = fingerprint("settings")
+    kept = KeptChecks(tmp_path, settings)
+    kept.keep("a.md", entry_key(settings, "a.md", b"data"), record((entry, [problem]), asked))
+    kept.save(["a.md"])
+    kept = KeptChecks.open(tmp_path, settings)
+    found = kept.get("a.md", b"data", {"journal/e.pdf": "ok"}.__getitem__,
+                     lambda when: when > date(2026, 1, 1))
+    assert found == (entry, [problem])
+    assert kept.get("a.md", b"other data", lambda path: "ok", lambda when: False) is None
+    assert kept.get("a.md", b"data", lambda path: "missing", lambda when: False) is None
+    assert kept.get("a.md", b"data", lambda path: "ok", lambda when: True) is None
+    assert fingerprint("other settings") != settings
+
+
+def test_a_build_takes_kept_checks_and_bodies_from_the_files(tmp_path: Path,
+                                                             parsed: list[str]) -> None:
+    root = example(tmp_path)
+    project = find_project(root)
+    cache = root / CACHE_DIR
+    fresh = open_journal(project, TODAY)
+    open_journal(project, TODAY, cache=cache)
+    parsed.clear()
+    kept = open_journal(project, TODAY, cache=cache)
+    assert [path for path in parsed if path.startswith("journal/entries/")] == []
+    assert kept == fresh
+    assert open_journal(project, TODAY, cache=cache, bodies=False) == \
+        open_journal(project, TODAY, bodies=False)
