@@ -192,7 +192,7 @@ _Noted = tuple[Check, str, str]  # a check, its key, and its record (see `kept`)
 def _check_and_note(shared: tuple[_EntrySettings, bytes], paths: Sequence[str]
                     ) -> list[_Noted]:
     """As `_check_entry_files`, noting the key of each check and the questions it asked."""
-    settings, fingerprint = shared
+    settings, digest = shared
     context = settings.context()
     results: list[_Noted] = []
     for path in paths:
@@ -205,8 +205,7 @@ def _check_and_note(shared: tuple[_EntrySettings, bytes], paths: Sequence[str]
         asking = replace(context, after_today=asked.after_today(context.after_today),
                          probe=asked.probe(context.probe))
         check = _check_data(path, source.data, asking)
-        results.append((check, entry_key(fingerprint, path, source.data),
-                        record(check, asked)))
+        results.append((check, entry_key(digest, path, source.data), record(check, asked)))
     return results
 
 

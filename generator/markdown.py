@@ -32,10 +32,29 @@ def parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(
         ["table", "strikethrough"])
     md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.normalizeLink = _quick(md.normalizeLink)  # type: ignore[method-assign, assignment]
+    return md
+
+
+# An address made of these characters alone is its own normal form: parsing it, encoding its
+# host name for the web, and percent-encoding it give it back as it was. Most links are such
+# addresses, and normalising one the long way costs more than parsing the rest of its line.
+# (tests/test_markdown.py holds this against markdown-it-py's own normalisation.)
+_HOST = r"[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}"
+_PATH = r"[A-Za-z0-9._~/-]*"
+NORMAL_URL = re.compile(rf"(?:https?://{_HOST}(?:/{_PATH})?|(?!//){_PATH})(?:#{_PATH})?")
+
+
+def _quick(normalize: Callable[[str], str]) -> Callable[[str], str]:
+    """`normalize`, taking the short way where the address is normal already."""
     # Pure, and slow for what it does (a parse and a re-encoding of each address); journals
     # link to the same pages again and again.
-    md.normalizeLink = functools.lru_cache(maxsize=4096)(md.normalizeLink)  # type: ignore[method-assign]
-    return md
+    cached = functools.lru_cache(maxsize=4096)(normalize)
+
+    def normal(url: str) -> str:
+        return url if NORMAL_URL.fullmatch(url) else cached(url)
+
+    return normal
 
 
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
 
-from generator.markdown import dropped_line, might_be_too_deep, parser
+from generator.markdown import NORMAL_URL, dropped_line, might_be_too_deep, parser
 from generator.schema import MAX_NESTING
 
 PREFIXES = st.lists(st.sampled_from(["> ", ">", "- ", "* ", "1. ", "2) ", "  ", "\t", "+ ",
@@ -47,3 +49,29 @@ def test_ordinary_reflection_is_kept() -> None:
            "|---|---|\n| 1 | 2 |\n"
     assert not drops(body)
     assert dropped_line(body) is None
+
+
+@given(st.from_regex(NORMAL_URL, fullmatch=True))
+@example("")
+@example("https://example.org")
+@example("https://example.org/")
+@example("https://a-b.example.org/guidance/Pitch_Partnership-2.pdf#top")
+@example("other-entry.md#what-i-learned")
+@example("../2024-25/2024-10-08-briefing.md")
+@example("evidence/slides.pdf")
+@example("#r-how-i-applied-it")
+@example("http://" + ".".join(["a" * 63] * 4) + "/x")
+@settings(max_examples=2000)
+def test_an_address_taken_as_normal_is_one(url: str) -> None:
+    assert normalizeLink(url) == url
+
+
+@pytest.mark.parametrize("url", [
+    "https://Example.org/", "HTTPS://example.org/", "https://example.org:8080/",
+    "https://bücher.example/", "https://example.org/a b", "https://example.org/%7e",
+    "//example.org/x", "mailto:someone@example.org", "https://example.org/?q=1",
+    "https://" + "a" * 64 + ".org/", "javascript:alert(1)",
+])
+def test_an_address_that_may_change_takes_the_long_way(url: str) -> None:
+    assert NORMAL_URL.fullmatch(url) is None
+    assert parser().normalizeLink(url) == normalizeLink(url)
