@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,7 +92,7 @@ class Reflections:
     def load(self, keys: Iterable[str]) -> None:
         """Bring the stored reflections of these keys into memory (one query per batch)."""
         wanted = [key for key in keys if key not in self.memory]
-        if self.folder is None or not wanted or not (self.folder / CACHE_FILE).is_file():
+        if self.folder is None or not wanted or not os.path.isfile(self.folder / CACHE_FILE):
             return
         try:
             with closing(self._connect()) as db:
@@ -153,8 +154,12 @@ class Reflections:
                 db.execute("BEGIN IMMEDIATE")  # the counter below is read and set atomically
                 with db:
                     _store(db, fresh, used if mark_used else None)
-        except (sqlite3.Error, OSError):
-            return  # the cache only saves time: a build never fails for it
+        except (sqlite3.Error, OSError) as err:
+            # The cache only saves time: a build never fails for it. A file that is no database
+            # will never be one: the next build starts afresh.
+            if isinstance(err, sqlite3.Error) and is_damaged(err):
+                with suppress(OSError):
+                    (self.folder / CACHE_FILE).unlink()
 
     def _connect(self) -> sqlite3.Connection:
         assert self.folder is not None
@@ -199,6 +204,12 @@ def _trusted(rows: Iterable[tuple[str, str, str, str]]) -> Mapping[str, Rendered
             continue
         found[key] = Rendered(html, pairs)
     return found
+
+
+def is_damaged(err: sqlite3.Error) -> bool:
+    """Whether an error says that a cache file is no database (rather than busy, say)."""
+    return isinstance(err, sqlite3.DatabaseError) and \
+        not isinstance(err, sqlite3.OperationalError)
 
 
 def ignore_in_git(folder: Path) -> None:

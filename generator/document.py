@@ -19,6 +19,9 @@ from .model import Problem
 from .schema import RESERVED_KEYS
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The YAML parser that reads front matter: the wording and places of its errors are its own.
+YAML_PARSER = f"PyYAML {yaml.__version__} ({_Loader.__name__}" + (
+    f", libyaml {yaml._yaml.get_version_string()})" if yaml.__with_libyaml__ else ")")
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _NO_TAG = (None, "!")  # "!" is the non-specific tag a quoted scalar carries
 _QUOTES = ("'", '"')
@@ -142,26 +145,30 @@ def split_front_matter(path: str, text: str) -> tuple[str, int, str, int] | Prob
 def reflection_of(path: str, data: bytes) -> tuple[str, int]:
     """The body of a file and its first line, as `parse_document` finds them, without
     parsing the front matter."""
-    text, _ = decode(path, data)
-    if text is None:
-        return "", 1
-    split = split_front_matter(path, text)
-    if isinstance(split, Problem):
-        return text, 1
-    return split[2], split[3]
+    _, _, body, body_line, _ = _split(path, data)
+    return body, body_line
 
 
 def parse_document(path: str, data: bytes) -> Document:
     """Decode, split and parse one journal file, collecting every problem found."""
-    text, problems = decode(path, data)
-    if text is None:
-        return Document(path, None, "", 1, tuple(problems))
-    split = split_front_matter(path, text)
-    if isinstance(split, Problem):
-        return Document(path, None, text, 1, (*problems, split))
-    front, front_line, body, body_line = split
+    front, front_line, body, body_line, problems = _split(path, data)
+    if front is None:
+        return Document(path, None, body, body_line, problems)
     fields, yaml_problems = parse_front_matter(path, front, front_line)
     return Document(path, fields, body, body_line, (*problems, *yaml_problems))
+
+
+def _split(path: str, data: bytes) -> tuple[str | None, int, str, int, tuple[Problem, ...]]:
+    """Decode and split a file: (front matter or None, its first line, body, its first line,
+    the problems found)."""
+    text, problems = decode(path, data)
+    if text is None:
+        return None, 1, "", 1, tuple(problems)
+    split = split_front_matter(path, text)
+    if isinstance(split, Problem):
+        return None, 1, text, 1, (*problems, split)
+    front, front_line, body, body_line = split
+    return front, front_line, body, body_line, tuple(problems)
 
 
 def parse_front_matter(

@@ -152,8 +152,9 @@ class _EntrySettings:
         return Context(self.config, self.catalogue, self.goal_ids, after(self.today),
                        evidence_probe(self.project), self.bodies)
 
-    def digest(self) -> bytes:
-        """What an entry's check depends on here, besides the entry and the world."""
+    def digest(self) -> bytes | None:
+        """What an entry's check depends on here, besides the entry and the world (None:
+        nothing can be kept)."""
         return fingerprint((self.config, sorted(self.catalogue.items()),
                             sorted(self.goal_ids)))
 
@@ -163,16 +164,7 @@ _Checks = list[Check]
 
 def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Checks:
     """Read, parse and validate some entries (in a worker process, or not)."""
-    context = settings.context()
-    results: _Checks = []
-    for path in paths:
-        source = read_source(settings.project, path)
-        if source.data is None:
-            assert source.problem is not None
-            results.append((None, [source.problem]))
-        else:
-            results.append(_check_data(path, source.data, context))
-    return results
+    return [check for check, _ in _check_and_note((settings, None), paths)]
 
 
 def _check_data(path: str, data: bytes, context: Context) -> Check:
@@ -186,26 +178,31 @@ def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | N
     return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool)
 
 
-_Noted = tuple[Check, str, str]  # a check, its key, and its record (see `kept`)
+# A check, and what to keep of it (its key and record, see `kept`): None, not to be kept.
+_Noted = tuple[Check, tuple[str, str] | None]
 
 
-def _check_and_note(shared: tuple[_EntrySettings, bytes], paths: Sequence[str]
+def _check_and_note(shared: tuple[_EntrySettings, bytes | None], paths: Sequence[str]
                     ) -> list[_Noted]:
-    """As `_check_entry_files`, noting the key of each check and the questions it asked."""
+    """Read, parse and validate some entries; with the settings' digest, note the key of
+    each check and the questions it asked, for keeping."""
     settings, digest = shared
     context = settings.context()
     results: list[_Noted] = []
     for path in paths:
         source = read_source(settings.project, path)
-        asked = Asked()
         if source.data is None:
             assert source.problem is not None
-            results.append(((None, [source.problem]), "", ""))  # "": not to be kept
-            continue
-        asking = replace(context, after_today=asked.after_today(context.after_today),
-                         probe=asked.probe(context.probe))
-        check = _check_data(path, source.data, asking)
-        results.append((check, entry_key(digest, path, source.data), record(check, asked)))
+            results.append(((None, [source.problem]), None))
+        elif digest is None:
+            results.append((_check_data(path, source.data, context), None))
+        else:
+            asked = Asked()
+            asking = replace(context, probe=asked.noting_probe(context.probe),
+                             after_today=asked.noting_after_today(context.after_today))
+            check = _check_data(path, source.data, asking)
+            results.append((check, (entry_key(digest, path, source.data),
+                                    record(check, asked))))
     return results
 
 
@@ -213,15 +210,18 @@ def _check_kept(settings: _EntrySettings, paths: Sequence[str], jobs: int | None
                 pool: WorkerPool | None, cache: Path) -> _Checks:
     """As `_check_entries`, taking the checks kept in `cache` that still hold and keeping
     the others."""
-    kept = KeptChecks.open(cache, settings.digest())
+    digest = settings.digest()
+    if digest is None:  # the code cannot be read: nothing can be kept
+        return _check_entries(settings, paths, jobs, pool)
+    kept = KeptChecks.open(cache, digest)
     found = _kept_checks(settings, paths, kept) if kept.rows else {}
     stale = [path for path in paths if path not in found]
-    noted = map_chunks(_check_and_note, (settings, kept.settings), stale, jobs,
-                       PARALLEL_MIN_FILES, pool)
-    for path, (check, key, kept_record) in zip(stale, noted, strict=True):
+    noted = map_chunks(_check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES,
+                       pool)
+    for path, (check, keeping) in zip(stale, noted, strict=True):
         found[path] = check
-        if key:
-            kept.keep(path, key, kept_record)
+        if keeping is not None:
+            kept.keep(path, *keeping)
     kept.save(paths)
     return [found[path] for path in paths]
 
@@ -232,8 +232,6 @@ def _kept_checks(settings: _EntrySettings, paths: Sequence[str], kept: KeptCheck
     context = settings.context()
     found: dict[str, Check] = {}
     for path in paths:
-        if path not in kept.rows:
-            continue
         source = read_source(settings.project, path)
         check = None if source.data is None else \
             kept.get(path, source.data, context.probe, context.after_today)

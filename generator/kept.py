@@ -5,18 +5,20 @@ configuration, the catalogue, the goals' ids), on the code that checks it, and o
 answers to two questions about the world: whether a date is after today, and what is found
 at each evidence path. The key covers all but the questions; a kept check is used only if
 every question it asked still gets the same answer. One SQLite file in `.pdp-cache/`:
-written in a single transaction (a crash leaves the previous state), safe to delete, and
-any row whose record does not match its digest, or does not decode, is ignored.
+written in a single transaction (a crash leaves the previous state), safe to delete, made
+afresh when it is damaged or of another format, and any row whose record does not match its
+digest, or does not decode, is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterable
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,42 +26,55 @@ from pathlib import Path
 from typing import Any
 
 import markdown_it
-import yaml
 
 from . import __version__
-from .cache import ignore_in_git
+from .cache import ignore_in_git, is_damaged
+from .document import YAML_PARSER
 from .model import Entry, Problem
+from .validate import EvidenceProbe, FutureProbe
 
 CACHE_FILE = "checks.sqlite3"
-# Bump when what is stored changes.
-FORMAT = 1
+# The file's format, in its header: a file of another is made afresh. Bump when what is
+# stored changes.
+FORMAT = 2
+# The checks kept for each file: those of its working copy and of its staged copy (the git
+# hook's), so that the two do not push each other out.
+KEEP_PER_FILE = 2
 
-Probe = Callable[[str], str]
-FutureProbe = Callable[[date], bool]
 Check = tuple[Entry | None, list[Problem]]
 
 
-def fingerprint(settings: object) -> bytes:
+def fingerprint(settings: object) -> bytes | None:
     """What every kept check must have been made with: these settings (by their repr, which
-    is exact for the plain values they are), this code, and the parsers it uses."""
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (f"{FORMAT}|pdp {__version__}|Python {sys.version}|PyYAML {yaml.__version__}"
+    is exact for the plain values they are), this code, and the parsers it uses. None if the
+    code cannot be read (as when run from a zip file): then nothing is kept."""
+    code = _code_digest()
+    if code is None:
+        return None
+    digest = hashlib.blake2b(code, digest_size=20)
+    for part in (f"{FORMAT}|pdp {__version__}|Python {sys.version}|{YAML_PARSER}"
                  f"|markdown-it-py {markdown_it.__version__}", repr(settings)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(_code_digest())
     return digest.digest()
 
 
-def _code_digest() -> bytes:
+def _code_digest() -> bytes | None:
     """The package's own source: a change to how entries are checked, even without a new
     version number (as while developing pdp), is never met by an older check."""
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    if not sources:
+        return None
     digest = hashlib.blake2b(digest_size=20)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        for path in sources:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
     return digest.digest()
 
 
 def entry_key(settings: bytes, path: str, data: bytes) -> str:
+    """The key of a check of the file at `path` holding `data`, under these settings."""
     digest = hashlib.blake2b(settings, digest_size=20)
     digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
@@ -73,19 +88,21 @@ class Asked:
     evidence: dict[str, str] = field(default_factory=dict)
     future: dict[str, bool] = field(default_factory=dict)  # a date (ISO) -> after today
 
-    def probe(self, probe: Probe) -> Probe:
+    def noting_probe(self, probe: EvidenceProbe) -> EvidenceProbe:
+        """`probe`, noting each path it is asked about and its answer here."""
         def noting(path: str) -> str:
             answer = self.evidence[path] = probe(path)
             return answer
         return noting
 
-    def after_today(self, after_today: FutureProbe) -> FutureProbe:
+    def noting_after_today(self, after_today: FutureProbe) -> FutureProbe:
+        """`after_today`, noting each date it is asked about and its answer here."""
         def noting(when: date) -> bool:
             answer = self.future[when.isoformat()] = after_today(when)
             return answer
         return noting
 
-    def still_holds(self, probe: Probe, after_today: FutureProbe) -> bool:
+    def still_holds(self, probe: EvidenceProbe, after_today: FutureProbe) -> bool:
         return all(probe(path) == answer for path, answer in self.evidence.items()) and \
             all(after_today(date.fromisoformat(when)) == answer
                 for when, answer in self.future.items())
@@ -93,33 +110,35 @@ class Asked:
 
 @dataclass(slots=True)
 class KeptChecks:
-    """Entry checks by path: those kept on disk, and those of this run to keep."""
+    """Entry checks by key: those kept on disk, and those of this run to keep."""
 
     folder: Path | None  # None: nothing kept or to keep
     settings: bytes  # the `fingerprint` of this run
-    rows: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key, record, digest
-    fresh: dict[str, tuple[str, str]] = field(default_factory=dict)  # key, record
+    rows: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # path, record, digest
+    fresh: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> path, record
 
     @classmethod
     def open(cls, folder: Path | None, settings: bytes) -> KeptChecks:
         kept = cls(folder, settings)
-        if folder is None or not (folder / CACHE_FILE).is_file():
+        if folder is None or not os.path.isfile(folder / CACHE_FILE):
             return kept
         try:
             with closing(kept._connect()) as db:
-                rows = db.execute("SELECT path, key, record, digest FROM entries").fetchall()
+                if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                    return kept
+                rows = db.execute("SELECT key, path, record, digest FROM entries").fetchall()
         except sqlite3.Error:
             return kept  # an unreadable cache is no cache: every entry is checked afresh
-        kept.rows = {path: (key, record, digest) for path, key, record, digest in rows
-                     if isinstance(path, str)}
+        kept.rows = {key: (path, record, digest) for key, path, record, digest in rows
+                     if isinstance(key, str)}
         return kept
 
-    def get(self, path: str, data: bytes, probe: Probe, after_today: FutureProbe
+    def get(self, path: str, data: bytes, probe: EvidenceProbe, after_today: FutureProbe
             ) -> Check | None:
         """The check kept for this file as it is now, if it holds today."""
-        row = self.rows.get(path)
-        if row is None or row[0] != entry_key(self.settings, path, data) or \
-                not isinstance(row[1], str) or _digest(row[1]) != row[2]:
+        row = self.rows.get(entry_key(self.settings, path, data))
+        if row is None or row[0] != path or not isinstance(row[1], str) or \
+                _digest(row[1]) != row[2]:
             return None
         try:
             check, asked = _decode(json.loads(row[1]))
@@ -130,27 +149,47 @@ class KeptChecks:
 
     def keep(self, path: str, key: str, record: str) -> None:
         """Keep a check, as `record` wrote it (in a worker process, or not)."""
-        self.fresh[path] = (key, record)
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:  # a name that is not UTF-8: SQLite cannot store it
+            return
+        self.fresh[key] = (path, record)
 
     def save(self, paths: Collection[str]) -> None:
-        """Store this run's new checks, and forget those of files that are gone, in one
-        transaction."""
-        gone = self.rows.keys() - set(paths)
+        """Store this run's new checks, and forget those of files that are gone and the
+        oldest of files checked again, in one transaction."""
+        gone = {path for path, _, _ in self.rows.values()} - set(paths)
         if self.folder is None or not (self.fresh or gone):
             return
         try:
             self.folder.mkdir(exist_ok=True)
             ignore_in_git(self.folder)
             with closing(self._connect()) as db, db:
-                db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, "
-                           "key TEXT, record TEXT, digest TEXT)")
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                               [(path, key, record, _digest(record))
-                                for path, (key, record) in self.fresh.items()])
-                db.executemany("DELETE FROM entries WHERE path = ?", [(p,) for p in gone])
-        except (sqlite3.Error, OSError):
-            return  # the cache only saves time: nothing ever fails for it
+                self._store(db, gone)
+        except (sqlite3.Error, OSError, ValueError) as err:
+            # The cache only saves time: nothing ever fails for it. A file that is no database
+            # will never be one: the next run starts afresh.
+            if isinstance(err, sqlite3.Error) and is_damaged(err):
+                with suppress(OSError):
+                    (self.folder / CACHE_FILE).unlink()
+            return
         self.fresh = {}
+
+    def _store(self, db: sqlite3.Connection, gone: Collection[str]) -> None:
+        if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+            db.execute("DROP TABLE IF EXISTS entries")
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, path TEXT, "
+                   "record TEXT, digest TEXT)")
+        db.execute("CREATE INDEX IF NOT EXISTS entries_by_path ON entries (path)")
+        db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                       [(key, path, record, _digest(record))
+                        for key, (path, record) in self.fresh.items()])
+        # The newest rows of a file have the highest row ids: INSERT OR REPLACE gives a new one.
+        db.executemany("DELETE FROM entries WHERE path = ? AND rowid NOT IN (SELECT rowid FROM "
+                       f"entries WHERE path = ? ORDER BY rowid DESC LIMIT {KEEP_PER_FILE})",
+                       [(path, path) for path in {path for path, _ in self.fresh.values()}])
+        db.executemany("DELETE FROM entries WHERE path = ?", [(path,) for path in gone])
 
     def _connect(self) -> sqlite3.Connection:
         assert self.folder is not None
@@ -232,8 +271,7 @@ def _decode(record: dict[str, Any]) -> tuple[Check, Asked]:
     if any(type(answer) is not str for answer in evidence.values()) or \
             any(type(answer) is not bool for answer in future.values()):
         raise TypeError("answers of another kind")
-    asked = Asked(dict(evidence), dict(future))
-    return (entry, problems), asked
+    return (entry, problems), Asked(dict(evidence), dict(future))
 
 
 def _values(codecs: tuple[tuple[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]], ...],

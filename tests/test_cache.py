@@ -97,6 +97,9 @@ def test_a_damaged_row_or_file_is_never_trusted(tmp_path: Path) -> None:
     assert build(root, "tampered") == plain
     (root / CACHE_DIR / CACHE_FILE).write_bytes(b"this is not a database" * 100)
     assert build(root, "garbage") == plain
+    assert not (root / CACHE_DIR / CACHE_FILE).exists()  # found damaged: the next starts afresh
+    assert build(root, "afresh") == plain
+    assert rows(root) > 0
     shutil.rmtree(root / CACHE_DIR)
     assert build(root, "deleted") == plain
 

@@ -4,6 +4,7 @@ once the world they asked about has changed."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -12,12 +13,22 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import generator.journal
 from generator.cli import run
-from generator.document import Document, parse_document
+from generator.document import Document, parse_document, reflection_of
 from generator.journal import open_journal
-from generator.kept import CACHE_FILE, Asked, KeptChecks, entry_key, fingerprint, record
+from generator.kept import (
+    CACHE_FILE,
+    FORMAT,
+    Asked,
+    KeptChecks,
+    entry_key,
+    fingerprint,
+    record,
+)
 from generator.load import CACHE_DIR, find_project
 from generator.model import Entry, Problem
 
@@ -92,10 +103,10 @@ def test_a_second_check_parses_only_the_entry_that_changed(tmp_path: Path,
     entries[0].write_text(entries[0].read_text("utf-8") + "\nOne more line.\n", "utf-8")
     pdp(root, "check")
     assert entries_in(parsed) == [entries[0].relative_to(root).as_posix()]
-    assert rows(root) == len(entries)
+    assert rows(root) == len(entries) + 1  # both versions of the edited entry
     entries[1].unlink()
     pdp(root, "check")
-    assert rows(root) == len(entries) - 1
+    assert rows(root) == len(entries)  # none of the file that is gone
 
 
 def entries_in(paths: list[str]) -> list[str]:
@@ -173,12 +184,12 @@ def test_a_damaged_or_foreign_row_is_never_trusted(tmp_path: Path) -> None:
     'not JSON',
 ])
 def test_a_record_of_another_shape_is_no_check(tmp_path: Path, damage: str) -> None:
-    settings = fingerprint("settings")
-    kept = KeptChecks(tmp_path, settings)
-    kept.keep("a.md", entry_key(settings, "a.md", b"text"), damage)
+    digest = settings_digest()
+    kept = KeptChecks(tmp_path, digest)
+    kept.keep("a.md", entry_key(digest, "a.md", b"text"), damage)
     kept.save(["a.md"])
-    again = KeptChecks.open(tmp_path, settings)
-    assert "a.md" in again.rows
+    again = KeptChecks.open(tmp_path, digest)
+    assert [path for path, _, _ in again.rows.values()] == ["a.md"]
     assert again.get("a.md", b"text", lambda path: "ok", lambda when: False) is None
 
 
@@ -191,18 +202,25 @@ def test_every_field_of_an_entry_and_a_problem_is_kept(tmp_path: Path) -> None:
     problem = Problem("journal/entries/a.md", 3, 4, "warning", "W001", "titel", "message",
                       "hint")
     asked = Asked({"journal/e.pdf": "ok"}, {"2025-05-02": False})
-    settings = fingerprint("settings")
-    kept = KeptChecks(tmp_path, settings)
-    kept.keep("a.md", entry_key(settings, "a.md", b"data"), record((entry, [problem]), asked))
+    digest = settings_digest()
+    kept = KeptChecks(tmp_path, digest)
+    kept.keep("a.md", entry_key(digest, "a.md", b"data"), record((entry, [problem]), asked))
     kept.save(["a.md"])
-    kept = KeptChecks.open(tmp_path, settings)
+    kept = KeptChecks.open(tmp_path, digest)
     found = kept.get("a.md", b"data", {"journal/e.pdf": "ok"}.__getitem__,
                      lambda when: when > date(2026, 1, 1))
     assert found == (entry, [problem])
     assert kept.get("a.md", b"other data", lambda path: "ok", lambda when: False) is None
     assert kept.get("a.md", b"data", lambda path: "missing", lambda when: False) is None
     assert kept.get("a.md", b"data", lambda path: "ok", lambda when: True) is None
-    assert fingerprint("other settings") != settings
+    assert fingerprint("other settings") != digest
+    assert kept.get("b.md", b"data", lambda path: "ok", lambda when: False) is None
+
+
+def settings_digest() -> bytes:
+    digest = fingerprint("settings")
+    assert digest is not None
+    return digest
 
 
 def test_a_build_takes_kept_checks_and_bodies_from_the_files(tmp_path: Path,
@@ -218,3 +236,74 @@ def test_a_build_takes_kept_checks_and_bodies_from_the_files(tmp_path: Path,
     assert kept == fresh
     assert open_journal(project, TODAY, cache=cache, bodies=False) == \
         open_journal(project, TODAY, bodies=False)
+
+
+def test_the_workers_keep_what_one_process_would(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = example(tmp_path)
+    project, cache = find_project(root), root / CACHE_DIR
+    fresh = open_journal(project, TODAY, jobs=1)
+    monkeypatch.setattr(generator.journal, "PARALLEL_MIN_FILES", 1)
+    assert open_journal(project, TODAY, jobs=2, cache=cache) == fresh  # checked in workers
+    assert rows(root) == len(fresh.journal.entries if fresh.journal else ())
+    assert open_journal(project, TODAY, jobs=2, cache=cache) == fresh  # all kept
+
+
+def test_a_file_name_that_is_not_utf8_is_checked_but_not_kept(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    folder = root / "journal" / "entries" / "2025-26"
+    odd = os.path.join(os.fsencode(folder), b"caf\xe9-notes.md")
+    with open(odd, "wb") as stream:
+        stream.write(FUTURE.replace("2026-12-01", "2025-05-02").encode("utf-8"))
+    fresh = pdp(root, "check", "--no-cache")
+    assert "caf" in fresh[1] and "notes.pdf" in fresh[1]
+    assert pdp(root, "check") == fresh
+    assert pdp(root, "check") == fresh
+    entries = len(list((root / "journal" / "entries").rglob("*.md")))
+    assert rows(root) == entries - 1
+
+
+def test_a_damaged_file_or_one_of_another_format_is_made_afresh(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    plain = pdp(root, "check", "--no-cache")
+    entries = len(list((root / "journal" / "entries").rglob("*.md")))
+    (root / CACHE_DIR).mkdir()
+    (root / CACHE_DIR / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    assert pdp(root, "check") == plain  # finds it damaged: removes it
+    assert pdp(root, "check") == plain
+    assert rows(root) == entries
+    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+        db.execute("PRAGMA user_version = 1")
+    assert pdp(root, "check") == plain
+    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == FORMAT
+    assert rows(root) == entries
+
+
+def test_the_checks_of_two_versions_of_a_file_are_kept(tmp_path: Path,
+                                                        parsed: list[str]) -> None:
+    """Those of the working copy and of the staged copy (the git hook's)."""
+    root = example(tmp_path)
+    entry = next((root / "journal" / "entries").rglob("*.md"))
+    versions = [entry.read_text("utf-8") + f"\nVersion {number}.\n" for number in range(3)]
+    for text in (versions[0], versions[1], versions[0], versions[1]):
+        entry.write_text(text, "utf-8")
+        pdp(root, "check")
+    assert entries_in(parsed).count(entry.relative_to(root).as_posix()) == 2
+    entry.write_text(versions[2], "utf-8")
+    pdp(root, "check")
+    entry.write_text(versions[0], "utf-8")
+    parsed.clear()
+    pdp(root, "check")  # the oldest of three was forgotten
+    assert entries_in(parsed) == [entry.relative_to(root).as_posix()]
+
+
+@given(st.lists(st.sampled_from(["\ufeff", "---\n", "---\r\n", "title: A\n", "\r\n", "\n",
+                                 "\x07", "\x85", "body ", "...\n", "\t", "é"]), max_size=14))
+@settings(max_examples=300)
+def test_the_body_read_again_is_the_one_first_read(parts: list[str]) -> None:
+    data = "".join(parts).encode("utf-8")
+    document = parse_document("journal/entries/a.md", data)
+    if document.fields is not None:
+        assert reflection_of("journal/entries/a.md", data) == (document.body,
+                                                               document.body_line)
