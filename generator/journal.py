@@ -230,8 +230,11 @@ def _kept_checks(settings: _EntrySettings, paths: Sequence[str], kept: KeptCheck
                  ) -> dict[str, Check]:
     """The kept checks that hold for the files as they are now, by path."""
     context = settings.context()
+    kept_paths = kept.paths()
     found: dict[str, Check] = {}
     for path in paths:
+        if path not in kept_paths:  # a new file: only a worker need read it
+            continue
         source = read_source(settings.project, path)
         check = None if source.data is None else \
             kept.get(path, source.data, context.probe, context.after_today)

@@ -133,6 +133,10 @@ class KeptChecks:
                      if isinstance(key, str)}
         return kept
 
+    def paths(self) -> set[str]:
+        """The files that have checks kept on disk."""
+        return {path for path, _, _ in self.rows.values()}
+
     def get(self, path: str, data: bytes, probe: EvidenceProbe, after_today: FutureProbe
             ) -> Check | None:
         """The check kept for this file as it is now, if it holds today."""
@@ -158,7 +162,7 @@ class KeptChecks:
     def save(self, paths: Collection[str]) -> None:
         """Store this run's new checks, and forget those of files that are gone and the
         oldest of files checked again, in one transaction."""
-        gone = {path for path, _, _ in self.rows.values()} - set(paths)
+        gone = self.paths() - set(paths)
         if self.folder is None or not (self.fresh or gone):
             return
         try:
