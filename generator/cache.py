@@ -10,6 +10,7 @@ state), safe to delete, and any row whose HTML does not match its digest is igno
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -19,8 +20,6 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import markdown_it
-
 from . import __version__
 from .markdown import render
 from .schema import MAX_NESTING
@@ -28,7 +27,6 @@ from .schema import MAX_NESTING
 CACHE_FILE = "reflections.sqlite3"
 # Bump when what is stored, or how a reflection renders, changes without a version change.
 FORMAT = 1
-RENDERER = f"{FORMAT}|pdp {__version__}|markdown-it-py {markdown_it.__version__}|{MAX_NESTING}"
 # A row unused by this many builds in a row is dropped, so deleted entries do not pile up.
 KEEP_BUILDS = 20
 
@@ -47,9 +45,18 @@ class Rendered:
                    for href, answer in self.links)
 
 
+@functools.cache
+def renderer() -> str:
+    """What a reflection is rendered with: this format, pdp and markdown-it-py (imported
+    only once something is rendered, see `markdown.parser`)."""
+    import markdown_it
+
+    return f"{FORMAT}|pdp {__version__}|markdown-it-py {markdown_it.__version__}|{MAX_NESTING}"
+
+
 def reflection_key(body: str, anchor_prefix: str) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    for part in (RENDERER, anchor_prefix, body):
+    for part in (renderer(), anchor_prefix, body):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()

@@ -25,6 +25,7 @@ from .compute import (
     year_totals,
     years_of,
 )
+from .defaults import DEFAULT_PORT
 from .errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, PdpError, UsageError
 from .formats import (
     catalogue_json,
@@ -46,7 +47,6 @@ from .model import CATEGORIES, OTHER_ACTIVITY, Journal
 from .privacy import published
 from .scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
 from .schema import MAX_HOURS
-from .server import DEFAULT_PORT
 from .suggest import did_you_mean
 from .validate import slugify, stem_of
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import yaml
 
@@ -39,8 +40,9 @@ _OPENING = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+# The nodes are named tuples, not dataclasses: a check makes some twenty for each file, and a
+# named tuple is made three times faster than a frozen dataclass.
+class Scalar(NamedTuple):
     """A YAML scalar: its text, what YAML 1.1 reads it as, and where it is."""
 
     text: str
@@ -51,16 +53,14 @@ class Scalar:
     refused: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Sequence:
+class Sequence(NamedTuple):
     items: tuple[Node, ...]
     line: int
     column: int
     refused: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Mapping:
+class Mapping(NamedTuple):
     pairs: tuple[tuple[Scalar, Node], ...]
     line: int
     column: int

@@ -25,8 +25,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import markdown_it
-
 from . import __version__
 from .cache import ignore_in_git, is_damaged
 from .document import YAML_PARSER
@@ -51,6 +49,8 @@ def fingerprint(settings: object) -> bytes | None:
     code = _code_digest()
     if code is None:
         return None
+    import markdown_it  # here, not for every command: see `markdown.parser`
+
     digest = hashlib.blake2b(code, digest_size=20)
     for part in (f"{FORMAT}|pdp {__version__}|Python {sys.version}|{YAML_PARSER}"
                  f"|markdown-it-py {markdown_it.__version__}", repr(settings)):

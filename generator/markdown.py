@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from .schema import MAX_NESTING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # A container (quote or list) can only open on a line whose leading markers and indentation
 # reach its depth, and each level costs at least one column of them. Bodies with no line this
@@ -29,6 +31,10 @@ def parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
     Raw HTML is recognised only so that `render` can drop comments and show the rest as
     text: nothing a journal writes ever reaches a page as markup.
     """
+    # Imported on first use: checking a journal parses no Markdown (but a deeply nested
+    # body's), and markdown-it-py takes as long to import as a small journal to check.
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(
         ["table", "strikethrough"])
     md.validateLink = is_safe_url  # type: ignore[method-assign]
@@ -178,6 +184,13 @@ def render(body: str, link_map: _LinkMap | None = None, anchor_prefix: str = "r-
     return str(md.renderer.render(tokens, md.options, {}))
 
 
+def _token(*args: object, **fields: object) -> Token:
+    """A new token (of markdown-it-py, imported by `parser` before any is needed)."""
+    from markdown_it.token import Token
+
+    return Token(*args, **fields)  # type: ignore[arg-type]
+
+
 def _is_comment(content: str) -> bool:
     return content.lstrip().startswith("<!--")
 
@@ -193,11 +206,11 @@ def _neutralise_html(tokens: list[Token]) -> list[Token]:
 
 
 def _text_paragraph(token: Token) -> list[Token]:
-    opening = Token("paragraph_open", "p", 1, map=token.map, level=token.level, block=True)
-    inline = Token("inline", "", 0, content=token.content.rstrip("\n"), level=token.level + 1,
+    opening = _token("paragraph_open", "p", 1, map=token.map, level=token.level, block=True)
+    inline = _token("inline", "", 0, content=token.content.rstrip("\n"), level=token.level + 1,
                    block=True)
-    inline.children = [Token("text", "", 0, content=token.content.rstrip("\n"))]
-    closing = Token("paragraph_close", "p", -1, level=token.level, block=True)
+    inline.children = [_token("text", "", 0, content=token.content.rstrip("\n"))]
+    closing = _token("paragraph_close", "p", -1, level=token.level, block=True)
     return [opening, inline, closing]
 
 
@@ -207,7 +220,7 @@ def _safe_inline(children: list[Token], link_map: _LinkMap | None) -> list[Token
     for child in children:
         if child.type == "html_inline":
             if not _is_comment(child.content):
-                kept.append(Token("text", "", 0, content=child.content))
+                kept.append(_token("text", "", 0, content=child.content))
             continue
         if child.type == "link_open":
             href = str(child.attrGet("href") or "")
@@ -245,12 +258,12 @@ def _mark_private(tokens: list[Token]) -> list[Token]:
     previous = 0
     for start, end in ranges:
         marked.extend(tokens[previous:start])
-        opening = Token("html_block", "", 0, block=True, content=(
+        opening = _token("html_block", "", 0, block=True, content=(
             '<div class="private-section"><p class="private-label">Private: left out of the '
             "published portfolio</p>\n"))
         marked.append(opening)
         marked.extend(tokens[start:end])
-        marked.append(Token("html_block", "", 0, block=True, content="</div>\n"))
+        marked.append(_token("html_block", "", 0, block=True, content="</div>\n"))
         previous = end
     marked.extend(tokens[previous:])
     return marked

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 CATEGORIES: tuple[str, ...] = ("on-the-job", "relationships", "formal")
 CATEGORY_LABELS: Mapping[str, str] = {
@@ -22,8 +22,20 @@ OTHER_ACTIVITY = "other"
 Severity = Literal["error", "warning"]
 
 
+class _SentByFields:
+    """Pickled as its class and fields, and unpickled through its constructor: for values
+    that worker processes send by the thousand. (A frozen dataclass with slots is otherwise
+    unpickled one field at a time, looking its fields up each time: twice as slow.)"""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        names: tuple[str, ...] = self.__slots__  # the dataclass's own: its fields, in order
+        return type(self), tuple(getattr(self, name) for name in names)
+
+
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(_SentByFields):
     """One thing wrong with the journal, pinned to a file, line and field."""
 
     path: str
@@ -77,7 +89,7 @@ class Config:
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(_SentByFields):
     """One learning activity: the facts from its front matter and its reflection."""
 
     path: str

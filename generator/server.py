@@ -31,9 +31,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import BinaryIO
 
+from .defaults import DEFAULT_PORT
 from .errors import UsageError
 
-DEFAULT_PORT = 8000
 REBUILD_WAIT = 60.0  # seconds a request waits for a rebuild before it gets the last site
 PING_SECONDS = 15.0  # an idle event stream's comment: keeps proxies open, finds gone sockets
 IDLE_SECONDS = 60.0  # a kept-alive connection with no request for this long is closed

@@ -53,7 +53,8 @@ _APPLIED = re.compile(
     r"used (?:it|this|that|them)|in practice)\b", re.IGNORECASE)
 _APPLIED_WORDS = ("appl", "into practice", "used ", "in practice")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
+# A line break and the heading after it (not ^ and MULTILINE: see `markdown._DEEP_LATER_LINE`).
+_LATER_HEADING = re.compile(r"\n {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
 _TEXT_LINE = re.compile(r"^(?! {0,3}#{1,6}(?:[ \t]|$))[ \t]*\S", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -77,11 +78,15 @@ def after(today: date) -> FutureProbe:
     return functools.partial(operator.lt, today)
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and asked for every file at every check
 def slugify(name: str) -> str:
     """A page name from a file name: lower-case ASCII letters, digits and hyphens."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    folded = name if name.isascii() else \
+        unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", folded.lower()).strip("-")
 
 
 def stem_of(path: str) -> str:
@@ -425,7 +430,7 @@ def says_how_applied(body: str) -> bool:
 
 def _section_has_text(body: str, heading_end: int) -> bool:
     """Whether the section after a heading holds any text before the next heading."""
-    following = _HEADING_LINE.search(body, heading_end + 1)
+    following = _LATER_HEADING.search(body, heading_end)
     section = body[heading_end:following.start() if following else len(body)]
     return _TEXT_LINE.search(section) is not None
 

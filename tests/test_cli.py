@@ -267,3 +267,13 @@ def test_the_command_line_starts_without_the_site_renderer() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout == "[]\n"
+
+
+def test_a_check_imports_neither_the_renderer_nor_the_web_server(small: Path) -> None:
+    # Each costs every command a tenth of a second to start; a check needs neither.
+    script = ("import io, sys\nfrom generator.cli import run\ncode = run(['-C', sys.argv[1], "
+              "'check', '--no-cache'], io.StringIO(), io.StringIO())\nprint(code, sorted("
+              "{'markdown_it', 'jinja2', 'http.server'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", script, str(small)], capture_output=True,
+                          text=True, check=True, cwd=REPOSITORY)
+    assert done.stdout.splitlines()[-1] == "0 []"

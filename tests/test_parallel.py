@@ -4,12 +4,16 @@ between stages, and no work going on after its stage is left."""
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from generator.model import Entry, Problem
 from generator.parallel import WorkerPool, in_background, map_chunks
 
 
@@ -96,3 +100,15 @@ def test_a_shared_pool_has_the_workers_a_later_stage_wants() -> None:
 def _slow_pids(shared: None, chunk: Sequence[int]) -> list[tuple[int, int]]:
     time.sleep(0.2)  # so that each worker takes a chunk
     return _pids(shared, chunk)
+
+
+def test_entries_and_problems_cross_processes_whole() -> None:
+    # Every field differs from its default, so a field left out of the pickle shows.
+    entry = Entry("journal/entries/a.md", "a", "A", date(2026, 5, 1), "other", "formal",
+                  Decimal("2.5"), ("g1",), ("writing",), ("t",), ("journal/e.pdf",),
+                  ("journal/p.pdf",), "planned", True, "Body.\n", 7)
+    found = Problem("journal/entries/a.md", 3, 4, "warning", "W003", "body", "message",
+                    "hint")
+    sent = pickle.loads(pickle.dumps([entry, found], protocol=pickle.HIGHEST_PROTOCOL))
+    assert sent == [entry, found]
+    assert [type(value) for value in sent] == [Entry, Problem]

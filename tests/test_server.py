@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.defaults import DEFAULT_PORT
 from generator.errors import EXIT_USAGE, UsageError
-from generator.server import DEFAULT_PORT, Live, Server, Snapshot, start_server
+from generator.server import Live, Server, Snapshot, start_server
 
 WAIT = 5.0  # generous: a shared machine can be slow; this is not a speed test
 PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<title>Entry A</title>\n'
