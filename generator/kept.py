@@ -190,9 +190,12 @@ class KeptChecks:
                        [(key, path, record, _digest(record))
                         for key, (path, record) in self.fresh.items()])
         # The newest rows of a file have the highest row ids: INSERT OR REPLACE gives a new one.
+        # A run keeps one check a file, so only a file kept before can have too many.
+        before = self.paths()
         db.executemany("DELETE FROM entries WHERE path = ? AND rowid NOT IN (SELECT rowid FROM "
                        f"entries WHERE path = ? ORDER BY rowid DESC LIMIT {KEEP_PER_FILE})",
-                       [(path, path) for path in {path for path, _ in self.fresh.values()}])
+                       [(path, path) for path in {path for path, _ in self.fresh.values()}
+                        if path in before])
         db.executemany("DELETE FROM entries WHERE path = ?", [(path,) for path in gone])
 
     def _connect(self) -> sqlite3.Connection:
