@@ -9,7 +9,6 @@ of the file it came from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -177,7 +176,7 @@ def parse_front_matter(
     """Parse front-matter YAML into a mapping of key -> (key node, value node)."""
     builder = _TreeBuilder(path, first_line)
     try:
-        root = builder.build(_events(front))
+        root = builder.build(front)
     except yaml.MarkedYAMLError as err:
         return None, [*builder.problems, _syntax_problem(path, front, first_line, err)]
     except yaml.YAMLError as err:
@@ -245,18 +244,6 @@ def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAML
                    hint)
 
 
-def _events(text: str) -> Iterator[yaml.Event]:
-    """The YAML events of a text (as yaml.parse, without its extra call per event)."""
-    loader = _Loader(text)
-    try:
-        event = loader.get_event()
-        while event is not None:
-            yield event
-            event = loader.get_event()
-    finally:
-        loader.dispose()
-
-
 def resolve_plain(text: str) -> str:
     """What YAML 1.1 reads an unquoted scalar as: 'str', 'int', 'bool', 'timestamp', ..."""
     for tag, pattern in _IMPLICIT.get(text[:1], ()):
@@ -291,36 +278,45 @@ class _TreeBuilder:
         self.first_line = first_line
         self.problems: list[Problem] = []
 
-    def build(self, events: Iterator[yaml.Event]) -> Node | None:
-        # The hot loop of a check: scalars are handled inline, the rarer events by methods.
+    def build(self, text: str) -> Node | None:
+        """The root node of a YAML text: None if it holds none."""
+        # The hot loop of a check: it takes the parser's events itself, handles scalars
+        # inline and the rarer events by methods, and binds what it uses to local names.
+        scalar_event, start_event = yaml.ScalarEvent, yaml.CollectionStartEvent
+        end_event, alias_event = yaml.CollectionEndEvent, yaml.AliasEvent
+        no_tag, quotes, resolve, first_line = _NO_TAG, _QUOTES, resolve_plain, self.first_line
         stack: list[tuple[yaml.CollectionStartEvent, list[Node]]] = []
         root: Node | None = None
-        first_line = self.first_line
-        for event in events:
-            node: Node
-            if isinstance(event, yaml.ScalarEvent):
-                refused = (event.anchor is not None or event.tag not in _NO_TAG) \
-                    and self._refuse_extras(event)
-                value, mark = event.value, event.start_mark
-                tag = resolve_plain(value) if event.implicit[0] else "str"
-                node = Scalar(value, tag, event.style in _QUOTES,
-                              first_line + mark.line,  # type: ignore[union-attr]
-                              mark.column + 1, refused)  # type: ignore[union-attr]
-            elif isinstance(event, yaml.CollectionStartEvent):
-                stack.append((event, []))
-                continue
-            elif isinstance(event, yaml.CollectionEndEvent):
-                start, children = stack.pop()
-                node = self._collection(start, children, self._refuse_extras(start))
-            elif isinstance(event, yaml.AliasEvent):
-                self._refuse_alias(event)
-                node = Scalar("", "null", False, *self._where(event), refused=True)
-            else:
-                continue
-            if stack:
-                stack[-1][1].append(node)
-            elif root is None:
-                root = node
+        loader = _Loader(text)
+        try:
+            get_event = loader.get_event
+            while (event := get_event()) is not None:
+                node: Node
+                if isinstance(event, scalar_event):
+                    refused = (event.anchor is not None or event.tag not in no_tag) \
+                        and self._refuse_extras(event)
+                    value, mark = event.value, event.start_mark
+                    node = Scalar(value, resolve(value) if event.implicit[0] else "str",
+                                  event.style in quotes,
+                                  first_line + mark.line,  # type: ignore[union-attr]
+                                  mark.column + 1, refused)  # type: ignore[union-attr]
+                elif isinstance(event, start_event):
+                    stack.append((event, []))
+                    continue
+                elif isinstance(event, end_event):
+                    start, children = stack.pop()
+                    node = self._collection(start, children, self._refuse_extras(start))
+                elif isinstance(event, alias_event):
+                    self._refuse_alias(event)
+                    node = Scalar("", "null", False, *self._where(event), refused=True)
+                else:
+                    continue
+                if stack:
+                    stack[-1][1].append(node)
+                elif root is None:
+                    root = node
+        finally:
+            loader.dispose()
         return root
 
     def _where(self, event: yaml.Event) -> tuple[int, int]:

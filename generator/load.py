@@ -119,31 +119,67 @@ def read_source(project: Project, path: str) -> Source:
     """Read one journal file, refusing links out of the journal and oversized files."""
     full = os.path.join(project.root, path)
     try:
-        if os.path.islink(full):
-            target = leads_to(Path(full))
-            if target is None:
-                return Source(path, None, problem(
-                    "F008", path, 1, 1, "",
-                    "this file is a link in a loop of links that never reaches a file",
-                    "replace the link with the file itself"))
-            if not _inside(target, journal_place(project)):
-                return Source(path, None, problem(
-                    "F008", path, 1, 1, "",
-                    "this file is a link to somewhere outside the journal",
-                    "copy the file into the journal instead of linking to it"))
-        with open(full, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
+        fd = _open_file(project, path, full)
+        if isinstance(fd, Problem):
+            return Source(path, None, fd)
+        try:
+            size = os.fstat(fd).st_size
             if size > MAX_FILE_BYTES:
                 return Source(path, None, problem(
                     "F003", path, 1, 1, "",
                     f"the file is {size:,} bytes; a journal file can be at most "
                     f"{MAX_FILE_BYTES:,}",
                     "keep large material as evidence files and link them from the entry"))
-            return Source(path, stream.read())
+            return Source(path, _read_all(fd, size))
+        finally:
+            os.close(fd)
     except OSError as err:
         return Source(path, None, problem("F008", path, 1, 1, "",
                                           f"cannot be read: {err.strerror}",
                                           "check the file's permissions"))
+
+
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # 0 where there is none: links are then followed
+_A_LINK = (errno.ELOOP, errno.EMLINK)  # what opening a link without following it gives
+
+
+def _open_file(project: Project, path: str, full: str) -> int | Problem:
+    """A journal file opened for reading, or why it is a link that must not be followed."""
+    if _NO_FOLLOW:
+        # Opened so that a link is refused, most files (no links) cost no test of their own:
+        # a check opens every file, and each system call counts.
+        try:
+            return os.open(full, _READ | _NO_FOLLOW)
+        except OSError as err:
+            if err.errno not in _A_LINK or not os.path.islink(full):
+                raise
+    elif not os.path.islink(full):
+        return os.open(full, _READ)
+    refused = _refused_link(project, path, full)
+    return refused if refused is not None else os.open(full, _READ)
+
+
+def _refused_link(project: Project, path: str, full: str) -> Problem | None:
+    """Why a journal file that is a link cannot be read, if it cannot."""
+    target = leads_to(Path(full))
+    if target is None:
+        return problem("F008", path, 1, 1, "",
+                       "this file is a link in a loop of links that never reaches a file",
+                       "replace the link with the file itself")
+    if not _inside(target, journal_place(project)):
+        return problem("F008", path, 1, 1, "",
+                       "this file is a link to somewhere outside the journal",
+                       "copy the file into the journal instead of linking to it")
+    return None
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Everything left in a file, expected to be `size` bytes (it may have changed since)."""
+    chunks = [os.read(fd, size + 1)]
+    while chunks[-1]:
+        chunks.append(os.read(fd, 1 << 16))
+    return b"".join(chunks)
 
 
 def leads_to(path: Path) -> Path | None:

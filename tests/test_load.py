@@ -12,7 +12,7 @@ import pytest
 from generator.errors import UsageError
 from generator.formats import problems_text
 from generator.journal import open_journal
-from generator.load import find_project, is_ignored, list_sources
+from generator.load import Source, _read_all, find_project, is_ignored, list_sources, read_source
 from generator.schema import MAX_FILE_BYTES
 
 from .conftest import TODAY
@@ -63,6 +63,17 @@ def test_entry_linked_from_outside_is_refused(small: Path, tmp_path: Path) -> No
         "journal/entries/2025-26/linked.md:1:1: error[F008] this file is a link to somewhere "
         "outside the journal\n"
         "    hint: copy the file into the journal instead of linking to it\n")
+
+
+def test_entry_linked_from_inside_the_journal_is_read(small: Path) -> None:
+    entry = small / "journal/entries/2025-26/2025-05-01-webinar.md"
+    kept = small / "journal/kept/webinar.md"
+    kept.parent.mkdir()
+    entry.rename(kept)
+    os.symlink(kept, entry)
+    assert problems_of(small) == ""
+    source = read_source(find_project(small), "journal/entries/2025-26/2025-05-01-webinar.md")
+    assert source == Source("journal/entries/2025-26/2025-05-01-webinar.md", kept.read_bytes())
 
 
 def test_entries_in_a_loop_of_links_are_refused(small: Path, link_loops: str) -> None:
@@ -182,3 +193,15 @@ def test_goal_and_review_problems_are_reported(small: Path) -> None:
         "with a special character (@ ` | > ! % & *)\n"
         "journal/reviews/undated.md:3:1: error[V001] date: 'date' is required\n"
         "    hint: add the line: date: 2025-10-02\n")
+
+
+def test_a_file_that_grows_while_read_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"x" * 10)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with open(path, "ab") as stream:
+            stream.write(b"y" * 100_000)
+        assert _read_all(fd, 10) == b"x" * 10 + b"y" * 100_000
+    finally:
+        os.close(fd)
