@@ -162,11 +162,7 @@ class Reflections:
                 with db:
                     _store(db, fresh, used if mark_used else None)
         except (sqlite3.Error, OSError) as err:
-            # The cache only saves time: a build never fails for it. A file that is no database
-            # will never be one: the next build starts afresh.
-            if isinstance(err, sqlite3.Error) and is_damaged(err):
-                with suppress(OSError):
-                    (self.folder / CACHE_FILE).unlink()
+            remove_if_damaged(self.folder / CACHE_FILE, err)  # a build never fails for it
 
     def _connect(self) -> sqlite3.Connection:
         assert self.folder is not None
@@ -213,10 +209,12 @@ def _trusted(rows: Iterable[tuple[str, str, str, str]]) -> Mapping[str, Rendered
     return found
 
 
-def is_damaged(err: sqlite3.Error) -> bool:
-    """Whether an error says that a cache file is no database (rather than busy, say)."""
-    return isinstance(err, sqlite3.DatabaseError) and \
-        not isinstance(err, sqlite3.OperationalError)
+def remove_if_damaged(file: Path, err: Exception) -> None:
+    """After a cache file failed with `err`: remove it if the error says that it is no
+    database (rather than busy, say). It never will be one: the next run starts afresh."""
+    if isinstance(err, sqlite3.DatabaseError) and not isinstance(err, sqlite3.OperationalError):
+        with suppress(OSError):
+            file.unlink()
 
 
 def ignore_in_git(folder: Path) -> None:

@@ -18,7 +18,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Collection, Iterable
-from contextlib import closing, suppress
+from contextlib import closing
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import ignore_in_git, is_damaged
+from .cache import ignore_in_git, remove_if_damaged
 from .document import YAML_PARSER
 from .model import Entry, Problem
 from .validate import EvidenceProbe, FutureProbe
@@ -162,24 +162,24 @@ class KeptChecks:
     def save(self, paths: Collection[str]) -> None:
         """Store this run's new checks, and forget those of files that are gone and the
         oldest of files checked again, in one transaction."""
-        gone = self.paths() - set(paths)
+        before = self.paths()
+        gone = before - set(paths)
         if self.folder is None or not (self.fresh or gone):
             return
         try:
             self.folder.mkdir(exist_ok=True)
             ignore_in_git(self.folder)
             with closing(self._connect()) as db, db:
-                self._store(db, gone)
+                self._store(db, before, gone)
         except (sqlite3.Error, OSError, ValueError) as err:
-            # The cache only saves time: nothing ever fails for it. A file that is no database
-            # will never be one: the next run starts afresh.
-            if isinstance(err, sqlite3.Error) and is_damaged(err):
-                with suppress(OSError):
-                    (self.folder / CACHE_FILE).unlink()
+            # The cache only saves time: nothing ever fails for it.
+            remove_if_damaged(self.folder / CACHE_FILE, err)
             return
         self.fresh = {}
 
-    def _store(self, db: sqlite3.Connection, gone: Collection[str]) -> None:
+    def _store(self, db: sqlite3.Connection, before: Collection[str],
+               gone: Collection[str]) -> None:
+        """Write this run's checks; `before`: the files that had checks kept on disk."""
         if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
             db.execute("DROP TABLE IF EXISTS entries")
             db.execute(f"PRAGMA user_version = {FORMAT}")
@@ -191,7 +191,6 @@ class KeptChecks:
                         for key, (path, record) in self.fresh.items()])
         # The newest rows of a file have the highest row ids: INSERT OR REPLACE gives a new one.
         # A run keeps one check a file, so only a file kept before can have too many.
-        before = self.paths()
         db.executemany("DELETE FROM entries WHERE path = ? AND rowid NOT IN (SELECT rowid FROM "
                        f"entries WHERE path = ? ORDER BY rowid DESC LIMIT {KEEP_PER_FILE})",
                        [(path, path) for path in {path for path, _ in self.fresh.values()}

@@ -208,7 +208,7 @@ def _neutralise_html(tokens: list[Token]) -> list[Token]:
 def _text_paragraph(token: Token) -> list[Token]:
     opening = _token("paragraph_open", "p", 1, map=token.map, level=token.level, block=True)
     inline = _token("inline", "", 0, content=token.content.rstrip("\n"), level=token.level + 1,
-                   block=True)
+                    block=True)
     inline.children = [_token("text", "", 0, content=token.content.rstrip("\n"))]
     closing = _token("paragraph_close", "p", -1, level=token.level, block=True)
     return [opening, inline, closing]
