@@ -6,6 +6,7 @@ This is the only module that catches errors and the only one that writes to the 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -54,6 +55,11 @@ if TYPE_CHECKING:
     from .preview import Rebuilt
 
 LOOPBACK = "127.0.0.1"
+# A large journal stays in memory while many short-lived objects are made: with Python's
+# default thresholds the cycle collector walks the long-lived ones again and again (a tenth
+# of a large build). Reference counting frees all but cycles, which these still collect.
+# Worker processes are forked from this one, and collect alike.
+GC_THRESHOLDS = (20_000, 20, 100)
 LOOPBACKS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -485,4 +491,5 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
 
 
 def main() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)
     sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import subprocess
@@ -277,3 +278,18 @@ def test_a_check_imports_neither_the_renderer_nor_the_web_server(small: Path) ->
     done = subprocess.run([sys.executable, "-c", script, str(small)], capture_output=True,
                           text=True, check=True, cwd=REPOSITORY)
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_the_command_line_collects_cycles_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set where the program starts (the command line, not `run`), for it and its workers."""
+    default = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(generator.cli, "run", lambda *args: seen.append(gc.get_threshold()) or 0)
+    monkeypatch.setattr(sys, "argv", ["pdp", "check"])
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            generator.cli.main()
+    finally:
+        gc.set_threshold(*default)
+    assert stopped.value.code == 0
+    assert seen == [generator.cli.GC_THRESHOLDS] != [default]
