@@ -245,19 +245,36 @@ def _page(common: Mapping[str, Any], path: str, template: str, title: str,
                                         "title": title}, source)
 
 
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every page shows of the site and its member: `site` in templates.
+
+    An object rather than a dict: Jinja2 looks a name up as an attribute first, and a
+    dict's miss costs an exception on every use; `site["title"]` reads it as well.
+    """
+
+    title: str
+    name: str
+    role: str
+    line_manager: str
+    publish: bool
+    noindex: bool  # asks search engines not to index the site
+    built: str  # when the site was built, if shown
+    target: Decimal
+
+
 def _common(journal: Journal, options: SiteOptions) -> dict[str, Any]:
     """What every page shows: the site, the navigation, the category names."""
-    return {"site": _site_context(journal, options), "nav": NAVIGATION,
+    return {"site": _site_info(journal, options), "nav": NAVIGATION,
             "labels": CATEGORY_LABELS}
 
 
-def _site_context(journal: Journal, options: SiteOptions) -> dict[str, Any]:
+def _site_info(journal: Journal, options: SiteOptions) -> SiteInfo:
     config = journal.config
-    return {"title": config.title, "name": config.name, "role": config.role,
-            "line_manager": config.line_manager, "publish": options.publish,
-            "noindex": not config.search_engines,
-            "built": options.built if config.build_time else "",
-            "target": config.target}
+    return SiteInfo(title=config.title, name=config.name, role=config.role,
+                    line_manager=config.line_manager, publish=options.publish,
+                    noindex=not config.search_engines,
+                    built=options.built if config.build_time else "", target=config.target)
 
 
 @dataclass(frozen=True, slots=True)

@@ -357,6 +357,17 @@ def test_theme_files_can_be_replaced_one_by_one(hostile: Path,
     assert "<h1>Dashboard</h1>" in (hostile / "out/index.html").read_text()
 
 
+def test_a_theme_reads_the_site_as_fields_or_by_name(hostile: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    (hostile / "themes/default/templates").mkdir(parents=True)
+    (hostile / "themes/default/templates/catalogue.html").write_text(
+        '<p>{{ site.name }}|{{ site["name"] }}|{{ site.role }}|{{ site["target"] }}</p>')
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    name = "Casey &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; Doe"
+    role = "Comms &#34; onmouseover=&#34;alert(1)"
+    assert (hostile / "out/catalogue.html").read_text() == f"<p>{name}|{name}|{role}|30</p>"
+
+
 def test_unknown_theme_is_an_error(hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = hostile / "pdp.toml"
     config.write_text(config.read_text() + 'theme = "fancy"\n')
