@@ -24,22 +24,51 @@ _DEEP_FIRST_LINE = re.compile(_MARKERS)
 _DEEP_LATER_LINE = re.compile("\n" + _MARKERS)
 
 
-@functools.cache
-def parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
-    """The renderer's Markdown parser: CommonMark with tables and strikethrough.
+def parser(max_nesting: int = MAX_NESTING, without: frozenset[str] = frozenset()
+           ) -> MarkdownIt:
+    """The renderer's Markdown parser: CommonMark with tables and strikethrough (less the
+    rules `without`, for a text they cannot match in: see `parser_for`).
 
     Raw HTML is recognised only so that `render` can drop comments and show the rest as
     text: nothing a journal writes ever reaches a page as markup.
     """
+    return _parser(max_nesting, without)
+
+
+# One of each per process, however its arguments are written: at most one for each set
+# of missing markers below (2 ** 9), about 25 KB each.
+@functools.cache
+def _parser(max_nesting: int, without: frozenset[str]) -> MarkdownIt:
     # Imported on first use: checking a journal parses no Markdown (but a deeply nested
     # body's), and markdown-it-py takes as long to import as a small journal to check.
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(
         ["table", "strikethrough"])
+    if without:
+        md.disable(sorted(without))
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     md.normalizeLink = _quick(md.normalizeLink)  # type: ignore[method-assign, assignment]
     return md
+
+
+# Rules of the parser that can match only where the text holds one of these (CommonMark's
+# and GFM's own markers). markdown-it-py tries every block rule at each line, and every
+# inline rule at each character that could start markup: a text without a rule's markers
+# parses the same, and faster, without the rule (most reflections hold no HTML, entities,
+# code, quotes or tables).
+NEEDS: dict[str, tuple[str, ...]] = {
+    "html_block": ("<",), "html_inline": ("<",), "autolink": ("<",),
+    "entity": ("&",), "escape": ("\\",), "backticks": ("`",),
+    "fence": ("```", "~~~"), "strikethrough": ("~~",), "blockquote": (">",),
+    "table": ("|",), "code": ("    ", "\t"),
+}
+
+
+def parser_for(body: str) -> MarkdownIt:
+    """The renderer's parser, less the rules that cannot match anywhere in `body`."""
+    return parser(MAX_NESTING, frozenset(rule for rule, markers in NEEDS.items()
+                                         if not any(marker in body for marker in markers)))
 
 
 # An address made of these characters alone is its own normal form: parsing it, encoding its
@@ -173,7 +202,7 @@ def _line_of(token: Token, default: int) -> int:
 def render(body: str, link_map: _LinkMap | None = None, anchor_prefix: str = "r-") -> str:
     """A reflection as HTML: comments dropped, raw HTML shown as text, unsafe links refused,
     headings given unique prefixed ids, private sections marked."""
-    md = parser()
+    md = parser_for(body)
     tokens = md.parse(body)
     tokens = _neutralise_html(tokens)
     _anchor_headings(tokens, anchor_prefix)

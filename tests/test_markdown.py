@@ -7,8 +7,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 
-from generator.markdown import NORMAL_URL, dropped_line, might_be_too_deep, parser
+from generator.markdown import (
+    NEEDS,
+    NORMAL_URL,
+    dropped_line,
+    might_be_too_deep,
+    parser,
+    parser_for,
+)
 from generator.schema import MAX_NESTING
+
+from .conftest import REPOSITORY
 
 PREFIXES = st.lists(st.sampled_from(["> ", ">", "- ", "* ", "1. ", "2) ", "  ", "\t", "+ ",
                                      "x "]), max_size=40)
@@ -75,3 +84,45 @@ def test_an_address_taken_as_normal_is_one(url: str) -> None:
 def test_an_address_that_may_change_takes_the_long_way(url: str) -> None:
     assert NORMAL_URL.fullmatch(url) is None
     assert parser().normalizeLink(url) == normalizeLink(url)
+
+
+# Text made of every marker a rule of the parser may need (see NEEDS), in runs and at line
+# starts, so that shortcuts that are wrong for some text are found.
+MARKUP = st.lists(st.sampled_from([
+    "<", "<b>", "<!-- c -->", "<https://a.example>", "&", "&amp;", "&#124;", "\\", "\\*", "`",
+    "``", "```", "~", "~~", "~~~", ">", "> ", "|", "| a |", "|---|", "-", "--", "*", "_", "#",
+    "# ", "1. ", "[", "]", "(", ")", "![", " ", "  ", "    ", "\t", "\n", "\n\n", "a", "word",
+    "=", "\r\n", "\0"]), max_size=30)
+
+
+def parsed(md: object, body: str) -> list[tuple[object, ...]]:
+    tokens = md.parse(body)  # type: ignore[attr-defined]
+    return [(t.type, t.map, t.content, t.markup, t.info, t.attrs,
+             [(c.type, c.content, c.markup, c.attrs) for c in t.children or ()])
+            for t in tokens]
+
+
+@given(MARKUP)
+@example(["~~", "a", "~~"])
+@example(["    ", "code"])
+@example(["> ", "a"])
+@settings(max_examples=1500)
+def test_a_text_parses_the_same_without_the_rules_it_has_no_markers_for(parts: list[str]
+                                                                        ) -> None:
+    body = "".join(parts)
+    assert parsed(parser_for(body), body) == parsed(parser(), body)
+
+
+def test_every_rule_that_needs_markers_is_left_out_where_they_are_missing() -> None:
+    lean = parser_for("Plain words, a list:\n\n- one\n- two\n")
+    assert set(NEEDS) & set(lean.get_active_rules()["block"] + lean.get_active_rules()["inline"]
+                            ) == set()
+    assert parser_for("a | b ~~c~~ `d` > e & f \\ <g>\n```\n    h\n") is parser()
+
+
+def test_the_example_journal_and_the_fixtures_parse_as_with_every_rule() -> None:
+    paths = [*(REPOSITORY / "journal").rglob("*.md"), *(REPOSITORY / "tests").rglob("*.md")]
+    assert len(paths) > 50
+    for path in sorted(paths):
+        body = path.read_bytes().decode("utf-8", "replace")
+        assert parsed(parser_for(body), body) == parsed(parser(), body), path
