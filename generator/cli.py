@@ -55,12 +55,12 @@ if TYPE_CHECKING:
     from .preview import Rebuilt
 
 LOOPBACK = "127.0.0.1"
+LOOPBACKS = ("127.0.0.1", "localhost", "::1")
 # A large journal stays in memory while many short-lived objects are made: with Python's
 # default thresholds the cycle collector walks the long-lived ones again and again (a tenth
 # of a large build). Reference counting frees all but cycles, which these still collect.
 # Worker processes are forked from this one, and collect alike.
 GC_THRESHOLDS = (20_000, 20, 100)
-LOOPBACKS = ("127.0.0.1", "localhost", "::1")
 
 
 class _Parser(argparse.ArgumentParser):
