@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 
 from generator.markdown import (
@@ -95,8 +96,8 @@ MARKUP = st.lists(st.sampled_from([
     "=", "\r\n", "\0"]), max_size=30)
 
 
-def parsed(md: object, body: str) -> list[tuple[object, ...]]:
-    tokens = md.parse(body)  # type: ignore[attr-defined]
+def parsed(md: MarkdownIt, body: str) -> list[tuple[object, ...]]:
+    tokens = md.parse(body)
     return [(t.type, t.map, t.content, t.markup, t.info, t.attrs,
              [(c.type, c.content, c.markup, c.attrs) for c in t.children or ()])
             for t in tokens]
