@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
+from jinja2.compiler import CodeGenerator, Frame
 
 from .codes import problem
 from .errors import PdpError
@@ -123,10 +125,55 @@ def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(folder).as_posix(), path
 
 
+def _escape_slowly(text: str, /) -> str:
+    return str(markupsafe.escape(text))
+
+
+# What `markupsafe.escape` escapes a string with (in C), as a plain string; in a MarkupSafe
+# without it (before 3.0), the same text through `escape` itself.
+_escape_text: Callable[[str], str] = getattr(markupsafe, "_escape_inner", _escape_slowly)
+
+
+def escape_output(value: object) -> str:
+    """The text of `markupsafe.escape(value)`, without making it a `Markup` first.
+
+    Every autoescaped `{{ ... }}` of a template calls this: its result is only ever joined
+    into the page, and making a `Markup` of each (as `escape` does, in Python) was a third
+    of the time a page took to render.
+    """
+    if type(value) is str:
+        return _escape_text(value)
+    html = getattr(value, "__html__", None)
+    if html is not None:  # markup already, such as a rendered reflection
+        shown = html()
+        return shown if isinstance(shown, str) else str(shown)
+    return _escape_text(str(value))
+
+
+class _EscapingCodeGenerator(CodeGenerator):
+    """Jinja2's code generator, but each autoescaped output calls `escape_output`."""
+
+    def _output_child_pre(self, node: jinja2.nodes.Expr, frame: Frame,
+                          finalize: CodeGenerator._FinalizeInfo) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escape_output(")  # `environment`: the template's own
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+class PageEnvironment(jinja2.Environment):
+    """A Jinja2 environment whose templates render the same text, faster."""
+
+    code_generator_class = _EscapingCodeGenerator
+    escape_output = staticmethod(escape_output)
+
+
 @functools.cache  # one per set of templates and process: templates compile once
 def environment(templates: Templates) -> jinja2.Environment:
     """Autoescaping for every template, and an error for any undefined name."""
-    env = jinja2.Environment(
+    env = PageEnvironment(
         loader=jinja2.FunctionLoader(templates.load),
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

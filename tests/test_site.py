@@ -15,17 +15,24 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
 
+import markupsafe
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup
 
 import generator.build
 import generator.journal
 import generator.output
 import generator.parallel
+import generator.render
 from generator.build import build_site
 from generator.cli import run
 from generator.load import find_project
 from generator.model import Entry
 from generator.output import MARKER
+from generator.render import Templates, escape_output
 
 from .conftest import REPOSITORY, TODAY
 
@@ -134,6 +141,58 @@ def test_hostile_input_never_becomes_markup(hostile: Path, monkeypatch: pytest.M
                 assert not lowered.startswith("data:") or (
                     tag == "img" and lowered.startswith("data:image/png")), (name, url)
             assert b"<!--" not in data and b"COMMENT-MARKER-7f3a" not in data, name
+
+
+@pytest.mark.parametrize("journal", ["hostile", "example"])
+def test_pages_are_what_jinja2_alone_renders(journal: str, hostile: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates compiled to call `escape_output` make every page, byte for byte, as
+    Jinja2's own code (with `markupsafe.escape`) makes it."""
+    project = find_project(hostile if journal == "hostile" else REPOSITORY)
+    built = {}
+    for name, compiler in (("ours", generator.render.PageEnvironment.code_generator_class),
+                           ("jinja2", CodeGenerator)):
+        monkeypatch.setattr(generator.render.PageEnvironment, "code_generator_class",
+                            compiler)
+        generator.render.environment.cache_clear()  # templates compiled by `compiler`
+        for publish in (False, True):
+            output = tmp_path / f"{name}-{publish}"
+            assert build_site(project, TODAY, publish, output, cache=False).problems == ()
+            built[name, publish] = tree(output)
+    generator.render.environment.cache_clear()
+    for publish in (False, True):
+        assert built["ours", publish] == built["jinja2", publish]
+
+
+def test_templates_compile_to_call_escape_output() -> None:
+    env = generator.render.environment(Templates((("page.html", b"{{ x }}"),)))
+    assert "environment.escape_output(" in str(env.compile("{{ x }}", raw=True))
+    assert env.get_template("page.html").render(x="<a href='#'>") == \
+        "&lt;a href=&#39;#&#39;&gt;"
+
+
+class _Shown:
+    """Markup of its own, as a template may be given."""
+
+    def __init__(self, html: object) -> None:
+        self.html = html
+
+    def __html__(self) -> object:
+        return self.html
+
+
+@given(st.one_of(st.text(), st.builds(Markup, st.text()), st.integers(), st.none(),
+                 st.decimals(allow_nan=False), st.builds(_Shown, st.text()),
+                 st.builds(_Shown, st.integers())))
+@settings(max_examples=1500, deadline=None)
+def test_escape_output_is_markupsafe_escape(value: object) -> None:
+    assert escape_output(value) == str(markupsafe.escape(value))
+    assert type(escape_output(value)) in (str, Markup)
+
+
+@given(st.text())
+def test_escape_without_markupsafe_c_helper_is_the_same(text: str) -> None:
+    assert generator.render._escape_slowly(text) == generator.render._escape_text(text)
 
 
 def test_publish_leaves_out_every_private_thing(hostile: Path,
