@@ -154,8 +154,21 @@ class Makers:
 
 
 def fresh_makers(shared: EntryPages) -> Makers:
-    return Makers(lambda entry, html: entry_view(entry, shared, html),
-                  lambda text, prefix: render(text, anchor_prefix=prefix))
+    """Makers for one build, which makes each entry's view once: the pages that list
+    entries come first, with no reflection, then the review pack that shows the entry's
+    reflection (its last page), with a copy of the view that has it."""
+    listed: dict[str, tuple[Entry, EntryView]] = {}  # until shown with the reflection
+
+    def view_of(entry: Entry, html: str) -> EntryView:
+        kept = listed.pop(entry.path, None) if html else listed.get(entry.path)
+        if kept is not None and kept[0] is entry:
+            return replace(kept[1], html=Markup(html)) if html else kept[1]
+        view = entry_view(entry, shared, html)
+        if not html:
+            listed[entry.path] = (entry, view)
+        return view
+
+    return Makers(view_of, lambda text, prefix: render(text, anchor_prefix=prefix))
 
 
 def _summarise(journal: Journal, today: date, makers: Makers,
