@@ -116,9 +116,10 @@ def test_a_text_parses_the_same_without_the_rules_it_has_no_markers_for(parts: l
 
 def test_every_rule_that_needs_markers_is_left_out_where_they_are_missing() -> None:
     lean = parser_for("Plain words, a list:\n\n- one\n- two\n")
-    assert set(NEEDS) & set(lean.get_active_rules()["block"] + lean.get_active_rules()["inline"]
-                            ) == set()
-    assert parser_for("a | b ~~c~~ `d` > e & f \\ <g>\n```\n    h\n") is parser()
+    active = lean.get_active_rules()
+    assert set(NEEDS) & {*active["core"], *active["block"], *active["inline"]} == set()
+    assert active["core"] == ["block", "inline"]
+    assert parser_for("a | b ~~c~~ `d` > e & f \\ <g>\r\n```\n    h\n\0") is parser()
 
 
 def test_the_example_journal_and_the_fixtures_parse_as_with_every_rule() -> None:
