@@ -215,7 +215,9 @@ def render(body: str, link_map: _LinkMap | None = None, anchor_prefix: str = "r-
     tokens = _neutralise_html(tokens)
     _anchor_headings(tokens, anchor_prefix)
     for token in tokens:
-        if token.children:
+        # Links and inline HTML start with one of these (links of every kind, HTML tags
+        # and autolinks): most paragraphs have neither.
+        if token.children and ("[" in token.content or "<" in token.content):
             token.children = _safe_inline(token.children, link_map)
     tokens = _mark_private(tokens)
     return str(md.renderer.render(tokens, md.options, {}))
