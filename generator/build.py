@@ -239,10 +239,11 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
         pages.clear()  # their views are needed no more
         if summary_keys is not None:
             summary_keys.forget()
+        # Made while the workers are still at work, not after them.
+        out(EXPORT_FILE, reuse.export(journal))
         take(made.rest())
     for year in packs_after.get(len(journal.entries), ()):
         out_pack(year)
-    out(EXPORT_FILE, reuse.export(journal))
     reuse.pages.forget_all_but(check.existing)
     memo.forget_all_but(entry.path for entry in journal.entries)
     reuse.reflections.forget_unused()
