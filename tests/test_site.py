@@ -150,16 +150,18 @@ def test_pages_are_what_jinja2_alone_renders(journal: str, hostile: Path, tmp_pa
     Jinja2's own code (with `markupsafe.escape`) makes it."""
     project = find_project(hostile if journal == "hostile" else REPOSITORY)
     built = {}
-    for name, compiler in (("ours", generator.render.PageEnvironment.code_generator_class),
-                           ("jinja2", CodeGenerator)):
-        monkeypatch.setattr(generator.render.PageEnvironment, "code_generator_class",
-                            compiler)
-        generator.render.environment.cache_clear()  # templates compiled by `compiler`
-        for publish in (False, True):
-            output = tmp_path / f"{name}-{publish}"
-            assert build_site(project, TODAY, publish, output, cache=False).problems == ()
-            built[name, publish] = tree(output)
-    generator.render.environment.cache_clear()
+    try:
+        for name, compiler in (("ours", generator.render.PageEnvironment.code_generator_class),
+                               ("jinja2", CodeGenerator)):
+            monkeypatch.setattr(generator.render.PageEnvironment, "code_generator_class",
+                                compiler)
+            generator.render.environment.cache_clear()  # templates compiled by `compiler`
+            for publish in (False, True):
+                output = tmp_path / f"{name}-{publish}"
+                assert build_site(project, TODAY, publish, output, cache=False).problems == ()
+                built[name, publish] = tree(output)
+    finally:  # no later test gets templates compiled by Jinja2's own generator
+        generator.render.environment.cache_clear()
     for publish in (False, True):
         assert built["ours", publish] == built["jinja2", publish]
 
