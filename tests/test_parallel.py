@@ -50,7 +50,7 @@ def _logs(shared: _Counted, chunk: Sequence[int]) -> list[int]:
 
 def test_each_worker_unpickles_the_shared_argument_once(tmp_path: Path) -> None:
     log = tmp_path / "unpickled"
-    items = list(range(40))  # 8 chunks of 5, for 2 workers
+    items = list(range(40))  # 20 chunks of 2, for 2 workers
     assert map_chunks(_logs, _Counted(log), items, 2, 1) == items
     pids = log.read_text().split()
     assert len(pids) == len(set(pids)) <= 2
@@ -77,7 +77,7 @@ def test_sequential_and_parallel_results_are_equal() -> None:
 
 @pytest.mark.parametrize("shared_pool", [False, True])
 def test_no_chunk_works_on_once_its_stage_is_left(tmp_path: Path, shared_pool: bool) -> None:
-    items = list(range(16))  # 8 chunks of 2: 2 at work at a time
+    items = list(range(16))  # 16 chunks of 1: 2 at work at a time
     with WorkerPool() as pool:
         with pytest.raises(RuntimeError), \
                 in_background(_slow_marks, tmp_path, items, 2, 1,
