@@ -12,6 +12,7 @@ from generator.markdown import (
     NEEDS,
     NORMAL_URL,
     dropped_line,
+    is_safe_url,
     might_be_too_deep,
     parser,
     parser_for,
@@ -89,11 +90,16 @@ def test_an_address_that_may_change_takes_the_long_way(url: str) -> None:
 
 # Text made of every marker a rule of the parser may need (see NEEDS), in runs and at line
 # starts, so that shortcuts that are wrong for some text are found.
-MARKUP = st.lists(st.sampled_from([
+MARKERS = [
     "<", "<b>", "<!-- c -->", "<https://a.example>", "&", "&amp;", "&#124;", "\\", "\\*", "`",
     "``", "```", "~", "~~", "~~~", ">", "> ", "|", "| a |", "|---|", "-", "--", "*", "_", "#",
     "# ", "1. ", "[", "]", "(", ")", "![", " ", "  ", "    ", "\t", "\n", "\n\n", "a", "word",
-    "=", "\r\n", "\0"]), max_size=30)
+    "=", "\r\n", "\0"]
+MARKUP = st.lists(st.sampled_from(MARKERS), max_size=30)
+# ... and the characters markdown-it-py's text rule stops at that no rule of ours starts with.
+STOPS = st.lists(st.sampled_from([*MARKERS, ":", "+", "$", "%", "@", "{", "}", "^", "a-b",
+                                  "](", "[a](b)", "[a]: b", "a  \n", "http://a.example",
+                                  "***", "a*b*", "_a_"]), max_size=30)
 
 
 def parsed(md: MarkdownIt, body: str) -> list[tuple[object, ...]]:
@@ -114,6 +120,27 @@ def test_a_text_parses_the_same_without_the_rules_it_has_no_markers_for(parts: l
     assert parsed(parser_for(body), body) == parsed(parser(), body)
 
 
+def stock_parser() -> MarkdownIt:
+    """The renderer's parser with the text rule markdown-it-py gives it."""
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(
+        ["table", "strikethrough"])
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    return md
+
+
+def test_the_text_rule_stops_only_where_a_rule_of_ours_can_start() -> None:
+    assert parser().inline.terminator_re.pattern != stock_parser().inline.terminator_re.pattern
+
+
+@given(STOPS)
+@example(["a-b", "*", "c", "*"])
+@example(["[a](b)", ":", "]("])
+@settings(max_examples=1500)
+def test_a_text_parses_the_same_as_with_the_stock_text_rule(parts: list[str]) -> None:
+    body = "".join(parts)
+    assert parsed(parser(), body) == parsed(stock_parser(), body)
+
+
 def test_every_rule_that_needs_markers_is_left_out_where_they_are_missing() -> None:
     lean = parser_for("Plain words, a list:\n\n- one\n- two\n")
     active = lean.get_active_rules()
@@ -122,9 +149,10 @@ def test_every_rule_that_needs_markers_is_left_out_where_they_are_missing() -> N
     assert parser_for("a | b ~~c~~ `d` > e & f \\ <g>\r\n```\n    h\n\0") is parser()
 
 
-def test_the_example_journal_and_the_fixtures_parse_as_with_every_rule() -> None:
+def test_the_example_journal_and_the_fixtures_parse_as_with_every_rule_and_every_stop() -> None:
     paths = [*(REPOSITORY / "journal").rglob("*.md"), *(REPOSITORY / "tests").rglob("*.md")]
     assert len(paths) > 50
     for path in sorted(paths):
         body = path.read_bytes().decode("utf-8", "replace")
         assert parsed(parser_for(body), body) == parsed(parser(), body), path
+        assert parsed(parser(), body) == parsed(stock_parser(), body), path
