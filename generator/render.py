@@ -265,6 +265,9 @@ class LinkCheck:
     # Most links recur on every page of a folder: each link as found, by folder, and the
     # link as written with the file it leads to if that is unknown, else _SOUND.
     verdicts: dict[str, dict[bytes, tuple[str, str]]] = field(default_factory=dict)
+    # A link that first leaves its folder ("../") leads to the same file from each folder
+    # beside it (years, goals, skills, tags, packs): kept by the folder that holds them all.
+    upward: dict[str, dict[bytes, tuple[str, str]]] = field(default_factory=dict)
     # What the last check found sound holds only while the site has the same files.
     before: dict[str, bytes] = field(default_factory=dict)
 
@@ -290,9 +293,11 @@ class LinkCheck:
         """Each link of a page (as written) that leads to no file this check knows of, and
         the file it leads to: each once, in order."""
         folder = posixpath.dirname(path)
-        verdicts = self.verdicts.setdefault(folder, {})
+        own = self.verdicts.setdefault(folder, {})
+        up = self.upward.setdefault(posixpath.dirname(folder), {}) if folder else own
         found: list[tuple[str, str]] = []
         for raw in _links(data):
+            verdicts = up if raw.startswith(b"../") else own
             verdict = verdicts.get(raw)
             if verdict is None:
                 verdict = verdicts[raw] = self._verdict(folder, raw)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import io
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -195,6 +196,28 @@ def test_escape_output_is_markupsafe_escape(value: object) -> None:
 @given(st.text())
 def test_escape_without_markupsafe_c_helper_is_the_same(text: str) -> None:
     assert generator.render._escape_slowly(text) == generator.render._escape_text(text)
+
+
+# Pages in folders side by side and nested, with links that leave their folder in every way.
+_FOLDERS = st.sampled_from(["", "tags", "skills", "pack", "entries", "a/b", "a/c", "a"])
+_LINKS = st.lists(st.sampled_from([
+    "../x.html", "../tags/t.html", "../../x.html", "..//x.html", "../?q", "../#top", "../",
+    "..", "../a/b/p.html", "../b/p.html", "x.html", "t.html", "../entries/e.html",
+    "..&#47;x.html", "../a&amp;b.html", "https://example.org/", "#top"]), max_size=6)
+
+
+@given(st.lists(st.tuples(_FOLDERS, _LINKS), min_size=1, max_size=8))
+@settings(max_examples=500)
+def test_a_link_check_kept_across_pages_finds_what_one_per_page_does(
+        pages: list[tuple[str, list[str]]]) -> None:
+    existing = frozenset({"x.html", "tags/t.html", "entries/e.html", "a/b/p.html",
+                          "b/p.html", "a/x.html", "a&b.html"})
+    kept = generator.render.LinkCheck(existing, {}, {}, None)
+    for number, (folder, links) in enumerate(pages):
+        path = posixpath.join(folder, f"page-{number}.html")
+        data = "".join(f'<a href="{link}">' for link in links).encode()
+        alone = generator.render.LinkCheck(existing, {}, {}, None)
+        assert kept.unresolved(path, data) == alone.unresolved(path, data)
 
 
 def test_publish_leaves_out_every_private_thing(hostile: Path,
