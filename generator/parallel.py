@@ -88,7 +88,7 @@ class Results(Generic[R]):
 
     def __init__(self, futures: list[Future[list[R]]],
                  later: Callable[[], list[R]] | None = None) -> None:
-        self._futures = futures
+        self._futures = futures  # emptied as they are taken
         self._later = later  # sequential: the work itself, done when the results are asked
         self._current: Iterator[R] = iter(())
 
@@ -132,10 +132,12 @@ def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
         # Pickled once here, and once in each worker (see `_shared`), not once a chunk.
         data = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         futures = [executor.submit(_call, function, data, chunk) for chunk in chunks]
-        yield Results(list(futures))
+        # The very list: a chunk taken from it is let go of, with its results.
+        yield Results(futures)
     finally:
         # Left early (an error): what has not started never will, and what has is waited
-        # for, so that nothing works on after the caller has moved on.
+        # for, so that nothing works on after the caller has moved on. (Each chunk taken
+        # is done already.)
         for future in futures:
             future.cancel()
         wait(futures)

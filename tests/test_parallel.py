@@ -3,9 +3,11 @@ between stages, and no work going on after its stage is left."""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import time
+import weakref
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -46,6 +48,23 @@ def _unpickled(log: Path) -> _Counted:
 
 def _logs(shared: _Counted, chunk: Sequence[int]) -> list[int]:
     return list(chunk)
+
+
+class _Made:
+    """A result that can be watched for being let go of."""
+
+
+def _made(shared: None, chunk: Sequence[int]) -> list[_Made]:
+    return [_Made() for _ in chunk]
+
+
+def test_each_chunk_s_results_are_let_go_of_once_taken() -> None:
+    with in_background(_made, None, list(range(40)), 2, 1) as results:
+        first = weakref.ref(next(results.rest()))
+        taken = sum(1 for _ in results.rest())  # the first chunk's others, then the rest
+        gc.collect()
+        assert first() is None  # while the stage is still open
+    assert taken == 39
 
 
 def test_each_worker_unpickles_the_shared_argument_once(tmp_path: Path) -> None:
