@@ -130,7 +130,10 @@ class Reflections:
 
     def note(self, key: str, rendered: Rendered, fresh: bool, keep: bool = True) -> None:
         """Note a reflection used (and, if fresh, rendered) elsewhere, as in a worker; one
-        kept already is held in memory only with `keep` (for another build in this process)."""
+        kept already is held in memory only with `keep` (for another build in this process).
+        Without a disk cache or `keep`, nothing is held: nothing will read it again."""
+        if self.folder is None and not keep:
+            return
         if fresh:
             self.put(key, rendered)
         else:

@@ -128,6 +128,20 @@ def test_rendered_links_are_recorded_and_checked() -> None:
     assert not made.still_valid({**answers, "b.md": "../entries/b.html"}.get)
 
 
+def test_a_reflection_is_held_only_where_it_may_be_saved_or_used_again(tmp_path: Path
+                                                                         ) -> None:
+    made = Rendered("<p>a</p>\n")
+    once = Reflections(None)  # a build without the cache, in a process that builds once
+    once.note("k", made, fresh=True, keep=False)
+    assert once.memory == once.fresh == {}
+    serving = Reflections(None)
+    serving.note("k", made, fresh=True, keep=True)
+    assert serving.memory == {"k": made}
+    cached = Reflections(tmp_path)
+    cached.note("k", made, fresh=True, keep=False)
+    assert cached.fresh == {"k": made}
+
+
 def test_the_cache_is_ignored_in_git_and_pruned(tmp_path: Path) -> None:
     cache = Reflections(tmp_path / CACHE_DIR)
     cache.put("k", Rendered("<p>x</p>"))
