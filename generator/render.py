@@ -297,6 +297,8 @@ class LinkCheck:
         up = self.upward.setdefault(posixpath.dirname(folder), {}) if folder else own
         found: list[tuple[str, str]] = []
         for raw in _links(data):
+            if raw.startswith(_WEB):  # most links of a reflection: sound from anywhere
+                continue
             verdicts = up if raw.startswith(b"../") else own
             verdict = verdicts.get(raw)
             if verdict is None:
@@ -326,6 +328,7 @@ class LinkCheck:
 
 
 _SOUND = ("", "")  # the verdict on a link to a file of the site, or outside it
+_WEB = (b"https://", b"http://", b"mailto:")  # links out of the site
 
 
 def _internal_target(folder: str, link: str) -> str | None:
