@@ -187,7 +187,8 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
                     (reuse.pages, makers) if sequential and reuse.remember else None,
                     # As it is now: this process notes more pages while workers start.
                     None if previous is None else replace(previous, made={}),
-                    basis, write_into, known if write_into is not None else None)
+                    basis, write_into, known if write_into is not None else None,
+                    keyed=reuse.remember or reuse.reflections.folder is not None)
     env = environment(templates)
     reflections: dict[str, str] = {}
     packs_after = _packs_after(journal, today)
@@ -371,6 +372,10 @@ class _EntryJob:
     # the files of the site known when the workers start, to check the page's links against.
     into: Path | None = None
     existing: frozenset[str] | None = None
+    # Whether reflections are looked up and kept by key: not in a build that neither reads
+    # the disk cache nor keeps anything for a next build (hashing each body costs more than
+    # its page's link check).
+    keyed: bool = True
 
 
 def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
@@ -381,7 +386,7 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     # its own, so that no more than a chunk's reflections are held. Watch mode's own
     # process keeps its reflections in memory from build to build.
     kept = job.reflections if job.kept is not None else job.reflections.empty_copy()
-    keys = [kept.key(entry.body, _prefix(entry)) for entry in entries]
+    keys = [kept.key(entry.body, _prefix(entry)) if job.keyed else "" for entry in entries]
     kept.load(keys)
     page_keys = PageKeys(job.basis) if job.previous is not None else None
     checker = LinkCheck(job.existing or frozenset(), {}, {}, None)

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 import generator.build
+import generator.cache
 from generator.build import build_site
 from generator.cache import (
     CACHE_FILE,
     LinkMap,
     Reflections,
     Rendered,
+    reflection_key,
     render_recorded,
 )
 from generator.load import CACHE_DIR, find_project
@@ -86,6 +88,22 @@ def test_a_warm_build_renders_no_reflection_again(tmp_path: Path,
     entry.write_text(entry.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     build(root, "edited")
     assert len(rendered) == 1
+
+
+def test_a_build_without_the_cache_hashes_no_reflection(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = example(tmp_path)
+    hashed: list[str] = []
+
+    def counting(body: str, anchor_prefix: str) -> str:
+        hashed.append(body)
+        return reflection_key(body, anchor_prefix)
+
+    monkeypatch.setattr(generator.cache, "reflection_key", counting)
+    build(root, "plain", cache=False)
+    assert hashed == []
+    build(root, "cold")
+    assert len(hashed) >= len(list((root / "journal" / "entries").rglob("*.md")))
 
 
 def test_a_damaged_row_or_file_is_never_trusted(tmp_path: Path) -> None:
