@@ -325,8 +325,17 @@ def main(argv: Sequence[str]) -> int:
     except (BenchError, PeerError) as error:
         progress(f"run.py: {error}")
         return 1
-    print(setting(args.runs, args.peers) + "\n\n" + table(results))
+    print(setting(args.runs, args.peers) + "\n\n" + table(results) + rounds(results))
     return 0
+
+
+def rounds(results: Sequence[Result]) -> str:
+    """Each peer's ratio to pdp's cold build in every round, in the order run: how much
+    the medians of the table can be trusted."""
+    lines = [f"- {result.entries:,}, {result.command}: "
+             + " ".join(f"{ratio:.2f}" for ratio in result.ratios)
+             for result in results if result.ratios]
+    return "\n\nEach round's ratio to pdp's cold build:\n\n" + "\n".join(lines) if lines else ""
 
 
 if __name__ == "__main__":
