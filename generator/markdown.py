@@ -49,7 +49,7 @@ def _parser(max_nesting: int, without: frozenset[str]) -> MarkdownIt:
         md.disable(sorted(without))
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     md.normalizeLink = _quick(md.normalizeLink)  # type: ignore[method-assign, assignment]
-    if hasattr(md.inline, "terminator_re"):  # markdown-it-py 4.3 and later
+    if hasattr(md.inline, "terminator_re"):  # not in older markdown-it-py releases
         md.inline.terminator_re = _INLINE_STARTS
     return md
 
