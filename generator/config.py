@@ -12,7 +12,18 @@ from typing import Any
 
 from .codes import problem
 from .model import CATEGORIES, OTHER_ACTIVITY, Activity, Config, Problem
-from .schema import ACTIVITY, CONFIG, FLAG, MONTH, NUMBER, TEXT, Field
+from .schema import (
+    ACTIVITY,
+    CONFIG,
+    FIRST_YEAR,
+    FLAG,
+    LAST_YEAR,
+    MONTH,
+    NUMBER,
+    SUPPORTED_YEARS,
+    TEXT,
+    Field,
+)
 from .suggest import did_you_mean
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -139,15 +150,21 @@ def _check_date(checker: _Checker, raw: Any, keys: tuple[str, ...], example: str
     if isinstance(raw, datetime):
         return checker.report("V003", keys, "expected a date, got a date and time",
                               f"write only the date: {example}")
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    return checker.report("V003", keys, f"expected a date written YYYY-MM-DD, got {raw!r}",
-                          example)
+    day = raw if isinstance(raw, date) else _iso_date(raw)
+    if day is None:
+        return checker.report("V003", keys,
+                              f"expected a date written YYYY-MM-DD, got {raw!r}", example)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return checker.report("V003", keys, f"{day.isoformat()} is outside the dates pdp "
+                              f"supports: {SUPPORTED_YEARS}", "check the year")
+    return day
+
+
+def _iso_date(raw: Any) -> date | None:
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 def _check_guide(checker: _Checker, raw: Any) -> dict[str, Decimal]:

@@ -9,6 +9,7 @@ of the file it came from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,6 +36,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f]")
 # Every byte but the C0 controls (tab and line endings excepted) and DEL: deleting these from
 # a file leaves only its control bytes, a check much faster than a regular expression.
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if (b >= 32 and b != 127) or b in b"\t\n")
+# The invisible controls of bidirectional text (marks, embeddings, overrides, isolates): in a
+# title or any other field, one can make what a reader sees differ from what is written.
+# Reflections may need them for right-to-left languages, where a paragraph bounds their effect.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _OPENING = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -154,7 +159,24 @@ def parse_document(path: str, data: bytes) -> Document:
     if front is None:
         return Document(path, None, body, body_line, problems)
     fields, yaml_problems = parse_front_matter(path, front, front_line)
-    return Document(path, fields, body, body_line, (*problems, *yaml_problems))
+    bidi = _bidi_controls(path, front, front_line)
+    return Document(path, fields, body, body_line, (*problems, *bidi, *yaml_problems))
+
+
+def _bidi_controls(path: str, front: str, first_line: int) -> list[Problem]:
+    """The first bidirectional control in the front matter, as a problem (counting the rest)."""
+    first = _BIDI.search(front)
+    if first is None:
+        return []
+    count = len(_BIDI.findall(front))
+    line, column = position(front, first.start())
+    character = first.group()
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    return [problem("F010", path, first_line + line - 1, column, "",
+                    f"bidirectional control character U+{ord(character):04X} "
+                    f"{unicodedata.name(character)}{more}",
+                    "delete it; it is invisible and changes the order in which the text "
+                    "around it is shown")]
 
 
 def _split(path: str, data: bytes) -> tuple[str | None, int, str, int, tuple[Problem, ...]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,7 +124,10 @@ def read_source(project: Project, path: str) -> Source:
         if isinstance(fd, Problem):
             return Source(path, None, fd)
         try:
-            size = os.fstat(fd).st_size
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                return Source(path, None, _not_regular(path))
+            size = status.st_size
             if size > MAX_FILE_BYTES:
                 return Source(path, None, problem(
                     "F003", path, 1, 1, "",
@@ -134,12 +138,16 @@ def read_source(project: Project, path: str) -> Source:
         finally:
             os.close(fd)
     except OSError as err:
+        if err.errno == errno.ENXIO:  # what opening a socket gives
+            return Source(path, None, _not_regular(path))
         return Source(path, None, problem("F008", path, 1, 1, "",
                                           f"cannot be read: {err.strerror}",
                                           "check the file's permissions"))
 
 
-_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+# Without blocking: opening a named pipe would otherwise wait for a writer, for ever. (Reading
+# a regular file is the same either way.)
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # 0 where there is none: links are then followed
 _A_LINK = (errno.ELOOP, errno.EMLINK)  # what opening a link without following it gives
 
@@ -158,6 +166,12 @@ def _open_file(project: Project, path: str, full: str) -> int | Problem:
         return os.open(full, _READ)
     refused = _refused_link(project, path, full)
     return refused if refused is not None else os.open(full, _READ)
+
+
+def _not_regular(path: str) -> Problem:
+    return problem("F009", path, 1, 1, "",
+                   "this is not a regular file (it is a named pipe, socket or device), so it "
+                   "is not read", "remove it, or replace it with a file of the same name")
 
 
 def _refused_link(project: Project, path: str, full: str) -> Problem | None:
@@ -223,6 +237,7 @@ def _inside(path: Path, folder: Path) -> bool:
 def evidence_probe(project: Project) -> Callable[[str], str]:
     """A probe for `validate`: the status of a project-relative evidence path."""
     journal = journal_place(project)
+    sections = _section_places(journal)
 
     def probe(path: str) -> str:
         if "\0" in path:
@@ -236,9 +251,35 @@ def evidence_probe(project: Project) -> Callable[[str], str]:
             return "loop"
         if not _inside(resolved, journal):
             return "outside"
-        if target.is_dir():
+        try:
+            mode = os.stat(target).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        except OSError:
+            return "unreadable"
+        if stat.S_ISDIR(mode):
             return "directory"
-        return "ok" if target.is_file() else "missing"
+        if not stat.S_ISREG(mode):
+            return "not regular"  # a pipe would stop a build that copies it, for ever
+        return "journal file" if _is_journal_file(resolved, sections) else "ok"
 
     return probe
 
+
+def _section_places(journal: Path) -> tuple[Path, ...]:
+    """Where the journal's folders of entries, goals and reviews lead."""
+    places = []
+    for section in SECTIONS:
+        try:
+            place = leads_to(journal / section)
+        except OSError:
+            place = None
+        places.append(journal / section if place is None else place)
+    return tuple(places)
+
+
+def _is_journal_file(path: Path, sections: tuple[Path, ...]) -> bool:
+    """Whether a resolved path is a Markdown file in one of the folders of entries, goals or
+    reviews (hidden and editor files too: whatever a member writes there is not evidence)."""
+    return path.name.lower().endswith(MARKDOWN_SUFFIXES) and any(
+        _inside(path, section) for section in sections)

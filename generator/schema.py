@@ -42,6 +42,17 @@ RESERVED_KEYS: tuple[str, ...] = ("content", "handler")
 MAX_HOURS = 1000
 MAX_FILE_BYTES = 1_048_576
 MAX_NESTING = 20
+# The years a date may fall in. A date's performance year reaches into the year before or
+# after it, which Python's dates allow only inside years 1 to 9999; no CPD record needs more.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+SUPPORTED_YEARS = f"the years {FIRST_YEAR} to {LAST_YEAR}"
+
+# What `private` means, the same for entries, goals and reviews: where pdp cannot tell, the
+# file is taken as private.
+PRIVATE_DOC = ("Kept out of the published portfolio. Any value but true or false, an empty "
+               "one (`private:`, `~`, `null`) too, is an error, and such a file is never "
+               "published.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +124,7 @@ ENTRY = Schema(
               "[feedback-notes.txt]"),
         Field("status", CHOICE, "Only done entries count towards the year's points.",
               "done", choices=ENTRY_STATUSES, default="done"),
-        Field("private", FLAG, "Kept out of the published portfolio.", "true",
-              default="false"),
+        Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
 )
 
@@ -134,8 +144,7 @@ GOAL = Schema(
         Field("target_date", DATE, "When you aim to reach it.", "2026-03-31"),
         Field("status", CHOICE, "Where the goal stands.", "in-progress",
               choices=GOAL_STATUSES, default="in-progress"),
-        Field("private", FLAG, "Kept out of the published portfolio.", "true",
-              default="false"),
+        Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
 )
 
@@ -151,8 +160,7 @@ REVIEW = Schema(
         Field("goals", ID_LIST, "Ids of the goals discussed.", "[media-handling]"),
         Field("actions", TEXT_LIST, "The actions you agreed.",
               '["Shadow the press office for a day"]'),
-        Field("private", FLAG, "Kept out of the published portfolio.", "true",
-              default="false"),
+        Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
 )
 

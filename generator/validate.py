@@ -25,14 +25,17 @@ from .schema import (
     CHOICE,
     DATE,
     ENTRY,
+    FIRST_YEAR,
     FLAG,
     GOAL,
     HOURS,
     ID,
     ID_LIST,
+    LAST_YEAR,
     MAX_HOURS,
     PATH_LIST,
     REVIEW,
+    SUPPORTED_YEARS,
     TEXT,
     TEXT_LIST,
     Field,
@@ -149,8 +152,8 @@ class _Fields:
             kind = "a list" if isinstance(node, Sequence) else "a mapping"
             return self.report("V002", field.name, f"expected {field.expected()}, got {kind}",
                                f"write: {field.example_line()}")
-        if node.tag == "null" and not field.required:
-            return None
+        if node.tag == "null" and not field.required and field.kind is not FLAG:
+            return None  # an empty flag is an error: `private:` must not pass for public
         return self._scalar(field, node)
 
     def _scalar(self, field: Field, node: Scalar) -> Any:
@@ -193,11 +196,16 @@ class _Fields:
         if match is None or (node.quoted and len(node.text) != 10):
             return self._wrong(field, node, code="V003")
         try:
-            return date(*(int(part) for part in match.groups()))
+            day = date(*(int(part) for part in match.groups()))
         except ValueError as err:
             return self.report("V003", field.name,
                                f"{node.text} is not a real date ({err})",
                                "check the month (1-12) and the day of the month", at=node)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            return self.report("V003", field.name,
+                               f"{node.text} is outside the dates pdp supports: "
+                               f"{SUPPORTED_YEARS}", "check the year", at=node)
+        return day
 
     def _hours(self, field: Field, node: Scalar) -> Decimal | None:
         text = node.text.strip()
@@ -244,7 +252,7 @@ class _Fields:
     def _flag(self, field: Field, node: Scalar) -> bool | None:
         if node.tag == "bool":
             return node.text.lower() in ("true", "yes", "on", "y")
-        return self._wrong(field, node, f"write: {field.name}: true")
+        return self._wrong(field, node, f"write {field.name}: true or {field.name}: false")
 
     def _choice(self, field: Field, node: Scalar) -> str | None:
         if node.tag == "str" and node.text in field.choices:
@@ -291,7 +299,7 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
             hours=values["hours"], goals=goals, skills=_texts(values["skills"]),
             tags=_texts(values["tags"]), evidence=evidence,
             private_evidence=private_evidence,
-            status=values["status"] or "done", private=bool(values["private"]),
+            status=values["status"] or "done", private=_private(values),
             body=doc.body if ctx.bodies else "", body_line=doc.body_line)
         return entry, values.problems
     return None, values.problems
@@ -369,6 +377,13 @@ _EVIDENCE_PROBLEMS = {  # by the evidence probe's status: the message and the hi
     "unreadable": ("evidence '{}' cannot be reached", "check the permissions of its folders"),
     "no name": ("evidence '{}' holds a null character, which no file name can",
                 "remove it from the path"),
+    "not regular": ("evidence '{}' is not a regular file (it is a named pipe, socket or "
+                    "device)", "replace it with the file itself"),
+    "journal file": ("evidence '{}' is a journal file (an entry, goal or review), which is "
+                     "never evidence: it would be published whole, front matter and private "
+                     "sections too",
+                     "link to it from the reflection instead: a link to an entry's or goal's "
+                     ".md file leads to its page"),
 }
 
 
@@ -389,13 +404,23 @@ def resolve_relative(folder: str, reference: str) -> str | None:
     return "/".join(parts)
 
 
-def _check_body(values: _Fields, doc: Document) -> None:
+def _check_nesting(values: _Fields, doc: Document) -> None:
     line = dropped_line(doc.body)
     if line is not None:
         values.problems.append(problem(
             "V013", doc.path, doc.body_line + line, 1, "body",
             "content here is nested too deeply and would be dropped from the page",
             "use fewer levels of quotes or lists"))
+
+
+def _private(values: _Fields) -> bool:
+    """Private unless the field is absent or false: a value that cannot be read (already an
+    error) fails closed."""
+    return "private" in values.fields and values["private"] is not False
+
+
+def _check_body(values: _Fields, doc: Document) -> None:
+    _check_nesting(values, doc)
     if (values["status"] or "done") != "done":
         return
     reflection = _COMMENT.sub("", doc.body) if "<!--" in doc.body else doc.body
@@ -460,12 +485,13 @@ def validate_goal(doc: Document) -> tuple[Goal | None, list[Problem]]:
             "V012", doc.path, 1, 1, "", f"'{goal_id}' cannot be a goal id",
             f"rename the file to '{slugify(goal_id) or 'my-goal'}.md': lower-case letters, "
             "digits and hyphens"))
+    _check_nesting(values, doc)
     if any(p.severity == "error" for p in values.problems):
         return None, values.problems
     return Goal(id=goal_id, path=doc.path, title=values["title"], gap=values["gap"] or "",
                 objective=values["objective"] or "", measure=values["measure"] or "",
                 target_date=values["target_date"], status=values["status"] or "in-progress",
-                private=bool(values["private"]), body=doc.body,
+                private=_private(values), body=doc.body,
                 body_line=doc.body_line), values.problems
 
 
@@ -475,12 +501,13 @@ def validate_review(doc: Document, goal_ids: frozenset[str]
         return None, []
     values = _Fields(doc, REVIEW)
     goals = _ids(values, "goals", goal_ids, "goal")
+    _check_nesting(values, doc)
     if any(p.severity == "error" for p in values.problems):
         return None, values.problems
     return Review(slug=slugify(stem_of(doc.path)), path=doc.path, date=values["date"],
                   title=values["title"] or "", reviewer=values["reviewer"] or "",
                   goals=goals, actions=_texts(values["actions"]),
-                  private=bool(values["private"]), body=doc.body,
+                  private=_private(values), body=doc.body,
                   body_line=doc.body_line), values.problems
 
 

@@ -19,6 +19,7 @@ from generator.compute import (
     years_of,
 )
 from generator.model import Config, Entry, Journal
+from generator.schema import FIRST_YEAR, LAST_YEAR
 
 CATALOGUE = parse_catalogue(shipped_catalogue_text())
 
@@ -111,3 +112,18 @@ def test_exact_decimal_sums() -> None:
                     for day in range(1, 31))
     journal = Journal(Config(name="A"), CATALOGUE, entries, (), ())
     assert year_totals(journal, year_starting(2025, 4), date(2026, 1, 1)).points == 3
+
+
+@pytest.mark.parametrize("start_month", range(1, 13))
+def test_every_supported_date_has_a_performance_year(start_month: int) -> None:
+    # Dates outside FIRST_YEAR to LAST_YEAR are refused by the check: the arithmetic of
+    # years must hold at both ends of the range, whatever month the years start in.
+    first, last = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+    journal = Journal(
+        Config(name="A", year_start_month=start_month, joined=last), CATALOGUE,
+        (entry(first.isoformat(), "podcast", "1"),
+         entry(last.isoformat(), "podcast", "1", status="planned")), (), ())
+    years = years_of(journal, date(2026, 1, 1))
+    assert first in years[0] and last in years[-1]
+    assert [year_totals(journal, year, last).planned_entries for year in years][-1] == 1
+    assert parse_year_name(years[-1].name, start_month) == years[-1]

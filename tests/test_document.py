@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pytest
+
 from generator.document import Mapping, Scalar, Sequence, parse_document, split_front_matter
 from generator.model import Problem
 
@@ -80,3 +84,30 @@ def test_lone_carriage_return_and_c1_controls_are_found() -> None:
     assert [(p.code, p.line, p.column, p.message) for p in (*lone.problems, *c1.problems)] == [
         ("F002", 2, 9, "control character U+000D"), ("F002", 2, 9, "control character U+0085")]
     assert parse_document("e.md", "---\ntitle: caf\u00e9 \u2019\n---\n".encode()).problems == ()
+
+
+def test_bidirectional_controls_in_the_front_matter_are_found() -> None:
+    text = "---\ntitle: Crisis comms\ntags: [ok, \u202egnp.exe]\n---\nBody\n"
+    doc = parse_document("e.md", text.encode())
+    assert [(p.code, p.line, p.column, p.message, p.hint) for p in doc.problems] == [
+        ("F010", 3, 12, "bidirectional control character U+202E RIGHT-TO-LEFT OVERRIDE",
+         "delete it; it is invisible and changes the order in which the text around it is "
+         "shown")]
+    assert doc.fields is not None  # the rest is still read, and checked
+
+
+@pytest.mark.parametrize("control", [
+    "\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+    "\u2066", "\u2067", "\u2068", "\u2069"])
+def test_every_bidirectional_control_is_found(control: str) -> None:
+    doc = parse_document("e.md", f"---\ntitle: a{control}b {control}\n---\n".encode())
+    assert [(p.code, p.line, p.column, p.message.split(" (")[0]) for p in doc.problems] == [
+        ("F010", 2, 9, f"bidirectional control character U+{ord(control):04X} "
+                       f"{unicodedata.name(control)}")]
+    assert doc.problems[0].message.endswith(" (and 1 more)")
+
+
+def test_bidirectional_marks_in_a_reflection_are_its_own() -> None:
+    # Right-to-left writing needs them, and the page's paragraph bounds what they change.
+    body = "\u0645\u0631\u062d\u0628\u0627 \u200f(CPD)\u200f \u2067\u05e9\u05dc\u05d5\u05dd\u2069\n"
+    assert parse_document("e.md", f"---\ntitle: A\n---\n{body}".encode()).problems == ()

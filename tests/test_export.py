@@ -96,3 +96,73 @@ def test_github_annotations_escape_what_would_break_them() -> None:
     item = Problem("a,b:c.md", 2, 3, "warning", "W001", "x", "50% done\nnext", "")
     assert github_annotations([item], str) == (
         "::warning file=a%2Cb%3Ac.md,line=2,col=3,title=pdp W001::x: 50%25 done%0Anext\n")
+
+
+@pytest.mark.parametrize("value", ["", " ~", " null", " Null"])
+def test_an_empty_private_field_fails_closed(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    root = project("hostile")
+    secret = root / "journal/entries/secret.md"
+    secret.write_text(secret.read_text("utf-8").replace("private: true", f"private:{value}"))
+    (root / "journal/goals/unsure.md").write_text(
+        f"---\ntitle: UNSURE-GOAL-MARKER\nprivate:{value}\n---\n")
+    (root / "journal/reviews").mkdir()
+    (root / "journal/reviews/unsure.md").write_text(
+        f"---\ndate: 2025-10-02\ntitle: UNSURE-REVIEW-MARKER\nprivate:{value}\n---\n")
+    code, out, _ = pdp(monkeypatch, root, "check")
+    column = 10 if value else 9  # the value, or where it would be
+    expected = "private: expected true or false, got nothing\n" \
+               "    hint: write private: true or private: false\n"
+    assert code == 1
+    assert out == (f"journal/entries/secret.md:6:{column}: error[V002] {expected}"
+                   f"journal/goals/unsure.md:3:{column}: error[V002] {expected}"
+                   f"journal/reviews/unsure.md:4:{column}: error[V002] {expected}"
+                   "7 files checked: 3 errors, 0 warnings\n")
+    # What cannot be read as public is left out of what a reviewer gets.
+    code, out, _ = pdp(monkeypatch, root, "export", "--publish")
+    assert "PRIVATE-ENTRY-MARKER" not in out
+    assert pdp(monkeypatch, root, "build", "--publish", "-o", "out")[0] == 1
+    assert not (root / "out").exists()
+
+
+def test_journal_files_named_as_evidence_are_not_published(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project("hostile")
+    public = root / "journal/entries/public.md"
+    public.write_text(public.read_text("utf-8").replace(
+        "evidence: [certificate.txt]", "evidence: [certificate.txt, secret.md, "
+                                       "../goals/safety.md]"))
+    code, _, err = pdp(monkeypatch, root, "build", "--publish", "-o", "out")
+    assert code == 1
+    assert [line.split(": ", 1)[0] for line in err.splitlines() if "error[" in line] == [
+        "journal/entries/public.md:6:29", "journal/entries/public.md:6:40"]
+    assert "is a journal file (an entry, goal or review), which is never evidence" in err
+    assert not (root / "out").exists()
+
+
+def test_the_site_csv_writes_formulas_as_text_as_the_export_does(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project("small")
+    entry = root / "journal/entries/2025-26/2025-05-01-webinar.md"
+    entry.write_text(entry.read_text("utf-8").replace(
+        '"Webinar: evaluation basics"', "'=HYPERLINK(\"http://example.com\", \"x\")'"))
+    code, exported, _ = pdp(monkeypatch, root, "export")
+    assert code == 0
+    assert pdp(monkeypatch, root, "build", "-o", "out")[0] == 0
+    site_csv = (root / "out/entries.csv").read_text("utf-8")
+    assert site_csv == exported
+    title = next(csv.DictReader(io.StringIO(site_csv)))["title"]
+    assert title == "'=HYPERLINK(\"http://example.com\", \"x\")"
+
+
+@pytest.mark.parametrize("value", ["!!bool true", "&flag true"], ids=["tag", "anchor"])
+def test_a_private_field_that_cannot_be_read_keeps_the_entry_private(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    root = project("hostile")
+    secret = root / "journal/entries/secret.md"
+    secret.write_text(secret.read_text("utf-8").replace("private: true", f"private: {value}"))
+    code, out, _ = pdp(monkeypatch, root, "check")
+    assert code == 1 and ("error[Y001]" in out or "error[Y002]" in out)
+    code, out, _ = pdp(monkeypatch, root, "export", "--publish")
+    assert "PRIVATE-ENTRY-MARKER" not in out
+    assert "PRIVATE-ENTRY-MARKER" in pdp(monkeypatch, root, "export")[1]  # still the member's

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +177,7 @@ def test_evidence_through_a_link_out_of_the_journal_is_refused(small: Path,
     entry.write_text(entry.read_text().replace(
         "goals: [evaluation]",
         "goals: [evaluation]\nevidence: [certificate.txt, evidence/passwords.txt, real.txt, "
-        "../../../pdp.toml, ../../goals/evaluation.md]"))
+        "../../../pdp.toml]"))
     assert problems_of(small) == "".join(
         f"journal/entries/2025-26/2025-05-01-webinar.md:7:{column}: error[V010] evidence: "
         f"evidence '{name}' is outside the journal\n"
@@ -205,3 +209,99 @@ def test_a_file_that_grows_while_read_is_read_whole(tmp_path: Path) -> None:
         assert _read_all(fd, 10) == b"x" * 10 + b"y" * 100_000
     finally:
         os.close(fd)
+
+
+@contextmanager
+def _writer_for(pipes: list[Path]) -> Iterator[None]:
+    """Opens each pipe for writing, again and again after a few seconds, so that a reader
+    waiting for a writer gets one and the test fails where it would otherwise hang."""
+    stop = threading.Event()
+
+    def release() -> None:
+        while not stop.wait(3):
+            for pipe in pipes:
+                with contextlib.suppress(OSError):  # no reader: nothing waits on it
+                    os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    thread = threading.Thread(target=release, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+NOT_REGULAR = ("error[F009] this is not a regular file (it is a named pipe, socket or "
+               "device), so it is not read\n"
+               "    hint: remove it, or replace it with a file of the same name\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_named_pipes_are_refused_without_waiting_for_a_writer(small: Path) -> None:
+    pipes = [small / f"journal/{section}/pipe.md" for section in ("entries", "goals",
+                                                                  "reviews")]
+    for pipe in pipes:
+        os.mkfifo(pipe)
+    os.symlink("pipe.md", small / "journal/entries/link.md")  # read through the link
+    with _writer_for(pipes):
+        found = problems_of(small)
+    assert found == "".join(f"journal/{path}.md:1:1: {NOT_REGULAR}" for path in (
+        "entries/link", "entries/pipe", "goals/pipe", "reviews/pipe"))
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets here")
+def test_a_socket_is_refused(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(small / "journal/entries")  # a short path: socket paths are limited
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("socket.md")
+        assert problems_of(small) == f"journal/entries/socket.md:1:1: {NOT_REGULAR}"
+
+
+def with_evidence(small: Path, evidence: str) -> None:
+    entry = small / "journal/entries/2025-26/2025-05-01-webinar.md"
+    entry.write_text(entry.read_text().replace("goals: [evaluation]",
+                                               f"goals: [evaluation]\n{evidence}"))
+
+
+def evidence_problems(found: str) -> list[str]:
+    """Each problem's field and message, without the hint."""
+    return [line.split("] ", 1)[1] for line in found.splitlines()
+            if not line.startswith("    hint:")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_evidence_that_is_not_a_regular_file_is_refused(small: Path) -> None:
+    pipe = small / "journal/entries/2025-26/recording.mp3"
+    os.mkfifo(pipe)
+    with_evidence(small, "evidence: [recording.mp3]")
+    with _writer_for([pipe]):
+        found = problems_of(small)
+    assert found == (
+        "journal/entries/2025-26/2025-05-01-webinar.md:7:12: error[V010] evidence: evidence "
+        "'recording.mp3' is not a regular file (it is a named pipe, socket or device)\n"
+        "    hint: replace it with the file itself\n")
+
+
+def test_journal_markdown_files_are_not_evidence(small: Path) -> None:
+    folder = small / "journal/entries/2025-26"
+    (folder / "secret.md").write_text(
+        "---\ntitle: Secret\ndate: 2025-06-01\nactivity: webinar\nhours: 1\nprivate: true\n"
+        "---\nI applied it.\n")
+    (folder / ".draft.md").write_text("not an entry: hidden")
+    os.symlink("secret.md", folder / "slides.pdf")
+    (small / "journal/notes").mkdir()
+    (small / "journal/notes/ideas.md").write_text("Markdown, but no journal file")
+    with_evidence(small, "evidence: [secret.md, ../../goals/evaluation.md, "
+                         "../../reviews/2025-10-01-mid-year.md, .draft.md, slides.pdf, "
+                         "../../notes/ideas.md]\nprivate_evidence: [secret.md]")
+    found = problems_of(small)
+    never = ("is a journal file (an entry, goal or review), which is never evidence: it "
+             "would be published whole, front matter and private sections too")
+    assert evidence_problems(found) == [
+        *(f"evidence: evidence '{name}' {never}" for name in (
+            "secret.md", "../../goals/evaluation.md", "../../reviews/2025-10-01-mid-year.md",
+            ".draft.md", "slides.pdf")),
+        f"private_evidence: evidence 'secret.md' {never}"]
+    assert found.count("    hint: link to it from the reflection instead: a link to an "
+                       "entry's or goal's .md file leads to its page\n") == 6
