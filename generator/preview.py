@@ -7,7 +7,7 @@ import io
 import os
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -15,11 +15,13 @@ from pathlib import Path
 from .build import DEFAULT_OUTPUT, check_output_place, make_site, remake_reflections
 from .cache import Reflections
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
+from .document import Scalar, parse_document
 from .errors import PdpError
-from .formats import problems_text
+from .formats import problems_text, visible
 from .history import History, entry_history, git_output
 from .journal import KnownEntries, open_journal
-from .load import CACHE_DIR, Project, find_project
+from .load import CACHE_DIR, JOURNAL_DIR, Project, find_project, read_source
+from .model import Entry, Goal, Journal, Problem, Review
 from .render import THEMES_DIR, environment, find_theme, shipped_themes
 from .reuse import Reuse
 from .server import Live, Snapshot
@@ -32,11 +34,19 @@ WAITING_PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-
                 b"<title>Waiting for the journal</title>\n</head>\n<body>\n<main>\n"
                 b"<h1>Waiting for the journal</h1>\n<p>The site appears here as soon as the "
                 b"journal builds.</p>\n</main>\n</body>\n</html>\n")
+INTERNAL_HINT = ("  hint: this is a bug in pdp, not in your journal; the last good site is still "
+                 "served")
+# What a published preview shows of a problem that may tell private text: a page can be
+# read by others (a reviewer at the screen, another computer with --bind).
+LEFT_OUT = "(details in the terminal only: the file may be private)"
+# The YAML 1.1 words for false, which alone mark a file public (see validate's flags).
+_FALSE = frozenset({"false", "no", "off", "n"})
 
 
 @dataclass(frozen=True, slots=True)
 class Rebuilt:
-    """One build of watch mode: what to serve, the errors that stopped it, how long it took."""
+    """One build of watch mode: what to serve, the errors that stopped it (in full, for the
+    terminal; the snapshot has them as a browser may see them), how long it took."""
 
     snapshot: Snapshot
     errors: tuple[str, ...]
@@ -58,6 +68,7 @@ class Session:
     history_paths: frozenset[str] = frozenset()
     last: Snapshot | None = None  # the last good build
     shown: Snapshot | None = None  # what was last handed to the server
+    reported: tuple[str, ...] = ()  # the errors of `shown`, in full
     theme_name: str = "default"
     git_folders: tuple[Path, ...] = field(init=False)
 
@@ -100,24 +111,47 @@ class Session:
         except PdpError as error:
             shown = io.StringIO()
             error.show(shown)
-            made = tuple(shown.getvalue().splitlines())
+            lines = tuple(shown.getvalue().splitlines())
+            made = _Failed(lines, lines)
         except Exception as error:  # nothing the member writes may stop the server
-            made = (f"pdp: internal error while building: {type(error).__name__}: {error}",
-                    "  hint: this is a bug in pdp, not in your journal; the last good site "
-                    "is still served")
-        if isinstance(made, tuple):
+            made = self._internal_error(error)
+        if isinstance(made, _Failed):
             self.reuse.last = None  # what the short way starts from must be a good build
             last = self.last or Snapshot({"index.html": WAITING_PAGE})
-            snapshot = Snapshot(last.files, last.copies, last.roots, made)
+            snapshot = Snapshot(last.files, last.copies, last.roots, made.served)
+            self.reported = made.terminal
         else:
             snapshot = made
             if not made.errors:  # a stylesheet saved while the journal is broken keeps them
-                self.last = made
+                self.last, self.reported = made, ()
         self.shown = snapshot
-        return Rebuilt(snapshot, snapshot.errors, time.perf_counter() - started, changed)
+        return Rebuilt(snapshot, self.reported, time.perf_counter() - started, changed)
+
+    def _internal_error(self, error: Exception) -> _Failed:
+        """A bug's message may hold any value, private ones too: a published preview shows
+        only its kind."""
+        kind = type(error).__name__
+        terminal = (f"pdp: internal error while building: {kind}: {error}", INTERNAL_HINT)
+        if not self.publish:
+            return _Failed(terminal, terminal)
+        return _Failed(terminal, (f"pdp: internal error while building: {kind} {LEFT_OUT}",
+                                  INTERNAL_HINT))
+
+    def _failed(self, problems: Iterable[Problem], journal: Journal | None) -> _Failed:
+        """The errors of a build: in full, and as a browser may see them."""
+        errors = list(problems)
+        terminal = tuple(problems_text(errors, self.show).splitlines())
+        if not self.publish:
+            return _Failed(terminal, terminal)
+        privacy = _Privacy(self.project, journal)
+        served = (problems_text([error], self.show).splitlines() if not privacy.hides(error)
+                  else [f"{visible(self.show(error.path))}: {error.severity}[{error.code}] "
+                        f"{LEFT_OUT}"] for error in errors)
+        return _Failed(terminal, tuple(dict.fromkeys(line for lines in served
+                                                     for line in lines)))
 
     def _rebuild(self, changed: frozenset[Change], jobs: int | None, paths: Collection[str]
-                 ) -> Snapshot | tuple[str, ...]:
+                 ) -> Snapshot | _Failed:
         if only_styles(changed) and self.last is not None and self.shown is not None:
             # The server reads static files as they are now; only which there are may change.
             theme = find_theme(self.project.root, self.theme_name)
@@ -169,12 +203,12 @@ class Session:
         if Change.HISTORY in changes:
             self.history = None
 
-    def _make(self, jobs: int | None) -> Snapshot | tuple[str, ...]:
+    def _make(self, jobs: int | None) -> Snapshot | _Failed:
         today = self.today()
         checked = open_journal(self.project, today, jobs, self.known,
                                cache=self.project.root / CACHE_DIR)
         if checked.errors or checked.journal is None:
-            return tuple(problems_text(checked.errors, self.show).splitlines())
+            return self._failed(checked.errors, checked.journal)
         journal = checked.journal
         self.theme_name = journal.config.theme
         paths = frozenset(entry.path for entry in journal.entries)
@@ -185,11 +219,57 @@ class Session:
         made = make_site(self.project, journal, today, self.publish, self.history, self.reuse,
                          files.__setitem__, jobs)
         if isinstance(made, tuple):
-            return tuple(problems_text(made, self.show).splitlines())
+            return self._failed(made, journal)
         # Only the first build marks every kept reflection as used: later ones add the few
         # they rendered, at the cost of one small write.
         self.reuse.reflections.save(mark_used=self.last is None)
         return Snapshot(files, made.copies, made.roots)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """Why a build failed: in full for the terminal, and as a browser may be shown it."""
+
+    terminal: tuple[str, ...]
+    served: tuple[str, ...]
+
+
+class _Privacy:
+    """Which problems a published preview may show in full: none that may tell what the
+    member marked private.
+
+    A file of the journal is private as its validated item says; a file that did not
+    validate, as its front matter says, and private when that cannot be read or says
+    anything but a plain false (fail closed).
+    """
+
+    def __init__(self, project: Project, journal: Journal | None) -> None:
+        self._project = project
+        items: tuple[Entry | Goal | Review, ...] = \
+            (*journal.entries, *journal.goals, *journal.reviews) if journal else ()
+        self._private: dict[str, bool] = {item.path: item.private for item in items}
+
+    def hides(self, problem: Problem) -> bool:
+        if problem.field == "private_evidence":  # it names what the published site leaves out
+            return True
+        if not problem.path.startswith(JOURNAL_DIR + "/"):
+            return False  # the configuration
+        if problem.path not in self._private:
+            self._private[problem.path] = not _marked_public(self._project, problem.path)
+        return self._private[problem.path]
+
+
+def _marked_public(project: Project, path: str) -> bool:
+    """Whether a journal file's front matter can be read and leaves `private` out or false."""
+    source = read_source(project, path)
+    fields = None if source.data is None else parse_document(path, source.data).fields
+    if fields is None:
+        return False
+    if "private" not in fields:
+        return True
+    value = fields["private"][1]
+    return isinstance(value, Scalar) and value.tag == "bool" and not value.refused \
+        and value.text.lower() in _FALSE
 
 
 def git_folders(root: Path) -> tuple[Path, ...]:

@@ -3,7 +3,9 @@
 Like MkDocs' livereload server it knows nothing of building: `preview` publishes snapshots
 and this serves the latest, tells open pages to reload, and shows the journal's errors over
 every page. Only what a snapshot holds is served, only to requests that name this server (a
-defence against DNS rebinding), and no response shows a path or a traceback.
+defence against DNS rebinding), and no response shows a path or a traceback. Connections are
+capped and silent ones closed, and accept() pauses when the system is short of file
+descriptors: no number of connections can make it spin or stop answering.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import socketserver
 import stat
 import sys
 import threading
+import time
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,7 +39,20 @@ from .errors import UsageError
 
 REBUILD_WAIT = 60.0  # seconds a request waits for a rebuild before it gets the last site
 PING_SECONDS = 15.0  # an idle event stream's comment: keeps proxies open, finds gone sockets
-IDLE_SECONDS = 60.0  # a kept-alive connection with no request for this long is closed
+IDLE_SECONDS = 60.0  # a connection whose next request has not come in this long is closed
+SWEEP_SECONDS = 1.0  # how often connections waiting too long for a request are looked for
+# Connections for pages, and event streams (one per open tab, long-lived), are capped apart:
+# no number of silent or slow connections can take every thread and file descriptor.
+MAX_CONNECTIONS = 32
+MAX_STREAMS = 64
+# Out of file descriptors or memory, accept() fails until some are freed: it is tried again
+# after a pause that doubles, not at once (which would take a whole core).
+FIRST_PAUSE = 0.01
+LONGEST_PAUSE = 1.0
+FULL_PAUSE = 0.05  # every connection is answering a request: one will soon be done
+_SHORT_OF = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM,
+                       getattr(errno, "WSAEMFILE", errno.EMFILE),
+                       getattr(errno, "WSAENOBUFS", errno.ENOBUFS)})
 STOP_WAIT = 5.0
 CHUNK = 64 * 1024
 LIVE_SCRIPT = "/_pdp/live.js"
@@ -190,7 +206,7 @@ class _Hosts:
 
 def _hosts_for(bind: str, port: int) -> _Hosts:
     names = {"127.0.0.1", "localhost", "::1", bind.lower()}
-    loopback = bind.lower() == "localhost" or _is_loopback(bind)
+    loopback = is_loopback(bind)
     if not loopback:
         names.add(socket.gethostname().lower())
     return _Hosts(frozenset(names), port, not loopback)
@@ -215,8 +231,19 @@ def _split_host(value: str) -> tuple[str, int | None] | None:
     return name, int(port_text)
 
 
-def _is_loopback(name: str) -> bool:
-    return _is_address(name) and ipaddress.ip_address(name).is_loopback
+def is_loopback(bind: str) -> bool:
+    """Whether an address to serve on is this computer's alone: "localhost", any address of
+    127.0.0.0/8 or ::1 (in brackets or not), or one of those IPv4 addresses mapped to IPv6."""
+    name = bind.strip().removeprefix("[").removesuffix("]").lower()
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 def _is_address(name: str) -> bool:
@@ -363,7 +390,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
                 return
             if self.parse_request():
+                self.server.connections.answering(self.connection)
                 self._respond()
+                self.server.connections.waiting(self.connection)
         except OSError:  # the browser went away, or was idle too long
             self.close_connection = True
 
@@ -443,6 +472,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not _single_header_accepted(self.headers.get_all("Origin"), self._same_origin,
                                        missing=True):
             raise _Refused(HTTPStatus.FORBIDDEN)
+        if self.command != "HEAD" and not self.server.connections.to_stream(self.connection):
+            raise _Refused(HTTPStatus.SERVICE_UNAVAILABLE)
         generation, _ = live._latest()
         self.close_connection = True  # the stream ends only with the connection
         self._head(HTTPStatus.OK, {"Content-Type": "text/event-stream", "Connection": "close"})
@@ -512,6 +543,97 @@ def _single_header_accepted(values: list[str] | None, accept: Callable[[str], bo
     return len(values) == 1 and accept(values[0])
 
 
+@dataclass(slots=True)
+class _Slot:
+    """What one open connection is doing."""
+
+    waiting_since: float | None  # when it began to wait for a request; None while answering
+    stream: bool = False
+
+
+class _Connections:
+    """The open connections, pages' and event streams' apart, each kind up to its cap.
+
+    Room is made by closing the connection that has waited longest for a request: an idle
+    browser connection (which the browser opens again when it needs one) or a silent one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._slots: dict[socket.socket, _Slot] = {}
+
+    def add(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._slots[connection] = _Slot(time.monotonic())
+
+    def remove(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._slots.pop(connection, None)
+
+    def waiting(self, connection: socket.socket) -> None:
+        """The connection waits for its next request."""
+        self._mark(connection, time.monotonic())
+
+    def answering(self, connection: socket.socket) -> None:
+        self._mark(connection, None)
+
+    def _mark(self, connection: socket.socket, since: float | None) -> None:
+        with self._lock:
+            slot = self._slots.get(connection)
+            if slot is not None:
+                slot.waiting_since = since
+
+    def to_stream(self, connection: socket.socket) -> bool:
+        """Count the connection as an event stream, if there is room for one more."""
+        with self._lock:
+            slot = self._slots.get(connection)
+            if slot is None or sum(other.stream for other in self._slots.values()) \
+                    >= MAX_STREAMS:
+                return False
+            slot.stream = True
+            return True
+
+    def make_room(self) -> bool:
+        """Whether one more connection can be taken, once the one that has waited longest
+        for a request is closed if there are as many as allowed."""
+        with self._lock:
+            pages = sum(not slot.stream for slot in self._slots.values())
+            return pages < MAX_CONNECTIONS or self._close_longest_waiting()
+
+    def close_longest_waiting(self) -> bool:
+        """Close the connection that has waited longest for a request; False if none waits."""
+        with self._lock:
+            return self._close_longest_waiting()
+
+    def close_waiting_since(self, before: float) -> None:
+        """Close the connections that have waited for a request since before `before`:
+        silent or slow ones cannot keep their place for ever."""
+        with self._lock:
+            for connection in [connection for connection, slot in self._slots.items()
+                               if slot.waiting_since is not None
+                               and slot.waiting_since < before]:
+                self._close(connection)
+
+    def close_all(self) -> None:
+        with self._lock:
+            for connection in list(self._slots):
+                self._close(connection)
+
+    def _close_longest_waiting(self) -> bool:
+        waiting = {connection: slot.waiting_since for connection, slot in self._slots.items()
+                   if slot.waiting_since is not None}
+        if not waiting:
+            return False
+        self._close(min(waiting, key=waiting.__getitem__))
+        return True
+
+    def _close(self, connection: socket.socket) -> None:
+        """End a connection: its thread sees it end, and closes it."""
+        del self._slots[connection]
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+
+
 class _HttpServer(ThreadingHTTPServer):
     """Accepts connections for the handler; knows the site, its names and open connections."""
 
@@ -521,18 +643,18 @@ class _HttpServer(ThreadingHTTPServer):
     # wait after a restart, and a port another socket listens on is still refused.
     allow_reuse_address = sys.platform != "win32"
     hosts: _Hosts  # once bound: the port may have been 0
-    timeout = 0.0  # handle_request() runs once a connection waits: it never blocks
 
     def __init__(self, bind: str, port: int, family: socket.AddressFamily, live: Live) -> None:
         self.address_family = family
         self.bind = bind
         self.live = live
         self.instance = secrets.token_hex(8)
-        self._open: set[socket.socket] = set()
-        self._lock = threading.Lock()
+        self.connections = _Connections()
         # stop() wakes the accepting loop with a byte here: no polling, no wait for a tick.
         self._wake_reader, self._wake_writer = socket.socketpair()
         super().__init__((bind, port), _Handler)
+        # accept() never blocks, even when the connection it was woken for has gone.
+        self.socket.setblocking(False)
 
     def server_bind(self) -> None:
         """Bind without http.server's reverse lookup of the address, which can take seconds."""
@@ -544,14 +666,12 @@ class _HttpServer(ThreadingHTTPServer):
     def process_request(self, request: socket.socket | tuple[bytes, socket.socket],
                         client_address: object) -> None:
         if isinstance(request, socket.socket):
-            with self._lock:
-                self._open.add(request)
+            self.connections.add(request)
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
         if isinstance(request, socket.socket):
-            with self._lock:
-                self._open.discard(request)
+            self.connections.remove(request)
         super().shutdown_request(request)
 
     def handle_error(self, request: socket.socket | tuple[bytes, socket.socket],
@@ -562,14 +682,38 @@ class _HttpServer(ThreadingHTTPServer):
 
     def serve_until_woken(self) -> None:
         """Accept connections, each served in its own thread, until `wake()`."""
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.socket, selectors.EVENT_READ)
-            selector.register(self._wake_reader, selectors.EVENT_READ)
+        with selectors.DefaultSelector() as either, selectors.DefaultSelector() as woken:
+            either.register(self.socket, selectors.EVENT_READ)
+            either.register(self._wake_reader, selectors.EVENT_READ)
+            woken.register(self._wake_reader, selectors.EVENT_READ)
+            pause = 0.0
             while True:
-                ready = selector.select()
+                # A pause waits for wake() alone, so that stopping is never delayed by it.
+                ready = woken.select(pause) if pause else either.select(SWEEP_SECONDS)
                 if any(key.fileobj is self._wake_reader for key, _ in ready):
                     return
-                self.handle_request()
+                self.connections.close_waiting_since(time.monotonic() - IDLE_SECONDS)
+                if ready or pause:
+                    pause = self._accept(pause)
+
+    def _accept(self, pause: float) -> float:
+        """Take one connection if there is room for it; how long to pause before the next."""
+        if not self.connections.make_room():
+            return FULL_PAUSE
+        try:
+            request, client_address = self.get_request()
+        except (BlockingIOError, ConnectionAbortedError):  # none waits (any more)
+            return 0.0
+        except OSError as error:
+            if error.errno in _SHORT_OF:  # one connection closed frees what the next needs
+                self.connections.close_longest_waiting()
+            return min(max(pause * 2, FIRST_PAUSE), LONGEST_PAUSE)
+        try:
+            self.process_request(request, client_address)
+        except Exception:  # as socketserver does: no thread for it, so no answer
+            self.handle_error(request, client_address)
+            self.shutdown_request(request)
+        return 0.0
 
     def wake(self) -> None:
         with contextlib.suppress(OSError):
@@ -582,11 +726,7 @@ class _HttpServer(ThreadingHTTPServer):
 
     def close_connections(self) -> None:
         """End kept-alive connections and streams, so that no thread waits on a browser."""
-        with self._lock:
-            connections = list(self._open)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
+        self.connections.close_all()
 
 
 class Server:
@@ -596,6 +736,7 @@ class Server:
         self._httpd = httpd
         self.host = httpd.bind
         self.port = httpd.server_port
+        self.loopback = is_loopback(httpd.bind)  # else other computers can reach it
         self.url = f"http://{_url_host(self.host)}:{self.port}/"
         self._stopped = False
         self._thread = threading.Thread(target=httpd.serve_until_woken, name="pdp-server",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import socket
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -51,3 +52,13 @@ def link_loops(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(Path, "resolve", _resolve_as_in_python_3_13
                         if request.param == "python 3.13" else _resolve_as_in_python_3_11)
     return str(request.param)
+
+
+def ipv6_loopback() -> bool:
+    """Whether this machine can listen on IPv6's loopback address."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True

@@ -482,3 +482,93 @@ def test_a_new_day_rebuilds_without_a_change(tmp_path: Path) -> None:
     assert len(rebuilt) == 1
     assert rebuilt[0].changes == frozenset()
     assert live.current()[0] == 2
+
+
+# What a published preview shows of problems that may tell private text
+
+SECRET = "SECRET-DIAGNOSIS-7f3a"
+LEFT_OUT = "(details in the terminal only: the file may be private)"
+
+
+def break_hours(root: Path, relative: str, front: str = "") -> None:
+    """Give a file hours that tell a secret (and `front` as more front matter)."""
+    target = root / relative
+    text = target.read_text("utf-8")
+    text = re.sub(r"(?m)^hours: .*$", f'hours: "{SECRET}"', text, count=1)
+    target.write_text(text.replace("---\n", f"---\n{front}", 1), "utf-8")
+
+
+def public_entry(root: Path) -> str:
+    return entries(root)[2].relative_to(root).as_posix()
+
+
+@pytest.mark.parametrize(("case", "front"), [
+    ("private", ""),
+    ("private: null", "private:\n"),  # cannot tell: private
+    ("private: a word", "private: maybe\n"),
+], ids=["private", "null", "word"])
+def test_a_published_preview_names_only_file_and_code_of_a_private_files_problem(
+        tmp_path: Path, case: str, front: str) -> None:
+    root = example(tmp_path)
+    relative = PRIVATE_ENTRY if case == "private" else public_entry(root)
+    if front:
+        text = (root / relative).read_text("utf-8")
+        (root / relative).write_text(re.sub(r"(?m)^private: .*\n", "", text), "utf-8")
+    break_hours(root, relative, front)
+    published = session(root, publish=True).build(EVERYTHING)
+    own = session(root).build(EVERYTHING)
+    assert SECRET in "\n".join(own.snapshot.errors)  # the member's own preview: in full
+    assert published.errors == own.errors  # the terminal: in full
+    assert SECRET not in "\n".join(published.snapshot.errors)
+    codes = sorted({line.split("[")[1].split("]")[0] for line in own.snapshot.errors
+                    if line.startswith(relative)})
+    assert "V004" in codes
+    assert published.snapshot.errors == tuple(f"{relative}: error[{code}] {LEFT_OUT}"
+                                              for code in codes)
+
+
+def test_a_published_preview_shows_a_public_files_problem_in_full(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    break_hours(root, public_entry(root))
+    published = session(root, publish=True).build(EVERYTHING)
+    assert published.snapshot.errors == published.errors
+    assert SECRET in "\n".join(published.snapshot.errors)
+
+
+def test_a_file_whose_front_matter_cannot_be_read_is_taken_as_private(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    target = root / public_entry(root)
+    target.write_text(f"---\ntitle: [{SECRET}\n---\n\nNotes.\n", "utf-8")
+    relative = target.relative_to(root).as_posix()
+    published = session(root, publish=True).build(EVERYTHING)
+    assert published.errors[0].startswith(f"{relative}:3:1: error[F006] front matter is not ")
+    assert published.snapshot.errors == (f"{relative}: error[F006] {LEFT_OUT}",)
+
+
+def test_a_published_preview_names_no_private_evidence(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    target = entries(root)[1]
+    text = target.read_text("utf-8")
+    target.write_text(text.replace("\n---\n", f"\nprivate_evidence: [{SECRET}.pdf]\n---\n", 1),
+                      "utf-8")
+    relative = target.relative_to(root).as_posix()
+    published = session(root, publish=True).build(EVERYTHING)
+    assert any(SECRET in line for line in published.errors)
+    assert published.snapshot.errors == (f"{relative}: error[V010] {LEFT_OUT}",)
+
+
+def test_a_bug_in_a_published_preview_shows_only_its_kind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = example(tmp_path)
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise ValueError(SECRET)
+
+    monkeypatch.setattr(generator.preview, "make_site", failing)
+    published = session(root, publish=True).build(EVERYTHING)
+    hint = ("  hint: this is a bug in pdp, not in your journal; the last good site is still "
+            "served")
+    assert published.errors == (f"pdp: internal error while building: ValueError: {SECRET}",
+                                hint)
+    assert published.snapshot.errors == (
+        f"pdp: internal error while building: ValueError {LEFT_OUT}", hint)

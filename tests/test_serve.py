@@ -19,7 +19,7 @@ from typing import IO
 
 import pytest
 
-from .conftest import REPOSITORY, TODAY
+from .conftest import REPOSITORY, TODAY, ipv6_loopback
 from .site_tools import open_browser
 from .test_cache import example
 
@@ -182,6 +182,37 @@ def test_errors_show_over_every_page_and_in_the_terminal_until_fixed(served: Ser
     served.wait_for("/", lambda status, body: b'id="pdp-errors"' not in body)
 
 
+def test_a_published_preview_shows_a_private_entrys_problem_only_in_the_terminal(
+        tmp_path: Path) -> None:
+    root = example(tmp_path)
+    private = root / "journal" / "entries" / "2025-26" / \
+        "2025-10-15-difficult-mentoring-conversation.md"
+    process = start(root, "--port", "0", "--publish")
+    line = first_line(process.stdout)
+    match = re.fullmatch(r"serving the published portfolio at http://127\.0\.0\.1:(\d+)/ "
+                         r"\(Ctrl-C to stop\)\n", line)
+    assert match, line
+    errors: list[str] = []
+    threading.Thread(target=collect, args=(process.stderr, errors), daemon=True).start()
+    served = Served(root, process, "", int(match[1]), errors)
+    try:
+        text = private.read_text("utf-8")
+        private.write_text(text.replace("hours: 2", 'hours: "my dyslexia"'), "utf-8")
+        body = served.wait_for("/", lambda status, body: b'id="pdp-errors"' in body)
+        relative = private.relative_to(root).as_posix()
+        assert (f"{relative}: error[V004] (details in the terminal only: the file may be "
+                "private)").encode() in body
+        assert b"dyslexia" not in body
+        deadline = time.monotonic() + WAIT
+        while not any("dyslexia" in line for line in errors) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(line.startswith(f"{relative}:6:8: error[V004]") and "dyslexia" in line
+                   for line in errors)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(WAIT)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
 def test_ctrl_c_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     root = example(tmp_path)
@@ -218,6 +249,27 @@ def test_another_address_only_with_a_warning(tmp_path: Path) -> None:
         process.wait(WAIT)
     assert ("pdp: warning: serving on 0.0.0.0: other computers on the network can read your "
             "journal, private parts too\n") in rest(process.stderr)
+
+
+@pytest.mark.parametrize(("bind", "url"), [("127.0.0.2", "http://127.0.0.2:"),
+                                           ("[::1]", "http://[::1]:"),
+                                           ("localhost", "http://localhost:")])
+def test_a_loopback_address_is_served_without_a_warning(tmp_path: Path, bind: str,
+                                                        url: str) -> None:
+    root = example(tmp_path)
+    process = start(root, "--port", "0", "--bind", bind)
+    if bind == "[::1]" and not ipv6_loopback():  # a machine without IPv6: a clear error
+        assert process.wait(WAIT) == 2
+        assert "pdp: error: cannot serve on ::1: " in rest(process.stderr)
+        return
+    try:
+        assert first_line(process.stdout).startswith(f"serving the site at {url}")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(WAIT)
+    errors = rest(process.stderr)
+    assert "warning" not in errors
+    assert errors.endswith("pdp: stopped\n")
 
 
 class EventStream:

@@ -7,6 +7,8 @@ import contextlib
 import http.client
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -17,7 +19,9 @@ import pytest
 
 from generator.defaults import DEFAULT_PORT
 from generator.errors import EXIT_USAGE, UsageError
-from generator.server import Live, Server, Snapshot, start_server
+from generator.server import Live, Server, Snapshot, is_loopback, start_server
+
+from .conftest import REPOSITORY, ipv6_loopback
 
 WAIT = 5.0  # generous: a shared machine can be slow; this is not a speed test
 PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<title>Entry A</title>\n'
@@ -716,15 +720,6 @@ def test_an_address_that_cannot_be_bound_is_a_usage_error() -> None:
     assert raised.value.message == "port 70000 is not a port number"
 
 
-def ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6) as probe:
-            probe.bind(("::1", 0))
-    except OSError:
-        return False
-    return True
-
-
 def test_an_ipv6_address_is_served() -> None:
     if not ipv6_loopback():  # a machine without IPv6 gets the usage error instead
         with pytest.raises(UsageError, match=r"^cannot serve on ::1: "):
@@ -762,3 +757,138 @@ def test_stop_ends_streams_and_kept_alive_connections_promptly(site: Site) -> No
     with pytest.raises(OSError):
         ask(site.port, "/entries.csv")
     site.server.stop()  # a second time is harmless
+
+
+# Many connections, few file descriptors
+
+# A server in a child process whose file-descriptor limit leaves room for a dozen
+# connections; it prints its port, then its CPU time and the time whenever asked.
+LIMITED_SERVER = """\
+import resource, sys, time
+from generator.server import Live, Snapshot, start_server
+resource.setrlimit(resource.RLIMIT_NOFILE, (24, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+server = start_server(Live(Snapshot({"entries.csv": b"date,title\\n"})), "127.0.0.1", 0)
+print(server.port, flush=True)
+for line in sys.stdin:
+    print(time.process_time(), time.monotonic(), flush=True)
+"""
+
+
+def half_open(port: int, count: int) -> list[socket.socket]:
+    """Connections that are opened and then say nothing (connecting without waiting: the
+    server's queue of connections to accept may be full)."""
+    connections = []
+    for _ in range(count):
+        connection = socket.socket()
+        connection.setblocking(False)
+        connection.connect_ex(("127.0.0.1", port))
+        connections.append(connection)
+    return connections
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no file-descriptor limit to lower")
+def test_out_of_file_descriptors_the_server_waits_and_still_answers() -> None:
+    child = subprocess.Popen([sys.executable, "-c", LIMITED_SERVER], cwd=REPOSITORY,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert child.stdin is not None and child.stdout is not None
+    connections: list[socket.socket] = []
+
+    def times() -> tuple[float, float]:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write("?\n")
+        child.stdin.flush()
+        cpu, wall = child.stdout.readline().split()
+        return float(cpu), float(wall)
+
+    try:
+        port = int(child.stdout.readline())
+        connections = half_open(port, 300)
+        time.sleep(1.0)  # the server has taken all it can
+        cpu, wall = times()
+        time.sleep(1.5)
+        cpu_after, wall_after = times()
+        # A server that retries accept() at once spins at a full core's time.
+        assert (cpu_after - cpu) / (wall_after - wall) < 0.25
+        reply = exchange(port, b"GET /entries.csv HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                               b"Connection: close\r\n\r\n" % port)
+        assert (reply.status, reply.body) == (200, b"date,title\n")
+    finally:
+        for connection in connections:
+            connection.close()
+        child.kill()
+        child.wait(WAIT)
+
+
+def closed_by_server(connection: socket.socket, deadline: float) -> bool:
+    """Whether the server ends this silent connection before `deadline`."""
+    connection.setblocking(True)
+    try:
+        connection.settimeout(max(0.01, deadline - time.monotonic()))
+        return connection.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:  # reset
+        return True
+
+
+def test_silent_connections_beyond_the_cap_make_room_for_a_request(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.server.MAX_CONNECTIONS", 4)
+    silent = [socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
+              for _ in range(10)]
+    try:
+        # Each one that came when all places were taken closed the one waiting longest.
+        deadline = time.monotonic() + WAIT
+        assert [closed_by_server(connection, deadline) for connection in silent[:6]] == \
+            [True] * 6
+        assert site.get("/entries.csv").body == CSV
+    finally:
+        for connection in silent:
+            connection.close()
+
+
+def test_connections_that_wait_too_long_for_a_request_are_closed_but_streams_stay(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = Stream(site.port).opened()
+    monkeypatch.setattr("generator.server.IDLE_SECONDS", 0.5)
+    silent = socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
+    slow = socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
+    try:
+        deadline = time.monotonic() + WAIT
+        for byte in b"GET /entries.csv HTTP/1.1\r\n":  # a byte at a time, never the end
+            with contextlib.suppress(OSError):
+                slow.sendall(bytes([byte]))
+            time.sleep(0.1)
+        assert closed_by_server(silent, deadline)
+        assert closed_by_server(slow, deadline)
+        site.live.publish(site.snapshot())
+        stream.expect(b"event: reload\ndata: 2\n\n")
+    finally:
+        for connection in (silent, slow):
+            connection.close()
+        stream.close()
+
+
+def test_event_streams_have_a_cap_of_their_own(site: Site,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.server.MAX_STREAMS", 3)
+    monkeypatch.setattr("generator.server.MAX_CONNECTIONS", 2)
+    streams = [Stream(site.port).opened() for _ in range(3)]
+    try:
+        assert_refused(site.get("/_pdp/events"), 503, "Service Unavailable")
+        assert site.get("/entries.csv").body == CSV
+        site.live.publish(site.snapshot())
+        for stream in streams:
+            stream.expect(b"event: reload\ndata: 2\n\n")
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+@pytest.mark.parametrize(("bind", "loopback"), [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("127.255.255.254", True), ("::1", True),
+    ("[::1]", True), (" localhost ", True), ("LOCALHOST", True), ("::ffff:127.0.0.1", True),
+    ("0.0.0.0", False), ("::", False), ("[::]", False), ("192.168.1.20", False),
+    ("128.0.0.1", False), ("::2", False), ("example.org", False), ("", False)])
+def test_which_addresses_are_this_computers_alone(bind: str, loopback: bool) -> None:
+    assert is_loopback(bind) is loopback
