@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -16,13 +18,19 @@ HOOK_MARKER = "# pdp: check the staged journal"
 
 def git(folder: Path, *args: str) -> str:
     """Run git in a folder and return its output; a clear error if git or the repo is missing."""
+    return os.fsdecode(git_raw(folder, *args))
+
+
+def git_raw(folder: Path, *args: str) -> bytes:
+    """git's output as it is, bytes: file names need not be text in any encoding."""
     try:
         done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
-                              text=True, check=False)
+                              check=False)
     except FileNotFoundError as err:
         raise UsageError("git is not installed", "install git, then try again") from err
     if done.returncode != 0:
-        raise UsageError(f"git {args[0]} failed: {done.stderr.strip() or 'no repository?'}",
+        said = done.stderr.decode("utf-8", errors="replace").strip()
+        raise UsageError(f"git {args[0]} failed: {said or 'no repository?'}",
                          "run this inside a git repository (git init)")
     return done.stdout
 
@@ -36,10 +44,21 @@ def install_hook(project_root: Path) -> Path:
                          "add the line 'pdp check --staged' to it yourself, or use "
                          "pre-commit (see .pre-commit-config.yaml)")
     hook.parent.mkdir(parents=True, exist_ok=True)
-    hook.write_text(f'#!/bin/sh\n{HOOK_MARKER} before each commit (pdp hook install).\n'
-                    f'exec "{sys.executable}" -m generator check --staged\n', "utf-8")
+    # git runs hooks from the top of the working tree: -C names the project's folder.
+    script = (f"#!/bin/sh\n{HOOK_MARKER} before each commit (pdp hook install).\n"
+              f"exec {shlex.quote(sys.executable)} -m generator "
+              f"-C {shlex.quote(_from_top(project_root))} check --staged\n")
+    hook.write_bytes(os.fsencode(script))  # paths as the file system names them
     hook.chmod(0o755)
     return hook
+
+
+def _from_top(project_root: Path) -> str:
+    """The project's folder as git runs hooks from, the top of the working tree: relative,
+    so that the repository may move, and led by ./ so that it never reads as an option."""
+    top = Path(git(project_root, "rev-parse", "--show-toplevel").removesuffix("\n"))
+    inside = project_root.resolve().relative_to(top.resolve()).as_posix()
+    return "." if inside == "." else f"./{inside}"
 
 
 @contextmanager

@@ -9,8 +9,11 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import re
 import shutil
-from collections.abc import Iterator
+import stat
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,6 +40,9 @@ def check_output(output: Path, protected: list[Path]) -> None:
         if out == kept or kept in out.parents or out in kept.parents:
             raise UsageError(f"the output folder {shown} overlaps {folder.name}",
                              "build into a folder of its own, such as site/")
+    if output.is_symlink():  # swapping a new site in would replace the link, not its folder
+        raise UsageError(f"the output folder {shown} is a link; it was left as it is",
+                         "build into the folder it leads to, or into another folder with -o")
     if output.exists() and not (output / MARKER).is_file():
         if output.is_dir() and not any(output.iterdir()):
             return
@@ -56,13 +62,31 @@ class FreshSite:
     def write(self, path: str, data: bytes) -> None:
         write_file(self.folder, path, data, self._folders)
 
-    def copy(self, path: str, source: Path) -> None:
+    def copy(self, path: str, source: Path, roots: Sequence[Path]) -> None:
+        """Copy a file listed to copy, checked again as it is copied: it must still lead to
+        a file inside one of `roots` (the journal, the theme's folders)."""
         self._parent(path)
+        target = leads_inside(source, roots)
+        if target is None:
+            raise PdpError(f"{os.path.relpath(source)} changed while the site was built: it "
+                           "leads outside the journal and the theme now, and was not copied",
+                           "build again, once no other program is changing the files")
         with _naming(self.folder / path):
-            shutil.copyfile(source, self.folder / path, follow_symlinks=True)
+            shutil.copyfile(target, self.folder / path)
 
     def _parent(self, path: str) -> None:
         _make_parent(self.folder, path, self._folders)
+
+
+def leads_inside(path: Path, roots: Sequence[Path]) -> Path | None:
+    """Where `path` leads once every link is followed, if that is a regular file inside one of
+    `roots` (their links followed too); else None. What a site copies must pass this."""
+    try:
+        target = path.resolve(strict=True)
+        inside = any(target.is_relative_to(root.resolve()) for root in roots)
+        return target if inside and stat.S_ISREG(os.stat(target).st_mode) else None
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return None
 
 
 def write_file(folder: Path, path: str, data: bytes, made: set[str]) -> None:
@@ -85,15 +109,16 @@ def fresh_site(output: Path) -> Iterator[FreshSite]:
     marks it complete and ends without an error; otherwise removed, and the old output stays
     as it was."""
     output = output.absolute()
-    fresh = output.with_name(f".{output.name}.new-{os.getpid()}")
+    fresh = _temporary(output, "new", os.getpid())
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(fresh, ignore_errors=True)
+        _remove_stale(output)
         fresh.mkdir()
+        # Marked at once: should the build be killed, the next one knows the folder for its own.
+        _write(fresh / MARKER, MARKER_TEXT.encode())
         site = FreshSite(fresh)
         yield site
         if site.complete:
-            _write(fresh / MARKER, MARKER_TEXT.encode())
             _swap(fresh, output)
     except OSError as err:
         where = "" if err.filename is None else f": {_shown(err.filename, fresh, output)}"
@@ -117,8 +142,55 @@ def _shown(filename: object, fresh: Path, output: Path) -> str:
         return str(path)
 
 
+def _temporary(output: Path, kind: str, pid: int) -> Path:
+    """The folder beside the output that a build of process `pid` writes its new site into
+    ("new"), or moves the old one to while it swaps them ("old")."""
+    return output.with_name(f".{output.name}.{kind}-{pid}")
+
+
+def _remove_stale(output: Path) -> None:
+    """Remove the folders that builds into `output` left behind when they were killed: named
+    as pdp names them, of a process that is no more (or of this one, from a process of the
+    same number before it), and marked as pdp marks them. Nothing else is touched."""
+    pattern = re.compile(rf"\.{re.escape(output.name)}\.(new|old)-([0-9]{{1,10}})", re.DOTALL)
+    try:
+        names = os.listdir(output.parent)
+    except OSError:
+        return  # writing there fails next, with a clear message
+    for name in names:
+        found = pattern.fullmatch(name)
+        if found is None:
+            continue
+        pid = int(found[2])
+        folder = _temporary(output, found[1], pid)
+        if (pid == os.getpid() or not _alive(pid)) and _marked(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of that number runs (anyone's: one of another user's counts)."""
+    if sys.platform == "win32":  # where os.kill(pid, 0) would end the process: keep all
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's; or a number no process has, kept on the safe side
+    return True
+
+
+def _marked(folder: Path) -> bool:
+    """Whether `folder` is a folder (not a link to one) holding pdp's marker file."""
+    try:
+        return (stat.S_ISDIR(os.lstat(folder).st_mode)
+                and stat.S_ISREG(os.lstat(folder / MARKER).st_mode))
+    except OSError:
+        return False
+
+
 def _swap(fresh: Path, output: Path) -> None:
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")
+    old = _temporary(output, "old", os.getpid())
     if output.exists():
         output.rename(old)
     try:

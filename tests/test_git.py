@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import io
 import os
 import subprocess
 import sys
+import threading
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
+import generator.pack
 from generator.cli import run
+from generator.history import entry_history
 from generator.load import CACHE_DIR
 
 from .conftest import TODAY
+from .site_tools import require_tools
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
        "-c", "commit.gpgsign=false"]
@@ -237,3 +243,156 @@ def test_ci_files_pass_their_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyP
                       .replace("stage: check", "stage: [check, 3]"))
     bad = subprocess.run([*lint, str(broken)], capture_output=True, text=True, check=False)
     assert bad.returncode == 1, bad.stdout
+
+
+def test_hook_checks_a_journal_in_a_sub_folder_of_the_repository(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git runs hooks from the repository's top folder: the hook names the project's."""
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    assert git(repository, "init", "-q").returncode == 0
+    root = repository / "cpd" / "Jo's $HOME `journal`"  # quoted for sh, or the hook breaks
+    pdp(monkeypatch, tmp_path, "init", str(root))
+    assert pdp(monkeypatch, root, "hook", "install")[0] == 0
+    git(repository, "add", "-A")
+    started = git(repository, "commit", "-qm", "start")
+    assert started.returncode == 0, started.stdout + started.stderr
+    bad = root / "journal/entries/2026-27/bad.md"
+    bad.write_text("---\ntitle: Bad\ndate: 2026-11-01\nactivity: podcst\nhours: 1\n---\n"
+                   "I applied it.\n")
+    git(repository, "add", "-A")
+    refused = git(repository, "commit", "-qm", "bad")
+    assert refused.returncode == 1
+    assert "journal/entries/2026-27/bad.md:4:11: error[V007] activity: unknown activity " \
+           "'podcst'" in refused.stdout + refused.stderr
+    bad.write_text(bad.read_text().replace("podcst", "podcast"))
+    git(repository, "add", "-A")
+    fixed = git(repository, "commit", "-qm", "fixed")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+
+
+@pytest.mark.parametrize("folder", ["team", "@team"])
+def test_git_dates_of_any_file_name_in_any_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
+    """git quotes names that are not plain ASCII unless -z, and a folder named @team made
+    lines that read as a commit's day."""
+    root = tmp_path / folder
+    pdp(monkeypatch, tmp_path, "init", str(root))
+    git(tmp_path, "init", "-q")
+    entries = root / "journal/entries/2026-27"
+    example = next(entries.glob("*.md"))
+    names = ["café.md", "new\nline.md", '"quoted" \\ tab\t.md']
+    for name in names:
+        (entries / name).write_text(example.read_text())
+    git(tmp_path, "add", "-A")
+    commit_on(tmp_path, "2026-05-01", "first")
+    for name in names:
+        (entries / name).write_text(example.read_text() + "\nI applied it again.\n")
+    git(tmp_path, "add", "-A")
+    commit_on(tmp_path, "2026-06-15", "more")
+    paths = [f"journal/entries/2026-27/{name}" for name in names]
+    assert entry_history(root, paths).dates == {
+        path: (date(2026, 5, 1), date(2026, 6, 15)) for path in paths}
+    code, _, err = pdp(monkeypatch, root, "build")
+    assert code == 0, err
+    pages = [page.read_text() for page in (root / "site/entries").glob("*.html")]
+    assert sum("first committed 1 May 2026, last changed 15 June 2026" in page
+               for page in pages) == len(names)
+
+
+def test_pack_replaces_only_the_pdf_it_made_and_never_writes_in_the_journal(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    require_tools("chromium")
+    root = project("small")
+    assert pdp(monkeypatch, root, "pack", "--year", "2025-26", "-o", "out/pack.zip")[0] == 0
+    pdf = root / "out/pack.pdf"
+    with zipfile.ZipFile(root / "out/pack.zip") as bundle:
+        assert bundle.read("review-pack-2025-26.pdf") == pdf.read_bytes()
+    # Made by pdp (the same as the zip's copy): printed again, for another year too.
+    code, out, err = pdp(monkeypatch, root, "pack", "--year", "2026-27", "-o", "out/pack.zip")
+    assert code == 0, err
+    assert out.endswith("printed the 2026-27 review pack to out/pack.pdf\n")
+
+    pdf.write_bytes(b"%PDF-1.7 my own evidence\n")
+    before = (root / "out/pack.zip").read_bytes()
+    code, _, err = pdp(monkeypatch, root, "pack", "-o", "out/pack.zip")
+    assert (code, err) == (2, "pdp: error: out/pack.pdf exists and was not made by pdp; it was "
+                              "left as it is\n"
+                              "  hint: remove it yourself, or choose another name with -o\n")
+    assert pdf.read_bytes() == b"%PDF-1.7 my own evidence\n"
+    assert (root / "out/pack.zip").read_bytes() == before
+
+    evidence = root / "journal/entries/2025-26/certificate.pdf"
+    evidence.write_bytes(b"%PDF-1.7 a certificate\n")
+    (root / "themes").mkdir()
+    for target, place in (("journal/entries/2025-26/certificate.zip", "journal"),
+                          ("journal/new.zip", "journal"), ("themes/pack.zip", "themes"),
+                          (".git/pack.zip", ".git")):
+        code, _, err = pdp(monkeypatch, root, "pack", "-o", target)
+        assert (code, err) == (2, f"pdp: error: {target} is inside {place}/, where pdp never "
+                                  "writes\n  hint: write the pack elsewhere, such as the journal "
+                                  "project's folder (the default)\n"), target
+    assert evidence.read_bytes() == b"%PDF-1.7 a certificate\n"
+    assert sorted(p.name for p in evidence.parent.iterdir()) == [
+        "2025-05-01-webinar.md", "2025-09-12-working-group.md", "2026-01-20-mentoring.md",
+        "certificate.pdf"]
+
+    (root / "linked.pdf").symlink_to(evidence)
+    code, _, err = pdp(monkeypatch, root, "pack", "-o", "linked.zip")
+    assert (code, err) == (2, "pdp: error: linked.pdf is a link; it was left as it is\n"
+                              "  hint: choose another name with -o\n")
+    code, _, err = pdp(monkeypatch, root, "pack", "-o", "both.pdf")
+    assert (code, err) == (2, "pdp: error: both.pdf would be both the zip and the PDF\n"
+                              "  hint: name the zip NAME.zip with -o: the PDF is written beside "
+                              "it as NAME.pdf\n")
+    assert evidence.read_bytes() == b"%PDF-1.7 a certificate\n"
+
+
+def _recording_server() -> tuple[http.server.ThreadingHTTPServer, list[str]]:
+    """A web server on this computer that notes every request it gets (and answers 404)."""
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder), requests
+
+
+@pytest.mark.parametrize("defence", ["both", "policy", "flags"])
+def test_printing_the_pack_makes_no_network_request(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, defence: str) -> None:
+    """Each defence is enough alone: the page's policy, and Chromium's resolving no host."""
+    require_tools("chromium")
+    if defence == "policy":
+        monkeypatch.setattr(generator.pack, "NO_NETWORK_FLAGS", ())
+    if defence == "flags":
+        monkeypatch.setattr(generator.pack, "NO_NETWORK_POLICY", b"")
+    server, requests = _recording_server()
+    with server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        address = f"http://127.0.0.1:{server.server_address[1]}"
+        root = project("small")
+        entry = root / "journal/entries/2025-26/2025-05-01-webinar.md"
+        entry.write_text(entry.read_text() + f"\n![A chart]({address}/chart.png)\n\n"
+                         f"![A chart]({address.replace('127.0.0.1', 'localhost')}/b.png)\n")
+        code, out, err = pdp(monkeypatch, root, "pack", "--year", "2025-26", "-o", "p.zip")
+        server.shutdown()
+    assert code == 0, err
+    assert out.endswith("printed the 2025-26 review pack to p.pdf\n")
+    with zipfile.ZipFile(root / "p.zip") as bundle:
+        assert f'src="{address}/chart.png"'.encode() in bundle.read("pack/2025-26.html")
+    assert requests == []
+
+
+def test_pack_of_a_year_without_a_review_pack_names_the_years_with_one(
+        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project("small")
+    code, _, err = pdp(monkeypatch, root, "pack", "--year", "2023-24")
+    assert (code, err) == (2, "pdp: error: the portfolio has no review pack for 2023-24\n"
+                              "  hint: choose one of its years with --year: 2025-26, 2026-27\n")
+    assert not list(root.glob("*.zip")) and not list(root.glob("*.pdf"))
