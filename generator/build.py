@@ -35,7 +35,7 @@ from .previous import (
     render_basis,
     save_previous,
 )
-from .privacy import published, published_entry
+from .privacy import published, published_entry, withheld
 from .render import (
     THEMES_DIR,
     LinkCheck,
@@ -44,6 +44,7 @@ from .render import (
     Templates,
     environment,
     find_theme,
+    left_out_links,
     read_templates,
     render_page,
 )
@@ -77,6 +78,7 @@ class Site:
     pages: int
     copies: dict[str, Path]
     roots: tuple[Path, ...]  # the folders every copied file comes from: journal and theme
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def files(self) -> int:
@@ -92,6 +94,7 @@ class Built:
     output: Path | None = None
     pages: int = 0
     files: int = 0
+    warnings: tuple[Problem, ...] = ()  # of a build that was made
 
 
 def build_site(project: Project, today: date, publish: bool, output: Path | None = None,
@@ -121,12 +124,12 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
             if isinstance(made, tuple):
                 return Built(checked, made)
             for path, source in sorted(made.copies.items()):
-                fresh.copy(path, source)
+                fresh.copy(path, source, made.roots)
             fresh.complete = True
     reuse.reflections.save()
     if reuse.previous is not None:
         save_previous(cache_folder, reuse.previous)
-    return Built(checked, (), output, made.pages, made.files)
+    return Built(checked, (), output, made.pages, made.files, made.warnings)
 
 
 Emit = Callable[[str, bytes], None]
@@ -143,11 +146,15 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
     process makes them (and `emit` never sees them): pages need not travel between
     processes, nor wait for this one. Entry pages are made by `pool`'s workers if given.
     """
-    journal = published(journal) if publish else journal
+    own, journal = journal, published(journal) if publish else journal
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     theme = find_theme(project.root, journal.config.theme)
     templates = read_templates(theme)  # every page renders from this copy
-    shared = entry_pages_of(journal, SiteOptions(publish, built), history)
+    shared = entry_pages_of(journal, SiteOptions(publish, built), history,
+                            withheld(own, journal) if publish else frozenset())
+    warnings: list[Problem] = []  # links shown as plain text, with the lines they are on
+    own_bodies = {entry.path: (entry.body, entry.body_line)  # as written: for their lines
+                  for entry in own.entries} if shared.withheld else {}
     makers = reuse.makers(shared)
     copies = {**theme.static_files(), **_evidence(project, journal, publish)}
     # Every file but the summary pages, which are planned while the workers start.
@@ -205,6 +212,9 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
             reuse.reflections.note(entry_made.key, entry_made.reflection, entry_made.fresh,
                                    keep=reuse.remember)
             reflections[entry.path] = html = entry_made.reflection.html
+            if shared.withheld:
+                warnings.extend(left_out_links(entry.path, entry_made.reflection.links,
+                                               own_bodies.get(entry.path)))
             if previous is not None:
                 previous.add(entry_url(entry), entry_made.note)
             if entry_made.unresolved is None:
@@ -257,7 +267,8 @@ def make_site(project: Project, journal: Journal, today: date, publish: bool,
                                check.existing, check.sources, check.bodies)
     roots = (journal_place(project), *(folder.resolve() for folder in theme.folders))
     packs = sum(len(years) for years in packs_after.values())
-    return Site(summaries + len(journal.entries) + packs, copies, roots)
+    return Site(summaries + len(journal.entries) + packs, copies, roots,
+                tuple(sorted(warnings, key=Problem.sort_key)))
 
 
 def _packs_after(journal: Journal, today: date) -> dict[int, list[PerformanceYear]]:
@@ -393,7 +404,7 @@ def _entry_files(job: _EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     folders: set[str] = set()
     made: list[EntryMade] = []
     for key, entry in zip(keys, entries, strict=True):
-        links = link_map(entry, job.shared.slugs)
+        links = link_map(entry, job.shared.slugs, job.shared.withheld)
         reflection = kept.get(key, links)
         fresh = reflection is None
         if reflection is None:

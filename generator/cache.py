@@ -26,7 +26,7 @@ from .schema import MAX_NESTING
 
 CACHE_FILE = "reflections.sqlite3"
 # Bump when what is stored, or how a reflection renders, changes without a version change.
-FORMAT = 1
+FORMAT = 2
 # A row unused by this many builds in a row is dropped, so deleted entries do not pile up.
 KEEP_BUILDS = 20
 

@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from .preview import Rebuilt
 
 LOOPBACK = "127.0.0.1"
-LOOPBACKS = ("127.0.0.1", "localhost", "::1")
 # A large journal stays in memory while many short-lived objects are made: with Python's
 # default thresholds the cycle collector walks the long-lived ones again and again (a tenth
 # of a large build). Reference counting frees all but cycles, which these still collect.
@@ -292,6 +291,8 @@ class _Runner:
             self.err.write("pdp: the site was not built; the previous site is unchanged\n")
             return EXIT_INVALID
         assert result.output is not None
+        if result.warnings:
+            self.err.write(problems_text(result.warnings, self.show))
         kind = "published portfolio (private content left out)" if self.args.publish \
             else "site (with private content, for you only)"
         self.out.write(f"built the {kind}: {result.pages} pages, {result.files} files in "
@@ -317,9 +318,10 @@ class _Runner:
         stop = threading.Event()
         try:
             watcher = Watcher(session.watches(), self.args.poll)
-            if self.args.bind not in LOOPBACKS:
-                self.err.write(f"pdp: warning: serving on {self.args.bind}: other computers "
-                               "on the network can read your journal, private parts too\n")
+            if not server.loopback:
+                self.err.write(f"pdp: warning: serving on {self.args.bind.strip()}: other "
+                               "computers on the network can read your journal, private parts "
+                               "too\n")
             if watcher.polling:
                 self.err.write(f"pdp: looking for changes every {POLL_INTERVAL} s: "
                                f"{watcher.polling}\n")
@@ -365,6 +367,8 @@ class _Runner:
             self.err.write("pdp: nothing was packed\n")
             return EXIT_INVALID
         assert packed.archive is not None
+        if packed.warnings:
+            self.err.write(problems_text(packed.warnings, self.show))
         self.out.write(f"packed {packed.files} files into {os.path.relpath(packed.archive)} "
                        "(private content left out; SHA256SUMS lists every file)\n")
         if packed.pdf is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .schema import MAX_NESTING
@@ -137,7 +138,9 @@ def dropped_line(body: str) -> int | None:
     if not might_be_too_deep(body):
         return None
     kept = parser().parse(body)
-    full = parser(MAX_NESTING * 50).parse(body)
+    # Any limit above the renderer's finds the same first difference; a higher one would let
+    # the parser recurse past Python's stack on a body nested hundreds deep.
+    full = parser(MAX_NESTING * 2).parse(body)
     for index, token in enumerate(full):
         if index >= len(kept) or not _same(kept[index], token):
             return _first_line(full[index:])
@@ -155,65 +158,177 @@ def _first_line(tokens: list[Token]) -> int:
     return 0
 
 
-PRIVATE_HEADING = re.compile(r"private\b", re.IGNORECASE)
-"""A section under a heading that starts with 'Private' is the member's alone."""
+PRIVATE_HEADING = re.compile(r"private\b")
+"""A section under a heading whose text, as a reader sees it, starts with the word 'Private'
+(compared as `reader_words` gives it) is the member's alone."""
 
 _LinkMap = Callable[[str], str | None]
 
+PLAIN_TEXT = ""
+"""A link map's answer for a link to be shown as its text alone (no link): one to something
+the published portfolio leaves out."""
 
-def private_sections(tokens: list[Token]) -> list[tuple[int, int]]:
-    """(start, end) token ranges of private sections: a 'Private' heading to the next heading
-    of the same or a higher level."""
+
+def heading_text(inline: Token) -> str:
+    """A heading's text as a reader sees it: its words and code, entities decoded, raw HTML
+    shown as text, comments left out, an image by its description, a line break as one."""
+    return _seen(inline.children or ())
+
+
+def _seen(children: Sequence[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "text_special", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "html_inline":
+            if not _is_comment(child.content):
+                parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(_seen(child.children or ()))
+    return "".join(parts)
+
+
+def reader_words(text: str) -> str:
+    """Text compared as a reader reads it: without invisible format characters (such as a
+    zero-width space or a soft hyphen), in compatibility form (a full-width P is a P),
+    case-folded, leading spaces left out."""
+    visible = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return unicodedata.normalize("NFKC", visible).casefold().lstrip()
+
+
+def is_private_heading(inline: Token) -> bool:
+    """Whether a heading (its inline token) opens a private section."""
+    return PRIVATE_HEADING.match(reader_words(heading_text(inline))) is not None
+
+
+def private_sections(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(start, end) token ranges of private sections: a private heading, in any container (a
+    quote, a list item, or the body), to the next heading of the same or a higher level in
+    the same container, or to the container's end. Both builds take private sections from
+    here alone: the member's marks them, the published one leaves them out."""
     ranges: list[tuple[int, int]] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.type == "heading_open" and token.level == 0 and \
-                PRIVATE_HEADING.match(_plain_text(tokens[index + 1])):
-            end = index + 1
-            while end < len(tokens) and not (
-                    tokens[end].type == "heading_open" and tokens[end].level == 0
-                    and tokens[end].tag <= token.tag):
-                end += 1
+        if token.type == "heading_open" and is_private_heading(tokens[index + 1]):
+            end = _section_end(tokens, index)
             ranges.append((index, end))
-            index = end
+            index = end  # a private heading inside is within this section
         else:
             index += 1
     return ranges
 
 
-# A heading line that mentions "private" (ATX, or text over a setext underline): every
-# private section starts with one, so a body without one needs no parsing.
-_MAYBE_PRIVATE = re.compile(
-    r"^ {0,3}#{1,6}[ \t][^\n]*private|private[^\n]*\n {0,3}(?:=+|-+)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE)
+def _section_end(tokens: Sequence[Token], start: int) -> int:
+    """The index of the token that ends the section of the heading at `start`: the next
+    heading of the same or a higher level in its container, or its container's closing."""
+    heading = tokens[start]
+    end = start + 1
+    while end < len(tokens):
+        token = tokens[end]
+        if token.level < heading.level or (token.type == "heading_open"
+                                           and token.level == heading.level
+                                           and token.tag <= heading.tag):
+            break
+        end += 1
+    return end
 
 
-def _plain_text(inline: Token) -> str:
-    """A heading's words without their markup: '## *Private* notes' reads 'Private notes'."""
-    return "".join(child.content for child in inline.children or ()
-                   if child.type in ("text", "code_inline")).strip()
+# What can make a heading's text, as read, start with "private": its letters come from the
+# heading's own lines, as they are (in ASCII only "p" or "P" reads "p", and so on, in order),
+# or through an entity ("&"), a percent-escape that an e-mail autolink shows decoded ("%"),
+# or a character outside ASCII (a compatibility form, an invisible format character). A
+# heading is an ATX heading (its text after the line's first "#": no container marker is a
+# "#") or a setext heading (text over an underline line).
+_SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
+_FROM_HASH = re.compile(r"#[^\n]*")
+
+
+def may_hold_private(body: str) -> bool:
+    """A quick test that is true for every body with a private section (and for some
+    others): a body it is false for needs no parsing to be published."""
+    if "\r" in body:  # a line end too, to the parser
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if _SETEXT_UNDERLINE.search(body) is not None and _may_read_private(body):
+        return True
+    return any(_may_read_private(line) for line in _FROM_HASH.findall(body))
+
+
+def _may_read_private(text: str) -> bool:
+    if not text.isascii() or "&" in text or "%" in text:
+        return True
+    lowered = text.lower()
+    found = 0
+    for letter in "private":
+        found = lowered.find(letter, found) + 1
+        if not found:
+            return False
+    return True
+
+
+_GAP = "<!---->"
+"""What stands in a published body for a private section left out: a comment, which the
+renderer drops, and which ends a paragraph before it and any block after it starts anew, so
+that nothing around it is read otherwise than in the member's own build."""
 
 
 def strip_private(body: str) -> str:
-    """The body without its private sections (for the published portfolio)."""
-    if _MAYBE_PRIVATE.search(body) is None:  # most bodies: no need to parse
-        return body
-    tokens = parser().parse(body)
-    ranges = private_sections(tokens)
-    if not ranges:
-        return body
+    """The body without its private sections, for the published portfolio: a text in which
+    `private_sections` finds none."""
+    # Each round takes out at least one line of the body (a private heading's first line:
+    # a gap, an HTML block, is never one), so the last round finds none.
+    for _ in range(body.count("\n") + 2):
+        if not may_hold_private(body):
+            return body
+        if "\r" in body:  # as the parser reads it, so that its line numbers hold
+            body = body.replace("\r\n", "\n").replace("\r", "\n")
+        tokens = parser_for(body).parse(body)
+        ranges = private_sections(tokens)
+        if not ranges:
+            return body
+        body = _without(body, tokens, ranges)
+    return ""  # not reached (see above); were it, nothing of the body would be published
+
+
+def _without(body: str, tokens: Sequence[Token], ranges: Sequence[tuple[int, int]]) -> str:
+    """The body with the source lines of each private section (`ranges`, in order) replaced
+    by a gap that keeps the quote and list markers of the section's first line."""
     lines = body.split("\n")
-    drop: set[int] = set()
-    for start, end in ranges:
-        first = _line_of(tokens[start], 0)
-        following = next((_line_of(t, 0) for t in tokens[end:] if t.map), len(lines))
-        drop.update(range(first, following))
-    return "\n".join(line for number, line in enumerate(lines) if number not in drop)
+    for start, end in reversed(ranges):  # from the last, so that line numbers still hold
+        heading = tokens[start]
+        assert heading.map is not None  # every block token of markdown-it-py has its lines
+        first = heading.map[0]
+        following = _end_line(tokens, start, end, len(lines))
+        lines[first:following] = [_markers(lines[first], heading, tokens[start + 1]) + _GAP]
+    return "\n".join(lines)
 
 
-def _line_of(token: Token, default: int) -> int:
-    return token.map[0] if token.map else default
+def _end_line(tokens: Sequence[Token], start: int, end: int, last: int) -> int:
+    """The line after the section (tokens start to end): the next heading's first line, or
+    the end of the container (whose lines include any continuing a paragraph lazily)."""
+    following = tokens[end].map if end < len(tokens) else None
+    if following is not None and tokens[end].type == "heading_open":
+        return following[0]
+    level = tokens[start].level
+    for token in reversed(tokens[:start]):
+        if token.level < level:  # the container's opening
+            return token.map[1] if token.map else last
+    return last
+
+
+def _markers(line: str, heading: Token, inline: Token) -> str:
+    """What comes before a heading on its first line: the markers of the quotes and list
+    items it is in, and indentation."""
+    if heading.markup.startswith("#"):
+        return line[:line.index("#")]
+    # A setext heading: its text starts the line's last part (the parser reads NUL as U+FFFD).
+    shown = line.replace("\0", "\ufffd").rstrip()
+    text = inline.content.split("\n", 1)[0].rstrip()
+    if shown.endswith(text):
+        return line[:len(shown) - len(text)]
+    return line[:len(line) - len(line.lstrip(" \t>"))]
 
 
 def render(body: str, link_map: _LinkMap | None = None, anchor_prefix: str = "r-") -> str:
@@ -275,8 +390,12 @@ def _safe_inline(children: list[Token], link_map: _LinkMap | None) -> list[Token
             if not is_safe_url(href, image=False):
                 dropped_links += 1
                 continue
-            if link_map is not None:
-                child.attrSet("href", link_map(href) or href)
+            answer = None if link_map is None else link_map(href)
+            if answer == PLAIN_TEXT:  # its text stays, as text
+                dropped_links += 1
+                continue
+            if answer is not None:
+                child.attrSet("href", answer)
         if child.type == "link_close" and dropped_links:
             dropped_links -= 1
             continue
@@ -289,7 +408,8 @@ def _anchor_headings(tokens: list[Token], prefix: str) -> None:
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
-        base = prefix + (_slug(tokens[index + 1].content) or "section")
+        # From the text as read: nothing the reader does not see (a comment) reaches an id.
+        base = prefix + (_slug(reader_words(heading_text(tokens[index + 1]))) or "section")
         seen[base] = seen.get(base, 0) + 1
         token.attrSet("id", base if seen[base] == 1 else f"{base}-{seen[base]}")
 
@@ -306,12 +426,14 @@ def _mark_private(tokens: list[Token]) -> list[Token]:
     previous = 0
     for start, end in ranges:
         marked.extend(tokens[previous:start])
-        opening = _token("html_block", "", 0, block=True, content=(
+        level = tokens[start].level  # in the heading's container
+        opening = _token("html_block", "", 0, block=True, level=level, content=(
             '<div class="private-section"><p class="private-label">Private: left out of the '
             "published portfolio</p>\n"))
         marked.append(opening)
         marked.extend(tokens[start:end])
-        marked.append(_token("html_block", "", 0, block=True, content="</div>\n"))
+        marked.append(_token("html_block", "", 0, block=True, level=level,
+                             content="</div>\n"))
         previous = end
     marked.extend(tokens[previous:])
     return marked

@@ -25,6 +25,18 @@ def published(journal: Journal) -> Journal:
     return replace(journal, entries=entries, goals=goals, reviews=reviews)
 
 
+def withheld(journal: Journal, shown: Journal) -> frozenset[str]:
+    """The files of `journal` that its published view `shown` leaves out, for links to them
+    to be shown as their text alone: the entries it does not publish, private evidence, and
+    the evidence of the entries left out. (A published entry's link to its own evidence
+    still leads to the copy: see `site.link_map`.)"""
+    entries = {entry.path for entry in journal.entries} - {entry.path for entry in shown.entries}
+    evidence = {path for entry in journal.entries for path in entry.private_evidence}
+    evidence.update(path for entry in journal.entries if entry.path in entries
+                    for path in entry.evidence)
+    return frozenset(entries | evidence)
+
+
 def published_entry(entry: Entry, config: Config, goal_ids: Collection[str]) -> Entry | None:
     """The entry as published (among the published goals), or None if it is not."""
     if entry.private or not (entry.done or config.publish_planned):

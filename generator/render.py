@@ -24,6 +24,8 @@ from jinja2.compiler import CodeGenerator, Frame
 from .codes import problem
 from .errors import PdpError
 from .formats import figure, long_date, percent
+from .load import leads_to
+from .markdown import PLAIN_TEXT
 from .model import Problem
 from .site import Page
 
@@ -41,14 +43,31 @@ class Theme:
                 if (folder / "templates").is_dir()]
 
     def static_files(self) -> dict[str, Path]:
-        """Static files by output path; a file in an earlier folder replaces a later one."""
+        """Static files by output path; a file in an earlier folder replaces a later one.
+
+        A link that leads out of its theme's folder stops the build: what it leads to (any
+        file of the computer) was never part of the theme, and the site may be public.
+        """
         files: dict[str, Path] = {}
         for folder in reversed(self.folders):
             static = folder / "static"
             for path in sorted(static.rglob("*")) if static.is_dir() else ():
                 if path.is_file() and not path.name.startswith("."):
+                    _refuse_leaving(path, folder)
                     files["static/" + path.relative_to(static).as_posix()] = path
         return files
+
+
+def _refuse_leaving(path: Path, folder: Path) -> None:
+    """An error unless `path`, once its links are followed, is a file inside `folder`."""
+    try:
+        target, root = leads_to(path), leads_to(folder)
+    except OSError:
+        target = root = None
+    if target is None or root is None or not target.is_relative_to(root):
+        raise PdpError(f"the theme file {os.path.relpath(path)} is a link to somewhere outside "
+                       "its theme folder",
+                       "copy the file into the theme folder instead of linking to it")
 
 
 def shipped_themes() -> Path:
@@ -338,13 +357,32 @@ def _internal_target(folder: str, link: str) -> str | None:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def _broken(source: str, link: str, body: tuple[str, int] | None) -> Problem:
+def _line_of(link: str, body: tuple[str, int] | None) -> int:
+    """The line of the file (whose body and first body line are `body`) where a link is."""
     line = 1
     if body is not None:
         text, first_line = body
         found = text.find(link.split("#", 1)[0])
         if found != -1:
             line = first_line + text.count("\n", 0, found)
+    return line
+
+
+def left_out_links(source: str, links: Iterable[tuple[str, str | None]],
+                   body: tuple[str, int] | None) -> list[Problem]:
+    """A warning for each link of a published reflection (each address its rendering asked
+    about, with the answer) that is shown as its text alone: it leads to something the
+    published portfolio leaves out."""
+    return [problem("W006", source, _line_of(link, body), 1, "body",
+                    f"the link '{link}' leads to something the published portfolio leaves "
+                    "out (private, or planned and not published): there it is shown as "
+                    "plain text",
+                    "link to something published, or keep the link for your own build only")
+            for link, answer in links if answer == PLAIN_TEXT]
+
+
+def _broken(source: str, link: str, body: tuple[str, int] | None) -> Problem:
+    line = _line_of(link, body)
     return problem("B001", source, line, 1, "body",
                    f"the link '{link}' leads to no page or file of the site",
                    "link to another entry's .md file or to a file listed as evidence, "

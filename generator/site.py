@@ -6,7 +6,7 @@ Pure: a journal and a day in, a list of `Page`s out. Rendering them is `render`'
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -26,7 +26,7 @@ from .compute import (
 )
 from .formats import long_date
 from .history import History
-from .markdown import render
+from .markdown import PLAIN_TEXT, render
 from .model import CATEGORY_LABELS, OTHER_ACTIVITY, Activity, Entry, Goal, Journal, Review
 from .validate import slugify
 
@@ -303,10 +303,12 @@ class EntryPages:
     start_month: int
     neighbours: Mapping[str, tuple[Link | None, Link | None]]
     history: History = field(default_factory=History)
+    # The published site's: files of the journal it leaves out (see `privacy.withheld`).
+    withheld: frozenset[str] = frozenset()
 
 
-def entry_pages_of(journal: Journal, options: SiteOptions, history: History | None = None
-                   ) -> EntryPages:
+def entry_pages_of(journal: Journal, options: SiteOptions, history: History | None = None,
+                   withheld: frozenset[str] = frozenset()) -> EntryPages:
     entries = journal.entries
     links = [Link(entry_url(entry), entry.title) for entry in entries]
     neighbours = {entry.path: (links[i - 1] if i else None,
@@ -317,7 +319,7 @@ def entry_pages_of(journal: Journal, options: SiteOptions, history: History | No
         goal_titles={goal.id: goal.title for goal in journal.goals},
         slugs={entry.path: entry.slug for entry in entries},
         policy=journal.config.points_policy, start_month=journal.config.year_start_month,
-        neighbours=neighbours, history=history or History())
+        neighbours=neighbours, history=history or History(), withheld=withheld)
 
 
 def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
@@ -357,8 +359,10 @@ def entry_page(view: EntryView, shared: EntryPages) -> Page:
                  previous=previous, next=following, source=view.entry.path)
 
 
-def link_map(entry: Entry, slugs: Mapping[str, str]) -> Callable[[str], str | None]:
-    """Links in a reflection to another entry's file, or to its evidence, go to their pages."""
+def link_map(entry: Entry, slugs: Mapping[str, str], withheld: Collection[str] = ()
+             ) -> Callable[[str], str | None]:
+    """Links in a reflection to another entry's file, or to its evidence, go to their pages;
+    those to a file `withheld` from the site are shown as their text alone."""
     folder = posixpath.dirname(entry.path)
     evidence = set(entry.evidence) | set(entry.private_evidence)
 
@@ -371,6 +375,8 @@ def link_map(entry: Entry, slugs: Mapping[str, str]) -> Callable[[str], str | No
             return f"../entries/{slugs[resolved]}.html" + (f"#{fragment}" if fragment else "")
         if resolved in evidence:
             return "../" + evidence_url(resolved)
+        if resolved in withheld:
+            return PLAIN_TEXT
         return None
 
     return relink

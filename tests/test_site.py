@@ -365,18 +365,22 @@ def test_full_disk_while_copying_names_the_copy(
     assert_full_disk(err, r"out/(?:static|evidence)/\S+")
 
 
+# A build that is killed once it has written its first page.
+DYING_BUILD = ("import os, generator.output as o\n"
+               "real = o._write\n"
+               "def dying(path, data):\n"
+               "    real(path, data)\n"
+               "    if path.name.endswith('.html'): os._exit(9)\n"
+               "o._write = dying\n"
+               "from generator.cli import main\nmain()\n")
+
+
 def test_killed_build_keeps_the_old_site(hostile: Path, monkeypatch: pytest.MonkeyPatch
                                          ) -> None:
     assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
     before = tree(hostile / "out")
-    script = ("import os, generator.output as o\n"
-              "real = o._write\n"
-              "def dying(path, data):\n"
-              "    real(path, data)\n"
-              "    if path.name.endswith('.html'): os._exit(9)\n"
-              "o._write = dying\n"
-              "from generator.cli import main\nmain()\n")
-    result = subprocess.run([sys.executable, "-c", script, "build", "-o", "out"], cwd=hostile,
+    result = subprocess.run([sys.executable, "-c", DYING_BUILD, "build", "-o", "out"],
+                            cwd=hostile,
                             check=False, capture_output=True)
     assert result.returncode == 9
     assert tree(hostile / "out") == before
@@ -591,3 +595,93 @@ def test_workers_build_warm_the_same_site_as_one_process_cold(
     assert (alone.problems, first.problems, warm.problems) == ((), (), ())
     assert (root / ".pdp-cache").is_dir()
     assert tree(tmp_path / "warm") == tree(tmp_path / "alone")
+
+
+def test_output_that_is_a_link_is_refused_and_left_as_it_is(
+        hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "real")[0] == 0
+    before = tree(hostile / "real")
+    os.symlink("real", hostile / "out")
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert (code, err) == (2, "pdp: error: the output folder out is a link; it was left as it "
+                              "is\n  hint: build into the folder it leads to, or into another "
+                              "folder with -o\n")
+    assert os.readlink(hostile / "out") == "real"
+    assert tree(hostile / "real") == before
+    assert sorted(p.name for p in hostile.iterdir() if p.name.startswith(".out")) == []
+
+
+def _dead_pid() -> int:
+    """The number of a process that has ended."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def test_a_killed_builds_folder_is_removed_by_the_next_and_nothing_else(
+        hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    killed = subprocess.run([sys.executable, "-c", DYING_BUILD, "build", "-o", "out"],
+                            cwd=hostile, check=False, capture_output=True)
+    assert killed.returncode == 9
+    left_by_kill = [p for p in hostile.iterdir() if p.name.startswith(".out.new-")]
+    assert len(left_by_kill) == 1 and (left_by_kill[0] / MARKER).is_file()
+    # What pdp did not make, or may still be making, stays: unmarked, a link, a live process's.
+    dead = _dead_pid()
+    kept = {f".out.old-{dead}", f".out.new-{os.getppid()}", f".out.new-{dead}x",
+            f".other.new-{dead}", f".out.new-{dead + 1}"}
+    (hostile / f".out.old-{dead}").mkdir()  # no marker
+    (hostile / f".out.new-{os.getppid()}").mkdir()
+    (hostile / f".out.new-{os.getppid()}" / MARKER).write_text("")
+    for name in (f".out.new-{dead}x", f".other.new-{dead}"):
+        shutil.copytree(hostile / "out", hostile / name)
+    marked_elsewhere = hostile / "elsewhere"
+    shutil.copytree(hostile / "out", marked_elsewhere)
+    os.symlink("elsewhere", hostile / f".out.new-{dead + 1}")
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    assert {p.name for p in hostile.iterdir() if p.name.startswith((".out", ".other"))} == kept
+    assert (marked_elsewhere / MARKER).is_file()
+
+
+def test_theme_links_that_lead_outside_the_theme_are_never_published(
+        hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd.css").write_text("SECRET-OUTSIDE-THE-THEME-4d2a")
+    static = hostile / "themes/default/static"
+    static.mkdir(parents=True)
+    (static / "own.css").write_text("p { margin: 0 }")
+    os.symlink("own.css", static / "alias.css")  # inside the theme: copied as the file
+    assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
+    assert (hostile / "out/static/alias.css").read_text() == "p { margin: 0 }"
+    refused = ("pdp: error: the theme file themes/default/static/passwd.css is a link to "
+               "somewhere outside its theme folder\n"
+               "  hint: copy the file into the theme folder instead of linking to it\n")
+    os.symlink(outside / "passwd.css", static / "passwd.css")
+    for argv in (["build", "-o", "out2"], ["build", "--publish", "-o", "out2"],
+                 ["pack", "-o", "pack.zip"]):
+        assert pdp(monkeypatch, hostile, *argv)[::2] == (1, refused), argv
+    (static / "passwd.css").unlink()
+    shutil.rmtree(static)
+    os.symlink(outside, static)  # the whole static folder
+    code, _, err = pdp(monkeypatch, hostile, "build", "--publish", "-o", "out2")
+    assert (code, err) == (1, refused)
+    assert not (hostile / "out2").exists() and not (hostile / "pack.zip").exists()
+    assert b"SECRET-OUTSIDE" not in b"".join(tree(hostile / "out").values())
+
+
+def test_a_link_changed_during_the_build_is_not_copied(
+        hostile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each copy is checked again as it is copied: a link may change after it was listed."""
+    (tmp_path / "passwd.css").write_text("SECRET-OUTSIDE-THE-THEME-4d2a")
+    static = hostile / "themes/default/static"
+    static.mkdir(parents=True)
+    os.symlink(tmp_path / "passwd.css", static / "passwd.css")
+    monkeypatch.setattr(generator.render, "_refuse_leaving", lambda path, folder: None)
+    code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
+    assert (code, err) == (1, "pdp: error: themes/default/static/passwd.css changed while the "
+                              "site was built: it leads outside the journal and the theme now, "
+                              "and was not copied\n"
+                              "  hint: build again, once no other program is changing the "
+                              "files\n")
+    assert not (hostile / "out").exists()
