@@ -32,7 +32,7 @@ bench-peers: $(STAMP) ## the same, with Hugo's, MkDocs' and Pelican's full build
 	$(BIN)/python benchmarks/run.py --peers
 
 docs: $(STAMP) ## regenerate docs/format.md from the schema
-	$(BIN)/python -m generator.docs > docs/format.md
+	$(BIN)/python -m generator.publish.docs > docs/format.md
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -19,16 +19,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .compute import (
+from .defaults import DEFAULT_PORT
+from .errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, PdpError, UsageError
+from .journal.compute import (
     entry_records,
     parse_year_name,
     performance_year,
     year_totals,
     years_of,
 )
-from .defaults import DEFAULT_PORT
-from .errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, PdpError, UsageError
-from .formats import (
+from .journal.load import CACHE_DIR, Project, find_project, list_sources
+from .journal.open import Checked, open_config, open_journal
+from .journal.privacy import published
+from .journal.schema import MAX_HOURS
+from .journal.validate import slugify, stem_of
+from .model import CATEGORIES, OTHER_ACTIVITY, Journal
+from .publish.hooks import install_hook, staged_copy
+from .publish.jsonschema import front_matter_schema, schema_json
+from .publish.scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
+from .site.formats import (
     catalogue_json,
     catalogue_text,
     export_csv,
@@ -40,19 +49,10 @@ from .formats import (
     report_text,
     summary_line,
 )
-from .githooks import install_hook, staged_copy
-from .journal import Checked, open_config, open_journal
-from .jsonschema import front_matter_schema, schema_json
-from .load import CACHE_DIR, Project, find_project, list_sources
-from .model import CATEGORIES, OTHER_ACTIVITY, Journal
-from .privacy import published
-from .scaffold import NewEntry, entry_path, entry_text, write_new_file, write_new_or_replace
-from .schema import MAX_HOURS
 from .suggest import did_you_mean
-from .validate import slugify, stem_of
 
 if TYPE_CHECKING:
-    from .preview import Rebuilt
+    from .serve.session import Rebuilt
 
 LOOPBACK = "127.0.0.1"
 # A large journal stays in memory while many short-lived objects are made: with Python's
@@ -282,7 +282,7 @@ class _Runner:
         return EXIT_INVALID if checked.errors else EXIT_OK
 
     def build(self) -> int:
-        from .build import build_site  # here: rendering costs the other commands start-up
+        from .site.build import build_site  # here: rendering costs the other commands start-up
 
         result = build_site(self.project, self.today, self.args.publish, self.args.output,
                             cache=not self.args.no_cache)
@@ -303,9 +303,9 @@ class _Runner:
         # Imported here: watching and the browser cost every other command start-up time.
         import webbrowser
 
-        from .preview import EVERYTHING, Session, follow_changes
-        from .server import Live, start_server
-        from .watch import POLL_INTERVAL, Watcher
+        from .serve.server import Live, start_server
+        from .serve.session import EVERYTHING, Session, follow_changes
+        from .serve.watch import POLL_INTERVAL, Watcher
 
         _stop_on_signals()
         session = Session(self.project, today, self.args.publish, self.show)
@@ -350,7 +350,7 @@ class _Runner:
         self.err.flush()
 
     def pack(self) -> int:
-        from .pack import pack  # here: it builds the site, which costs start-up time
+        from .publish.pack import pack  # here: it builds the site, which costs start-up time
 
         journal = self._journal_or_fail(self.open(), counting=False)
         start_month = journal.config.year_start_month
@@ -385,7 +385,9 @@ class _Runner:
         return EXIT_OK
 
     def init(self) -> int:
-        from .init import init_project  # here: its templates cost the other commands start-up
+        from .publish.init import (
+            init_project,  # here: its templates cost the other commands start-up
+        )
 
         folder: Path = self.args.folder
         created = init_project(folder, self.args.name, self.today, self.args.install)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
-import generator.cache
-from generator.build import build_site
-from generator.cache import (
+import generator.site.build
+import generator.site.reflection_cache
+from generator.journal.load import CACHE_DIR, find_project
+from generator.site.build import build_site
+from generator.site.reflection_cache import (
     CACHE_FILE,
     LinkMap,
     Reflections,
@@ -19,7 +20,6 @@ from generator.cache import (
     reflection_key,
     render_recorded,
 )
-from generator.load import CACHE_DIR, find_project
 
 from .conftest import REPOSITORY, TODAY
 from .test_site import tree
@@ -81,7 +81,7 @@ def test_a_warm_build_renders_no_reflection_again(tmp_path: Path,
         rendered.append(prefix)
         return render_recorded(body, link_map, prefix)
 
-    monkeypatch.setattr(generator.build, "render_recorded", counting)
+    monkeypatch.setattr(generator.site.build, "render_recorded", counting)
     build(root, "warm")
     assert rendered == []
     entry = next((root / "journal" / "entries").rglob("*.md"))
@@ -99,7 +99,7 @@ def test_a_build_without_the_cache_hashes_no_reflection(tmp_path: Path,
         hashed.append(body)
         return reflection_key(body, anchor_prefix)
 
-    monkeypatch.setattr(generator.cache, "reflection_key", counting)
+    monkeypatch.setattr(generator.site.reflection_cache, "reflection_key", counting)
     build(root, "plain", cache=False)
     assert hashed == []
     build(root, "cold")

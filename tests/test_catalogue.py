@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator.catalogue import parse_catalogue, shipped_catalogue_text
-from generator.config import ID_PATTERN
+from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
+from generator.journal.config import ID_PATTERN
 from generator.model import CATEGORIES
 
 CATALOGUE = parse_catalogue(shipped_catalogue_text())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.changes import Change, Layout, classify, needs_full_rebuild, only_styles
+from generator.serve.changes import Change, Layout, classify, needs_full_rebuild, only_styles
 
 from .conftest import FIXTURES
 

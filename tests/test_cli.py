@@ -263,7 +263,8 @@ def test_the_command_line_starts_without_the_site_renderer() -> None:
     # `pdp check` runs on every commit (the git hook): building and `pdp init` import their
     # templates and renderer only when they run.
     code = ("import sys, generator.cli; print(sorted(name for name in "
-            "('jinja2', 'generator.build', 'generator.init', 'generator.pack') "
+            "('jinja2', 'generator.site.build', 'generator.publish.init', "
+            "'generator.publish.pack') "
             "if name in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

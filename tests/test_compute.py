@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator.catalogue import parse_catalogue, shipped_catalogue_text
-from generator.compute import (
+from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
+from generator.journal.compute import (
     entry_points,
     months_left,
     parse_year_name,
@@ -18,8 +18,8 @@ from generator.compute import (
     year_totals,
     years_of,
 )
+from generator.journal.schema import FIRST_YEAR, LAST_YEAR
 from generator.model import Config, Entry, Journal
-from generator.schema import FIRST_YEAR, LAST_YEAR
 
 CATALOGUE = parse_catalogue(shipped_catalogue_text())
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalogue import parse_catalogue, shipped_catalogue_text
-from generator.config import parse_config
-from generator.formats import problems_text
+from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
+from generator.journal.config import parse_config
 from generator.model import Activity
+from generator.site.formats import problems_text
 
 from .conftest import FIXTURES
 

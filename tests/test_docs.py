@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.codes import CODES
-from generator.docs import format_reference
-from generator.schema import CONFIG, ENTRY
+from generator.journal.codes import CODES
+from generator.journal.schema import CONFIG, ENTRY
+from generator.publish.docs import format_reference
 
 from .conftest import REPOSITORY
 

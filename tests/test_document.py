@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from generator.document import Mapping, Scalar, Sequence, parse_document, split_front_matter
+from generator.journal.document import Mapping, Scalar, Sequence, parse_document, split_front_matter
 from generator.model import Problem
 
 

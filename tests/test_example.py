@@ -7,9 +7,9 @@ import io
 import pytest
 
 from generator.cli import run
-from generator.compute import entry_points, performance_year, year_totals, years_of
-from generator.journal import open_journal
-from generator.load import find_project
+from generator.journal.compute import entry_points, performance_year, year_totals, years_of
+from generator.journal.load import find_project
+from generator.journal.open import open_journal
 from generator.model import CATEGORIES, OTHER_ACTIVITY, Journal
 
 from .conftest import REPOSITORY, TODAY

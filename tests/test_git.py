@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-import generator.pack
+import generator.publish.pack
 from generator.cli import run
-from generator.history import entry_history
-from generator.load import CACHE_DIR
+from generator.journal.history import entry_history
+from generator.journal.load import CACHE_DIR
 
 from .conftest import TODAY
 from .site_tools import require_tools
@@ -369,9 +369,9 @@ def test_printing_the_pack_makes_no_network_request(
     """Each defence is enough alone: the page's policy, and Chromium's resolving no host."""
     require_tools("chromium")
     if defence == "policy":
-        monkeypatch.setattr(generator.pack, "NO_NETWORK_FLAGS", ())
+        monkeypatch.setattr(generator.publish.pack, "NO_NETWORK_FLAGS", ())
     if defence == "flags":
-        monkeypatch.setattr(generator.pack, "NO_NETWORK_POLICY", b"")
+        monkeypatch.setattr(generator.publish.pack, "NO_NETWORK_POLICY", b"")
     server, requests = _recording_server()
     with server:
         threading.Thread(target=server.serve_forever, daemon=True).start()

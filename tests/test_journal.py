@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import run
-from generator.journal import open_journal
-from generator.load import find_project
+from generator.journal.load import find_project
+from generator.journal.open import open_journal
 
 from .conftest import FIXTURES, TODAY
 

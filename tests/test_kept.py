@@ -16,11 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import generator.journal
+import generator.journal.open
 from generator.cli import run
-from generator.document import Document, parse_document, reflection_of
-from generator.journal import open_journal
-from generator.kept import (
+from generator.journal.check_cache import (
     CACHE_FILE,
     FORMAT,
     Asked,
@@ -29,7 +27,9 @@ from generator.kept import (
     fingerprint,
     record,
 )
-from generator.load import CACHE_DIR, find_project
+from generator.journal.document import Document, parse_document, reflection_of
+from generator.journal.load import CACHE_DIR, find_project
+from generator.journal.open import open_journal
 from generator.model import Entry, Problem
 
 from .conftest import TODAY
@@ -72,7 +72,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         paths.append(path)
         return parse_document(path, data)
 
-    monkeypatch.setattr(generator.journal, "parse_document", counting)
+    monkeypatch.setattr(generator.journal.open, "parse_document", counting)
     return paths
 
 
@@ -243,7 +243,7 @@ def test_the_workers_keep_what_one_process_would(tmp_path: Path,
     root = example(tmp_path)
     project, cache = find_project(root), root / CACHE_DIR
     fresh = open_journal(project, TODAY, jobs=1)
-    monkeypatch.setattr(generator.journal, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(generator.journal.open, "PARALLEL_MIN_FILES", 1)
     assert open_journal(project, TODAY, jobs=2, cache=cache) == fresh  # checked in workers
     assert rows(root) == len(fresh.journal.entries if fresh.journal else ())
     assert open_journal(project, TODAY, jobs=2, cache=cache) == fresh  # all kept

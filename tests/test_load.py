@@ -14,10 +14,17 @@ from typing import Any
 import pytest
 
 from generator.errors import UsageError
-from generator.formats import problems_text
-from generator.journal import open_journal
-from generator.load import Source, _read_all, find_project, is_ignored, list_sources, read_source
-from generator.schema import MAX_FILE_BYTES
+from generator.journal.load import (
+    Source,
+    _read_all,
+    find_project,
+    is_ignored,
+    list_sources,
+    read_source,
+)
+from generator.journal.open import open_journal
+from generator.journal.schema import MAX_FILE_BYTES
+from generator.site.formats import problems_text
 
 from .conftest import TODAY
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 
-from generator.markdown import (
+from generator.journal.markdown import (
     NEEDS,
     NORMAL_URL,
     dropped_line,
@@ -17,7 +17,7 @@ from generator.markdown import (
     parser,
     parser_for,
 )
-from generator.schema import MAX_NESTING
+from generator.journal.schema import MAX_NESTING
 
 from .conftest import REPOSITORY
 

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-import generator.preview
-from generator.cache import KEEP_BUILDS
-from generator.changes import Change, classify
-from generator.formats import problems_text
-from generator.journal import open_journal
-from generator.load import find_project
-from generator.preview import EVERYTHING, WAITING_PAGE, Rebuilt, Session, follow_changes
-from generator.server import Live
-from generator.watch import Watcher
+import generator.serve.session
+from generator.journal.load import find_project
+from generator.journal.open import open_journal
+from generator.serve.changes import Change, classify
+from generator.serve.server import Live
+from generator.serve.session import EVERYTHING, WAITING_PAGE, Rebuilt, Session, follow_changes
+from generator.serve.watch import Watcher
+from generator.site.formats import problems_text
+from generator.site.reflection_cache import KEEP_BUILDS
 
 from .conftest import TODAY
 from .test_cache import example, rows
@@ -186,7 +186,7 @@ def test_reflections_edited_remake_their_pages_and_packs_alone(
     def no_full_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("a full build, where the short way holds")
 
-    monkeypatch.setattr(generator.preview, "make_site", no_full_build)
+    monkeypatch.setattr(generator.serve.session, "make_site", no_full_build)
     rebuilt = watching.build({Change.ENTRY}, paths=[str(path) for path in targets])
     monkeypatch.undo()
     assert not rebuilt.errors
@@ -210,7 +210,7 @@ def test_the_published_site_takes_the_short_way_too(
     def no_full_build(*args: object, **kwargs: object) -> None:
         raise AssertionError("a full build, where the short way holds")
 
-    monkeypatch.setattr(generator.preview, "make_site", no_full_build)
+    monkeypatch.setattr(generator.serve.session, "make_site", no_full_build)
     hidden = edit_private_entry(root)[0]
     unchanged = watching.build({Change.ENTRY}, paths=[str(hidden)])
     assert (unchanged.errors, unchanged.snapshot.files) == ((), first.files)
@@ -274,7 +274,7 @@ def test_a_save_through_a_temporary_file_goes_the_short_way(
     temporary.write_text(target.read_text("utf-8") + "\nSaved the safe way.\n", "utf-8")
     os.replace(temporary, target)
     full_builds: list[object] = []
-    monkeypatch.setattr(generator.preview, "make_site",
+    monkeypatch.setattr(generator.serve.session, "make_site",
                         lambda *args, **kwargs: full_builds.append(args))
     stop = threading.Event()
     rebuilt: list[Rebuilt] = []
@@ -564,7 +564,7 @@ def test_a_bug_in_a_published_preview_shows_only_its_kind(
     def failing(*args: object, **kwargs: object) -> None:
         raise ValueError(SECRET)
 
-    monkeypatch.setattr(generator.preview, "make_site", failing)
+    monkeypatch.setattr(generator.serve.session, "make_site", failing)
     published = session(root, publish=True).build(EVERYTHING)
     hint = ("  hint: this is a bug in pdp, not in your journal; the last good site is still "
             "served")

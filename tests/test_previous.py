@@ -11,13 +11,13 @@ from pathlib import Path
 import jinja2
 import pytest
 
-import generator.build
-import generator.reuse
-from generator.build import build_site
-from generator.load import CACHE_DIR, find_project
-from generator.previous import PAGES_FILE, PageKeys, render_basis
-from generator.render import Templates, Theme, read_templates
-from generator.site import Link, Page
+import generator.site.build
+import generator.site.memo
+from generator.journal.load import CACHE_DIR, find_project
+from generator.site.build import build_site
+from generator.site.page_cache import PAGES_FILE, PageKeys, render_basis
+from generator.site.plan import Link, Page
+from generator.site.render import Templates, Theme, read_templates
 
 from .conftest import TODAY
 from .test_cache import example
@@ -34,10 +34,10 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Rendered:
 
     def counting(env: jinja2.Environment, page: Page) -> bytes:
         paths.append(page.path)
-        return generator.render.render_page(env, page)
+        return generator.site.render.render_page(env, page)
 
-    monkeypatch.setattr(generator.build, "render_page", counting)
-    monkeypatch.setattr(generator.reuse, "render_page", counting)
+    monkeypatch.setattr(generator.site.build, "render_page", counting)
+    monkeypatch.setattr(generator.site.memo, "render_page", counting)
     return paths
 
 
@@ -115,7 +115,7 @@ def test_new_deleted_and_renamed_entries_and_a_new_template(tmp_path: Path) -> N
     assert build(root) == fresh(root)
     templates = root / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
-    base = generator.render.shipped_themes() / "default" / "templates" / "base.html"
+    base = generator.site.render.shipped_themes() / "default" / "templates" / "base.html"
     (templates / "base.html").write_text(
         base.read_text("utf-8").replace("<main", "<!-- overridden --><main"), "utf-8")
     site = build(root)
@@ -191,7 +191,7 @@ def test_the_basis_covers_every_template_even_in_a_linked_folder(tmp_path: Path)
     (shared / "footer.html").write_text("v1", "utf-8")
     (own / "templates" / "partials").symlink_to(shared, target_is_directory=True)
     (shared / "loop").symlink_to(own / "templates", target_is_directory=True)
-    theme = Theme((own, generator.render.shipped_themes() / "default"))
+    theme = Theme((own, generator.site.render.shipped_themes() / "default"))
     before = read_templates(theme)
     assert dict(before.files)["partials/footer.html"] == b"v1"
     (shared / "footer.html").write_text("v2", "utf-8")
@@ -205,7 +205,7 @@ def test_a_template_saved_during_a_build_changes_nothing_it_notes(
     root = example(tmp_path)
     templates = root / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
-    shipped = generator.render.shipped_themes() / "default" / "templates" / "base.html"
+    shipped = generator.site.render.shipped_themes() / "default" / "templates" / "base.html"
     text = shipped.read_text("utf-8")
     (templates / "base.html").write_text(text, "utf-8")
 
@@ -215,7 +215,7 @@ def test_a_template_saved_during_a_build_changes_nothing_it_notes(
                                              "utf-8")
         return read
 
-    monkeypatch.setattr(generator.build, "read_templates", read_then_save)
+    monkeypatch.setattr(generator.site.build, "read_templates", read_then_save)
     during = build(root)
     assert b"DRAFT" not in during["index.html"]  # rendered from what was read
     monkeypatch.undo()
@@ -225,16 +225,16 @@ def test_a_template_saved_during_a_build_changes_nothing_it_notes(
 
 def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                          ) -> None:
-    monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 2)
+    monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 2)
     log = tmp_path / "rendered.txt"
 
     def logging(env: jinja2.Environment, page: Page) -> bytes:
         with log.open("a", encoding="utf-8") as file:  # from any process
             file.write(f"{os.getpid()} {page.path}\n")
-        return generator.render.render_page(env, page)
+        return generator.site.render.render_page(env, page)
 
-    monkeypatch.setattr(generator.build, "render_page", logging)
-    monkeypatch.setattr(generator.reuse, "render_page", logging)
+    monkeypatch.setattr(generator.site.build, "render_page", logging)
+    monkeypatch.setattr(generator.site.memo, "render_page", logging)
     root = example(tmp_path)
     project = find_project(root)
     build_site(project, TODAY, False, root / "site", jobs=2)

@@ -16,12 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import generator.build
 import generator.parallel
-from generator.build import build_site
+import generator.site.build
 from generator.cli import run
-from generator.load import find_project
-from generator.markdown import (
+from generator.journal.load import find_project
+from generator.journal.markdown import (
     heading_text,
     may_hold_private,
     parser_for,
@@ -30,6 +29,7 @@ from generator.markdown import (
     strip_private,
 )
 from generator.model import Problem
+from generator.site.build import build_site
 
 from .conftest import TODAY
 
@@ -368,7 +368,7 @@ def _left_out(link: str) -> Problem:
 @pytest.mark.parametrize("workers", [False, True])
 def test_a_published_link_to_something_private_is_its_text_alone_with_a_warning(
         project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
-    monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 1 if workers else 10**9)
+    monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 1 if workers else 10**9)
     monkeypatch.setattr(generator.parallel, "cores", lambda: 2)
     root = project("hostile")
     with (root / "pdp.toml").open("a", encoding="utf-8") as config:

@@ -9,12 +9,18 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalogue import parse_catalogue, shipped_catalogue_text
 from generator.cli import run
-from generator.document import parse_document
+from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
+from generator.journal.document import parse_document
+from generator.journal.schema import ENTRY, GOAL, REVIEW
+from generator.journal.validate import (
+    Context,
+    after,
+    validate_entry,
+    validate_goal,
+    validate_review,
+)
 from generator.model import Config, Problem
-from generator.schema import ENTRY, GOAL, REVIEW
-from generator.validate import Context, after, validate_entry, validate_goal, validate_review
 
 CONTEXT = Context(Config(name="A"), parse_catalogue(shipped_catalogue_text()),
                   frozenset({"media"}), after(date(2026, 11, 28)), lambda path: "missing")

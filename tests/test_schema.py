@@ -13,13 +13,13 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
 
-import generator.jsonschema as jsonschema_module
-from generator.catalogue import parse_catalogue, shipped_catalogue_text
-from generator.journal import open_journal
-from generator.jsonschema import front_matter_schema, schema_json
-from generator.load import find_project
+import generator.publish.jsonschema as jsonschema_module
+from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
+from generator.journal.load import find_project
+from generator.journal.open import open_journal
+from generator.journal.schema import ENTRY, GOAL, REVIEW, TABLE, TEXT, Field, Schema
 from generator.model import Activity, Journal
-from generator.schema import ENTRY, GOAL, REVIEW, TABLE, TEXT, Field, Schema
+from generator.publish.jsonschema import front_matter_schema, schema_json
 
 from .conftest import REPOSITORY, TODAY
 

@@ -19,7 +19,7 @@ import pytest
 
 from generator.defaults import DEFAULT_PORT
 from generator.errors import EXIT_USAGE, UsageError
-from generator.server import Live, Server, Snapshot, is_loopback, start_server
+from generator.serve.server import Live, Server, Snapshot, is_loopback, start_server
 
 from .conftest import REPOSITORY, ipv6_loopback
 
@@ -765,7 +765,7 @@ def test_stop_ends_streams_and_kept_alive_connections_promptly(site: Site) -> No
 # connections; it prints its port, then its CPU time and the time whenever asked.
 LIMITED_SERVER = """\
 import resource, sys, time
-from generator.server import Live, Snapshot, start_server
+from generator.serve.server import Live, Snapshot, start_server
 resource.setrlimit(resource.RLIMIT_NOFILE, (24, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
 server = start_server(Live(Snapshot({"entries.csv": b"date,title\\n"})), "127.0.0.1", 0)
 print(server.port, flush=True)
@@ -833,7 +833,7 @@ def closed_by_server(connection: socket.socket, deadline: float) -> bool:
 
 def test_silent_connections_beyond_the_cap_make_room_for_a_request(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.server.MAX_CONNECTIONS", 4)
+    monkeypatch.setattr("generator.serve.server.MAX_CONNECTIONS", 4)
     silent = [socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
               for _ in range(10)]
     try:
@@ -850,7 +850,7 @@ def test_silent_connections_beyond_the_cap_make_room_for_a_request(
 def test_connections_that_wait_too_long_for_a_request_are_closed_but_streams_stay(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     stream = Stream(site.port).opened()
-    monkeypatch.setattr("generator.server.IDLE_SECONDS", 0.5)
+    monkeypatch.setattr("generator.serve.server.IDLE_SECONDS", 0.5)
     silent = socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
     slow = socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
     try:
@@ -871,8 +871,8 @@ def test_connections_that_wait_too_long_for_a_request_are_closed_but_streams_sta
 
 def test_event_streams_have_a_cap_of_their_own(site: Site,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.server.MAX_STREAMS", 3)
-    monkeypatch.setattr("generator.server.MAX_CONNECTIONS", 2)
+    monkeypatch.setattr("generator.serve.server.MAX_STREAMS", 3)
+    monkeypatch.setattr("generator.serve.server.MAX_CONNECTIONS", 2)
     streams = [Stream(site.port).opened() for _ in range(3)]
     try:
         assert_refused(site.get("/_pdp/events"), 503, "Service Unavailable")

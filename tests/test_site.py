@@ -24,17 +24,17 @@ from hypothesis import strategies as st
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup
 
-import generator.build
-import generator.journal
-import generator.output
+import generator.journal.open
 import generator.parallel
-import generator.render
-from generator.build import build_site
+import generator.site.build
+import generator.site.output
+import generator.site.render
 from generator.cli import run
-from generator.load import find_project
+from generator.journal.load import find_project
 from generator.model import Entry
-from generator.output import MARKER
-from generator.render import Templates, escape_output
+from generator.site.build import build_site
+from generator.site.output import MARKER
+from generator.site.render import Templates, escape_output
 
 from .conftest import REPOSITORY, TODAY
 
@@ -90,10 +90,10 @@ def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     """Builds that make entry pages in this process, or in two worker processes (which
     write them and check their links themselves)."""
     if request.param == "workers":
-        monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 1)
+        monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 1)
         monkeypatch.setattr(generator.parallel, "cores", lambda: 2)
     else:
-        monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 10**9)
+        monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 10**9)
     return str(request.param)
 
 
@@ -153,23 +153,23 @@ def test_pages_are_what_jinja2_alone_renders(journal: str, hostile: Path, tmp_pa
     project = find_project(hostile if journal == "hostile" else REPOSITORY)
     built = {}
     try:
-        for name, compiler in (("ours", generator.render.PageEnvironment.code_generator_class),
+        for name, compiler in (("ours", generator.site.render.PageEnvironment.code_generator_class),
                                ("jinja2", CodeGenerator)):
-            monkeypatch.setattr(generator.render.PageEnvironment, "code_generator_class",
+            monkeypatch.setattr(generator.site.render.PageEnvironment, "code_generator_class",
                                 compiler)
-            generator.render.environment.cache_clear()  # templates compiled by `compiler`
+            generator.site.render.environment.cache_clear()  # templates compiled by `compiler`
             for publish in (False, True):
                 output = tmp_path / f"{name}-{publish}"
                 assert build_site(project, TODAY, publish, output, cache=False).problems == ()
                 built[name, publish] = tree(output)
     finally:  # no later test gets templates compiled by Jinja2's own generator
-        generator.render.environment.cache_clear()
+        generator.site.render.environment.cache_clear()
     for publish in (False, True):
         assert built["ours", publish] == built["jinja2", publish]
 
 
 def test_templates_compile_to_call_escape_output() -> None:
-    env = generator.render.environment(Templates((("page.html", b"{{ x }}"),)))
+    env = generator.site.render.environment(Templates((("page.html", b"{{ x }}"),)))
     assert "environment.escape_output(" in str(env.compile("{{ x }}", raw=True))
     assert env.get_template("page.html").render(x="<a href='#'>") == \
         "&lt;a href=&#39;#&#39;&gt;"
@@ -196,7 +196,7 @@ def test_escape_output_is_markupsafe_escape(value: object) -> None:
 
 @given(st.text())
 def test_escape_without_markupsafe_c_helper_is_the_same(text: str) -> None:
-    assert generator.render._escape_slowly(text) == generator.render._escape_text(text)
+    assert generator.site.render._escape_slowly(text) == generator.site.render._escape_text(text)
 
 
 # Pages in folders side by side and nested, with links that leave their folder in every way.
@@ -214,11 +214,11 @@ def test_a_link_check_kept_across_pages_finds_each_page_s_broken_links(
         pages: list[tuple[str, list[str]]]) -> None:
     existing = frozenset({"x.html", "tags/t.html", "entries/e.html", "a/b/p.html",
                           "b/p.html", "a/x.html", "a&b.html"})
-    check = generator.render.LinkCheck(existing, {}, {}, None)
+    check = generator.site.render.LinkCheck(existing, {}, {}, None)
     for number, (folder, links) in enumerate(pages):
         path = posixpath.join(folder, f"page-{number}.html")
         data = "".join(f'<a href="{link}">' for link in links).encode()
-        targets = {(shown, generator.render._internal_target(folder, shown))
+        targets = {(shown, generator.site.render._internal_target(folder, shown))
                    for shown in map(html.unescape, links)}
         assert check.unresolved(path, data) == sorted(
             (shown, target) for shown, target in targets
@@ -297,7 +297,7 @@ def test_interrupted_write_keeps_the_old_site(hostile: Path,
     assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
     before = tree(hostile / "out")
     calls = {"count": 0}
-    real = generator.output._write
+    real = generator.site.output._write
 
     def failing(path: Path, data: bytes) -> None:
         calls["count"] += 1
@@ -305,7 +305,7 @@ def test_interrupted_write_keeps_the_old_site(hostile: Path,
             raise OSError(28, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(generator.output, "_write", failing)
+    monkeypatch.setattr(generator.site.output, "_write", failing)
     code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
     assert code == 1
     assert_full_disk(err, r"out/[^.]\S*")
@@ -317,14 +317,14 @@ def test_failed_write_of_an_entry_page_keeps_the_old_site(
         hostile: Path, monkeypatch: pytest.MonkeyPatch, processes: str) -> None:
     assert pdp(monkeypatch, hostile, "build", "-o", "out")[0] == 0
     before = tree(hostile / "out")
-    real = generator.output._write
+    real = generator.site.output._write
 
     def failing(path: Path, data: bytes) -> None:
         if path.name == "public.html":
             raise OSError(28, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(generator.output, "_write", failing)
+    monkeypatch.setattr(generator.site.output, "_write", failing)
     code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
     assert code == 1
     assert_full_disk(err, r"out/entries/public\.html")
@@ -347,7 +347,7 @@ def test_full_disk_names_the_file_it_could_not_write(
     def opening(path: Path, mode: str) -> IO[bytes]:
         return _FullDisk() if path.name == "public.html" else open(path, mode)
 
-    monkeypatch.setattr(generator.output, "open", opening, raising=False)
+    monkeypatch.setattr(generator.site.output, "open", opening, raising=False)
     code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
     assert code == 1
     assert_full_disk(err, r"out/entries/public\.html")
@@ -366,7 +366,7 @@ def test_full_disk_while_copying_names_the_copy(
 
 
 # A build that is killed once it has written its first page.
-DYING_BUILD = ("import os, generator.output as o\n"
+DYING_BUILD = ("import os, generator.site.output as o\n"
                "real = o._write\n"
                "def dying(path, data):\n"
                "    real(path, data)\n"
@@ -545,8 +545,8 @@ def test_configuration_shapes_the_published_site(hostile: Path,
 @pytest.mark.parametrize("publish", [False, True])
 def test_workers_build_the_same_site_as_one_process(tmp_path: Path, publish: bool,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 1)
-    monkeypatch.setattr(generator.journal, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 1)
+    monkeypatch.setattr(generator.journal.open, "PARALLEL_MIN_FILES", 1)
     project = find_project(REPOSITORY)
     alone = build_site(project, TODAY, publish, tmp_path / "alone", jobs=1, cache=False)
     shared = build_site(project, TODAY, publish, tmp_path / "shared", jobs=2, cache=False)
@@ -554,10 +554,10 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path, publish: boo
     assert tree(tmp_path / "shared") == tree(tmp_path / "alone")
 
 
-_ENTRY_FILES = generator.build._entry_files
+_ENTRY_FILES = generator.site.build._entry_files
 
 
-def _entry_files_leaving_the_job_as_it_was(job: generator.build._EntryJob,
+def _entry_files_leaving_the_job_as_it_was(job: generator.site.build._EntryJob,
                                            entries: list[Entry]) -> list[object]:
     """The chunks of a stage share their job: making a chunk's pages must not change it."""
     reflections = job.reflections
@@ -575,7 +575,8 @@ def test_a_chunk_of_entries_leaves_its_shared_job_unchanged(
     shutil.copy(REPOSITORY / "pdp.toml", root)
     project = find_project(root)
     build_site(project, TODAY, False, tmp_path / "out")  # fills the cache
-    monkeypatch.setattr(generator.build, "_entry_files", _entry_files_leaving_the_job_as_it_was)
+    monkeypatch.setattr(generator.site.build, "_entry_files",
+                        _entry_files_leaving_the_job_as_it_was)
     warm = build_site(project, TODAY, False, tmp_path / "out")
     assert warm.problems == ()
 
@@ -583,8 +584,8 @@ def test_a_chunk_of_entries_leaves_its_shared_job_unchanged(
 @pytest.mark.parametrize("publish", [False, True])
 def test_workers_build_warm_the_same_site_as_one_process_cold(
         tmp_path: Path, publish: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generator.build, "RENDER_MIN_ENTRIES", 1)
-    monkeypatch.setattr(generator.journal, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 1)
+    monkeypatch.setattr(generator.journal.open, "PARALLEL_MIN_FILES", 1)
     root = tmp_path / "project"
     shutil.copytree(REPOSITORY / "journal", root / "journal")
     shutil.copy(REPOSITORY / "pdp.toml", root)
@@ -677,7 +678,7 @@ def test_a_link_changed_during_the_build_is_not_copied(
     static = hostile / "themes/default/static"
     static.mkdir(parents=True)
     os.symlink(tmp_path / "passwd.css", static / "passwd.css")
-    monkeypatch.setattr(generator.render, "_refuse_leaving", lambda path, folder: None)
+    monkeypatch.setattr(generator.site.render, "_refuse_leaving", lambda path, folder: None)
     code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
     assert (code, err) == (1, "pdp: error: themes/default/static/passwd.css changed while the "
                               "site was built: it leads outside the journal and the theme now, "

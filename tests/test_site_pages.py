@@ -10,12 +10,12 @@ from typing import Literal
 
 import pytest
 
-from generator.build import build_site
-from generator.compute import performance_year, year_totals
-from generator.formats import figure
-from generator.load import find_project
-from generator.markdown import strip_private
+from generator.journal.compute import performance_year, year_totals
+from generator.journal.load import find_project
+from generator.journal.markdown import strip_private
 from generator.model import Journal
+from generator.site.build import build_site
+from generator.site.formats import figure
 
 from .conftest import REPOSITORY, TODAY
 from .site_tools import axe_violations, open_browser, validate_html

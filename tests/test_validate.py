@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalogue import parse_catalogue, shipped_catalogue_text
-from generator.document import parse_document
-from generator.formats import problems_text
+from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
+from generator.journal.document import parse_document
+from generator.journal.validate import Context, after, validate_entry
 from generator.model import Config, Problem
-from generator.validate import Context, after, validate_entry
+from generator.site.formats import problems_text
 
 from .conftest import FIXTURES, TODAY
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.watch import Watch, Watcher, file_system_of, polling_reason
+from generator.serve.watch import Watch, Watcher, file_system_of, polling_reason
 
 MOUNTS = """\
 overlay / overlay rw,relatime 0 0

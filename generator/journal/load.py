@@ -1,0 +1,285 @@
+"""Read a journal project from disk: find it, list and read its files, probe evidence paths.
+
+All of the package's reading of the journal happens here; everything downstream works on
+the bytes and strings this module returns.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+from ..model import Problem
+from .codes import problem
+from .schema import MAX_FILE_BYTES
+
+CONFIG_FILE = "pdp.toml"
+PYPROJECT_FILE = "pyproject.toml"
+JOURNAL_DIR = "journal"
+CACHE_DIR = ".pdp-cache"  # the build cache, safe to delete
+SECTIONS = ("entries", "goals", "reviews")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Where a journal project lives and where its configuration is read from."""
+
+    root: Path
+    config_file: Path
+    table: tuple[str, ...]
+    also_configured: Path | None = None
+
+    @property
+    def journal(self) -> Path:
+        return self.root / JOURNAL_DIR
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One journal file as read: its project-relative path and bytes, or why it was not read."""
+
+    path: str
+    data: bytes | None
+    problem: Problem | None = None
+
+
+def find_project(start: Path) -> Project:
+    """The nearest folder, from `start` upwards, with `pdp.toml` or `[tool.pdp]`."""
+    start = start.resolve()
+    if not start.is_dir():
+        raise UsageError(f"no such folder: {start.name}", "pass an existing folder to -C")
+    for folder in (start, *start.parents):
+        pyproject = folder / PYPROJECT_FILE
+        has_tool_table = pyproject.is_file() and has_tool_pdp(pyproject)
+        if (folder / CONFIG_FILE).is_file():
+            return _checked(Project(folder, folder / CONFIG_FILE, (),
+                                    pyproject if has_tool_table else None))
+        if has_tool_table:
+            return _checked(Project(folder, pyproject, ("tool", "pdp")))
+    raise UsageError(
+        "no journal project here or in any folder above it",
+        "run pdp inside a journal project (a folder with pdp.toml), or pass -C FOLDER")
+
+
+def _checked(project: Project) -> Project:
+    journal_place(project)  # a looping journal/ is refused before any command starts
+    return project
+
+
+def has_tool_pdp(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "pdp" in tool
+
+
+def read_config_text(project: Project) -> str:
+    """The configuration file's text (a byte-order mark is dropped)."""
+    try:
+        return project.config_file.read_text("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{project.config_file.name} is not valid UTF-8",
+                         "save it with the UTF-8 encoding") from err
+
+
+def is_ignored(name: str) -> bool:
+    """Editor temp and backup files, and hidden files, are never journal files."""
+    return (name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913")
+
+
+# Editors' backups and the files they save through (vim, Emacs, JetBrains, and the rest).
+_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", "___jb_tmp___",
+                  "___jb_old___")
+
+
+def list_sources(project: Project, section: str) -> list[str]:
+    """Project-relative paths of the Markdown files of one section, sorted."""
+    root = str(project.root)
+    found: list[str] = []
+    for folder, dirs, files in os.walk(os.path.join(root, JOURNAL_DIR, section)):
+        dirs[:] = sorted(name for name in dirs if not is_ignored(name))
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
+        found.extend(f"{relative}/{name}" for name in files
+                     if name.endswith(MARKDOWN_SUFFIXES) and not is_ignored(name))
+    return sorted(found)
+
+
+def read_source(project: Project, path: str) -> Source:
+    """Read one journal file, refusing links out of the journal and oversized files."""
+    full = os.path.join(project.root, path)
+    try:
+        fd = _open_file(project, path, full)
+        if isinstance(fd, Problem):
+            return Source(path, None, fd)
+        try:
+            status = os.fstat(fd)
+            if not stat.S_ISREG(status.st_mode):
+                return Source(path, None, _not_regular(path))
+            size = status.st_size
+            if size > MAX_FILE_BYTES:
+                return Source(path, None, problem(
+                    "F003", path, 1, 1, "",
+                    f"the file is {size:,} bytes; a journal file can be at most "
+                    f"{MAX_FILE_BYTES:,}",
+                    "keep large material as evidence files and link them from the entry"))
+            return Source(path, _read_all(fd, size))
+        finally:
+            os.close(fd)
+    except OSError as err:
+        if err.errno == errno.ENXIO:  # what opening a socket gives
+            return Source(path, None, _not_regular(path))
+        return Source(path, None, problem("F008", path, 1, 1, "",
+                                          f"cannot be read: {err.strerror}",
+                                          "check the file's permissions"))
+
+
+# Without blocking: opening a named pipe would otherwise wait for a writer, for ever. (Reading
+# a regular file is the same either way.)
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # 0 where there is none: links are then followed
+_A_LINK = (errno.ELOOP, errno.EMLINK)  # what opening a link without following it gives
+
+
+def _open_file(project: Project, path: str, full: str) -> int | Problem:
+    """A journal file opened for reading, or why it is a link that must not be followed."""
+    if _NO_FOLLOW:
+        # Opened so that a link is refused, most files (no links) cost no test of their own:
+        # a check opens every file, and each system call counts.
+        try:
+            return os.open(full, _READ | _NO_FOLLOW)
+        except OSError as err:
+            if err.errno not in _A_LINK or not os.path.islink(full):
+                raise
+    elif not os.path.islink(full):
+        return os.open(full, _READ)
+    refused = _refused_link(project, path, full)
+    return refused if refused is not None else os.open(full, _READ)
+
+
+def _not_regular(path: str) -> Problem:
+    return problem("F009", path, 1, 1, "",
+                   "this is not a regular file (it is a named pipe, socket or device), so it "
+                   "is not read", "remove it, or replace it with a file of the same name")
+
+
+def _refused_link(project: Project, path: str, full: str) -> Problem | None:
+    """Why a journal file that is a link cannot be read, if it cannot."""
+    target = leads_to(Path(full))
+    if target is None:
+        return problem("F008", path, 1, 1, "",
+                       "this file is a link in a loop of links that never reaches a file",
+                       "replace the link with the file itself")
+    if not _inside(target, journal_place(project)):
+        return problem("F008", path, 1, 1, "",
+                       "this file is a link to somewhere outside the journal",
+                       "copy the file into the journal instead of linking to it")
+    return None
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Everything left in a file, expected to be `size` bytes (it may have changed since)."""
+    chunks = [os.read(fd, size + 1)]
+    while chunks[-1]:
+        chunks.append(os.read(fd, 1 << 16))
+    return b"".join(chunks)
+
+
+def leads_to(path: Path) -> Path | None:
+    """Where `path` leads once its links are followed; None if they go round in a loop."""
+    try:
+        os.stat(path)  # the only loop test that works alike on every Python version
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return None
+        if err.errno not in (errno.ENOENT, errno.ENOTDIR):
+            raise  # such as a folder on the way that may not be entered
+        # Missing: resolve() still says where the path would lead.
+    try:
+        return path.resolve()
+    except RuntimeError:  # a loop made since the stat, before Python 3.13
+        return None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return None
+        raise
+
+
+def journal_place(project: Project) -> Path:
+    """Where the journal folder leads; a usage error if it is a loop of links."""
+    try:
+        place = leads_to(project.journal)
+    except OSError as err:
+        raise UsageError(f"{JOURNAL_DIR}/ cannot be read: {err.strerror}",
+                         f"check the permissions of {JOURNAL_DIR}/ and the folders above it"
+                         ) from err
+    if place is None:
+        raise UsageError(f"{JOURNAL_DIR}/ is a link in a loop of links that never reaches a "
+                         "folder", f"replace the link with the {JOURNAL_DIR}/ folder itself")
+    return place
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def evidence_probe(project: Project) -> Callable[[str], str]:
+    """A probe for `validate`: the status of a project-relative evidence path."""
+    journal = journal_place(project)
+    sections = _section_places(journal)
+
+    def probe(path: str) -> str:
+        if "\0" in path:
+            return "no name"
+        target = project.root / path
+        try:
+            resolved = leads_to(target)
+        except OSError:
+            return "unreadable"
+        if resolved is None:
+            return "loop"
+        if not _inside(resolved, journal):
+            return "outside"
+        try:
+            mode = os.stat(target).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        except OSError:
+            return "unreadable"
+        if stat.S_ISDIR(mode):
+            return "directory"
+        if not stat.S_ISREG(mode):
+            return "not regular"  # a pipe would stop a build that copies it, for ever
+        return "journal file" if _is_journal_file(resolved, sections) else "ok"
+
+    return probe
+
+
+def _section_places(journal: Path) -> tuple[Path, ...]:
+    """Where the journal's folders of entries, goals and reviews lead."""
+    places = []
+    for section in SECTIONS:
+        try:
+            place = leads_to(journal / section)
+        except OSError:
+            place = None
+        places.append(journal / section if place is None else place)
+    return tuple(places)
+
+
+def _is_journal_file(path: Path, sections: tuple[Path, ...]) -> bool:
+    """Whether a resolved path is a Markdown file in one of the folders of entries, goals or
+    reviews (hidden and editor files too: whatever a member writes there is not evidence)."""
+    return path.name.lower().endswith(MARKDOWN_SUFFIXES) and any(
+        _inside(path, section) for section in sections)

@@ -1,0 +1,315 @@
+"""Open a journal project: load its files, parse them, validate them, in that order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from ..model import Activity, Config, Entry, Goal, Journal, Problem, Review
+from ..parallel import WorkerPool, map_chunks
+from .catalogue import parse_catalogue, shipped_catalogue_text
+from .check_cache import Asked, Check, KeptChecks, entry_key, fingerprint, record
+from .codes import problem
+from .config import parse_config
+from .document import Document, parse_document, reflection_of
+from .load import (
+    SECTIONS,
+    Project,
+    evidence_probe,
+    list_sources,
+    read_config_text,
+    read_source,
+)
+from .validate import (
+    Context,
+    after,
+    check_pages,
+    validate_entry,
+    validate_goal,
+    validate_review,
+)
+
+T = TypeVar("T", Entry, Goal, Review)
+
+# Below this many entries per worker, starting workers costs more than it saves.
+PARALLEL_MIN_FILES = 250
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The valid part of a journal, and every problem found in the rest."""
+
+    journal: Journal | None
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+def open_config(project: Project
+                ) -> tuple[Config | None, dict[str, Activity], list[Problem]]:
+    """The configuration (None if broken), the catalogue it extends, and their problems."""
+    config_path = project.relative(project.config_file)
+    shipped = parse_catalogue(shipped_catalogue_text())
+    config, problems = parse_config(config_path, read_config_text(project), project.table,
+                                    shipped)
+    if project.also_configured is not None:
+        problems.append(problem(
+            "W005", project.relative(project.also_configured), 1, 1, "tool.pdp",
+            f"[tool.pdp] is ignored because {config_path} is used",
+            "keep the configuration in one place"))
+    return config, {**shipped, **(config.activities if config else {})}, problems
+
+
+def open_journal(project: Project, today: date, jobs: int | None = None,
+                 known: KnownEntries | None = None, pool: WorkerPool | None = None,
+                 bodies: bool = True, cache: Path | None = None) -> Checked:
+    """Read and check everything; the journal is None only if the configuration is broken.
+
+    Entries are read and checked in `jobs` worker processes (default: one per core; those of
+    `pool` if given) when there are enough of them to pay for the workers; the result is the
+    same either way. With `known` (watch mode), an entry file unchanged since the last call
+    is not read again; with a `cache` folder, an entry checked by an earlier run is not
+    checked again (see `kept`). Without `bodies`, entries come without their reflections:
+    all a check needs, and most of what workers would send back.
+    """
+    config, catalogue, problems = open_config(project)
+    checking = config or Config(name="")
+
+    paths = {section: list_sources(project, section) for section in SECTIONS}
+    goals = _collect(problems, (validate_goal(doc)
+                                for doc in _read_all(project, paths["goals"], problems)))
+    goal_ids = frozenset(goal.id for goal in goals)
+    settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
+    if known is not None:
+        checks = known.check(settings, paths["entries"], jobs, cache)
+    elif cache is not None:
+        checks = _check_kept(settings, paths["entries"], jobs, pool, cache)
+    else:
+        checks = _check_entries(settings, paths["entries"], jobs, pool)
+    entries = _collect(problems, checks)
+    reviews = _collect(problems, (validate_review(doc, goal_ids)
+                                  for doc in _read_all(project, paths["reviews"], problems)))
+    for section, section_paths in paths.items():
+        problems.extend(check_pages(section_paths, section))
+
+    journal = None
+    if config is not None:
+        journal = Journal(config, catalogue, tuple(sorted(entries, key=_entry_order)),
+                          tuple(goals), tuple(sorted(reviews, key=lambda r: (r.date, r.path))))
+    files = sum(len(section_paths) for section_paths in paths.values()) + 1
+    return Checked(journal, tuple(sorted(problems, key=Problem.sort_key)), files)
+
+
+def _entry_order(entry: Entry) -> tuple[date, str]:
+    return entry.date, entry.path
+
+
+def _read_all(project: Project, paths: Iterable[str], problems: list[Problem]
+              ) -> list[Document]:
+    """Parse each file; problems of reading and parsing go to `problems`."""
+    documents: list[Document] = []
+    for path in paths:
+        document = _read_one(project, path)
+        if isinstance(document, Problem):
+            problems.append(document)
+            continue
+        problems.extend(document.problems)
+        documents.append(document)
+    return documents
+
+
+def _read_one(project: Project, path: str) -> Document | Problem:
+    source = read_source(project, path)
+    if source.data is None:
+        assert source.problem is not None
+        return source.problem
+    return parse_document(path, source.data)
+
+
+@dataclass(frozen=True, slots=True)
+class _EntrySettings:
+    """All an entry check needs, in a form that can be sent to a worker process."""
+
+    project: Project
+    config: Config
+    catalogue: dict[str, Activity]
+    goal_ids: frozenset[str]
+    today: date
+    bodies: bool = True
+
+    def context(self) -> Context:
+        return Context(self.config, self.catalogue, self.goal_ids, after(self.today),
+                       evidence_probe(self.project), self.bodies)
+
+    def digest(self) -> bytes | None:
+        """What an entry's check depends on here, besides the entry and the world (None:
+        nothing can be kept)."""
+        return fingerprint((self.config, sorted(self.catalogue.items()),
+                            sorted(self.goal_ids)))
+
+
+_Checks = list[Check]
+
+
+def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Checks:
+    """Read, parse and validate some entries (in a worker process, or not)."""
+    return [check for check, _ in _check_and_note((settings, None), paths)]
+
+
+def _check_data(path: str, data: bytes, context: Context) -> Check:
+    document = parse_document(path, data)
+    entry, found = validate_entry(document, context)
+    return entry, [*document.problems, *found]
+
+
+def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
+                   pool: WorkerPool | None = None) -> _Checks:
+    return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool)
+
+
+# A check, and what to keep of it (its key and record, see `kept`): None, not to be kept.
+_Noted = tuple[Check, tuple[str, str] | None]
+
+
+def _check_and_note(shared: tuple[_EntrySettings, bytes | None], paths: Sequence[str]
+                    ) -> list[_Noted]:
+    """Read, parse and validate some entries; with the settings' digest, note the key of
+    each check and the questions it asked, for keeping."""
+    settings, digest = shared
+    context = settings.context()
+    results: list[_Noted] = []
+    for path in paths:
+        source = read_source(settings.project, path)
+        if source.data is None:
+            assert source.problem is not None
+            results.append(((None, [source.problem]), None))
+        elif digest is None:
+            results.append((_check_data(path, source.data, context), None))
+        else:
+            asked = Asked()
+            asking = replace(context, probe=asked.noting_probe(context.probe),
+                             after_today=asked.noting_after_today(context.after_today))
+            check = _check_data(path, source.data, asking)
+            results.append((check, (entry_key(digest, path, source.data),
+                                    record(check, asked))))
+    return results
+
+
+def _check_kept(settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
+                pool: WorkerPool | None, cache: Path) -> _Checks:
+    """As `_check_entries`, taking the checks kept in `cache` that still hold and keeping
+    the others."""
+    digest = settings.digest()
+    if digest is None:  # the code cannot be read: nothing can be kept
+        return _check_entries(settings, paths, jobs, pool)
+    kept = KeptChecks.open(cache, digest)
+    found = _kept_checks(settings, paths, kept) if kept.rows else {}
+    stale = [path for path in paths if path not in found]
+    noted = map_chunks(_check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES,
+                       pool)
+    for path, (check, keeping) in zip(stale, noted, strict=True):
+        found[path] = check
+        if keeping is not None:
+            kept.keep(path, *keeping)
+    kept.save(paths)
+    return [found[path] for path in paths]
+
+
+def _kept_checks(settings: _EntrySettings, paths: Sequence[str], kept: KeptChecks
+                 ) -> dict[str, Check]:
+    """The kept checks that hold for the files as they are now, by path."""
+    context = settings.context()
+    kept_paths = kept.paths()
+    found: dict[str, Check] = {}
+    for path in paths:
+        if path not in kept_paths:  # a new file: only a worker need read it
+            continue
+        source = read_source(settings.project, path)
+        check = None if source.data is None else \
+            kept.get(path, source.data, context.probe, context.after_today)
+        if check is None:
+            continue
+        entry, problems = check
+        if entry is not None and settings.bodies:
+            assert source.data is not None
+            entry = replace(entry, body=reflection_of(path, source.data)[0])
+        found[path] = (entry, problems)
+    return found
+
+
+_FileState = tuple[int, int, int, int]
+
+
+@dataclass(slots=True)
+class KnownEntries:
+    """Entries checked before, by path and the file's state then: valid while the settings
+    they were checked with stay equal. Whoever holds one forgets it (`forget`) when a file
+    an entry check looks at, other than the entry itself, changes (an evidence file)."""
+
+    settings: _EntrySettings | None = None
+    checks: dict[str, tuple[_FileState, tuple[Entry | None, list[Problem]]]] = field(
+        default_factory=dict)
+
+    def forget(self) -> None:
+        self.checks.clear()
+
+    def check(self, settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
+              cache: Path | None = None) -> _Checks:
+        if settings != self.settings:
+            self.settings, self.checks = settings, {}
+        states = {path: _state(settings.project, path) for path in paths}
+        if not self.checks and cache is not None:  # nothing known: take what was kept
+            fresh = dict(zip(paths, _check_kept(settings, paths, jobs, None, cache),
+                             strict=True))
+        else:
+            stale = [path for path in paths if states[path] is None
+                     or self.checks.get(path, (None,))[0] != states[path]]
+            fresh = dict(zip(stale, _check_entries(settings, stale, jobs), strict=True))
+        self.checks = {path: (states[path] or (0, 0, 0, 0),
+                              fresh[path] if path in fresh else self.checks[path][1])
+                       for path in paths}
+        return [self.checks[path][1] for path in paths]
+
+
+    def refresh(self, paths: Sequence[str], today: date) -> _Checks | None:
+        """Check these known entries again, as last time for the same day (watch mode's
+        short way, when the file events say that only they changed); None if any is not
+        known, or the day is another."""
+        settings = self.settings
+        if settings is None or settings.today != today or \
+                any(path not in self.checks for path in paths):
+            return None
+        states = {path: _state(settings.project, path) for path in paths}
+        results = _check_entry_files(settings, paths)
+        for path, result in zip(paths, results, strict=True):
+            self.checks[path] = (states[path] or (0, 0, 0, 0), result)
+        return results
+
+
+def _state(project: Project, path: str) -> _FileState | None:
+    try:
+        stat = os.stat(os.path.join(project.root, path))
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns
+
+
+def _collect(problems: list[Problem], results: Iterable[tuple[T | None, list[Problem]]]
+             ) -> list[T]:
+    valid: list[T] = []
+    for item, found in results:
+        problems.extend(found)
+        if item is not None:
+            valid.append(item)
+    return valid

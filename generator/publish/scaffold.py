@@ -1,0 +1,65 @@
+"""`pdp new`: a new entry from the entry template, written without ever replacing a file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import UsageError
+from ..journal.compute import performance_year
+from ..journal.validate import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    title: str
+    activity: str
+    hours: Decimal
+    date: date
+    category: str | None = None
+    goals: tuple[str, ...] = ()
+    status: str = "done"
+
+
+def entry_text(entry: NewEntry) -> str:
+    """The new entry's Markdown: front matter from the arguments, reflection headings."""
+    import jinja2  # here: the command line imports this module for every command
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    return environment.get_template("entry.md").render(
+        # A JSON string is a valid YAML double-quoted scalar, so any title stays one value.
+        title=json.dumps(entry.title, ensure_ascii=False),
+        date=entry.date.isoformat(), activity=entry.activity, category=entry.category,
+        hours=entry.hours, goals=entry.goals, status=entry.status)
+
+
+def entry_path(entry: NewEntry, start_month: int) -> str:
+    """Where a new entry goes: a folder per performance year, named by date and title."""
+    slug = slugify(entry.title)[:60].rstrip("-") or "entry"
+    year = performance_year(entry.date, start_month).name
+    return f"journal/entries/{year}/{entry.date.isoformat()}-{slug}.md"
+
+
+def write_new_file(root: Path, path: str, text: str) -> None:
+    """Create the file; refuse, changing nothing, if anything is already there."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except FileExistsError as err:
+        raise UsageError(f"{path} already exists; it was left as it is",
+                         "choose another title, or edit that entry") from err
+
+
+def write_new_or_replace(target: Path, text: str) -> None:
+    """Write an export; refuse to replace a journal file (Markdown) or a folder."""
+    if target.is_dir() or target.suffix.lower() in (".md", ".markdown", ".toml"):
+        raise UsageError(f"will not write over {target}", "export to a .csv or .json file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="")

@@ -1,0 +1,1 @@
+"""Watch mode: follow file changes, rebuild in memory, serve the site over loopback."""

@@ -1,0 +1,312 @@
+"""Watch mode: build, then rebuild after every change, reusing all that the change left
+alone; what to serve is handed to the server (`server`), which knows nothing of building."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from ..errors import PdpError
+from ..journal.document import Scalar, parse_document
+from ..journal.history import History, entry_history, git_output
+from ..journal.load import CACHE_DIR, JOURNAL_DIR, Project, find_project, read_source
+from ..journal.open import KnownEntries, open_journal
+from ..model import Entry, Goal, Journal, Problem, Review
+from ..site.build import DEFAULT_OUTPUT, check_output_place, make_site, remake_reflections
+from ..site.formats import problems_text, visible
+from ..site.memo import Reuse
+from ..site.reflection_cache import Reflections
+from ..site.render import THEMES_DIR, environment, find_theme, shipped_themes
+from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
+from .server import Live, Snapshot
+from .watch import Watch, Watcher
+
+NEW_DAY_CHECK = 60.0  # seconds without a change after which the date is looked at
+EVERYTHING: frozenset[Change] = frozenset({Change.CONFIG, Change.THEME, Change.HISTORY})
+# Shown until the journal first builds: the overlay over it lists what stops it.
+WAITING_PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                b"<title>Waiting for the journal</title>\n</head>\n<body>\n<main>\n"
+                b"<h1>Waiting for the journal</h1>\n<p>The site appears here as soon as the "
+                b"journal builds.</p>\n</main>\n</body>\n</html>\n")
+INTERNAL_HINT = ("  hint: this is a bug in pdp, not in your journal; the last good site is still "
+                 "served")
+# What a published preview shows of a problem that may tell private text: a page can be
+# read by others (a reviewer at the screen, another computer with --bind).
+LEFT_OUT = "(details in the terminal only: the file may be private)"
+# The YAML 1.1 words for false, which alone mark a file public (see validate's flags).
+_FALSE = frozenset({"false", "no", "off", "n"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """One build of watch mode: what to serve, the errors that stopped it (in full, for the
+    terminal; the snapshot has them as a browser may see them), how long it took."""
+
+    snapshot: Snapshot
+    errors: tuple[str, ...]
+    seconds: float
+    changes: frozenset[Change]
+
+
+@dataclass(slots=True)
+class Session:
+    """One journal being previewed, and what its last build left to reuse."""
+
+    project: Project
+    today: Callable[[], date]
+    publish: bool
+    show: Callable[[str], str]
+    known: KnownEntries = field(default_factory=KnownEntries)
+    reuse: Reuse = field(init=False)
+    history: History | None = None
+    history_paths: frozenset[str] = frozenset()
+    last: Snapshot | None = None  # the last good build
+    shown: Snapshot | None = None  # what was last handed to the server
+    reported: tuple[str, ...] = ()  # the errors of `shown`, in full
+    theme_name: str = "default"
+    git_folders: tuple[Path, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reuse = Reuse(Reflections(self.project.root / CACHE_DIR), remember=True)
+        self.git_folders = git_folders(self.project.root)
+        check_output_place(self.project, self.project.root / DEFAULT_OUTPUT)
+
+    def layout(self) -> Layout:
+        return Layout(_posix(self.project.root), _posix(self.project.config_file),
+                      _posix(self.project.root / DEFAULT_OUTPUT),
+                      tuple(_posix(folder) for folder in self.theme_folders()),
+                      tuple(_posix(folder) for folder in self.git_folders))
+
+    def theme_folders(self) -> list[Path]:
+        """The journal's own themes, and the shipped ones when they can change (a checkout)."""
+        folders = [self.project.root / THEMES_DIR]
+        shipped = shipped_themes()
+        if "site-packages" not in shipped.parts and "dist-packages" not in shipped.parts:
+            folders.append(shipped)
+        return folders
+
+    def watches(self) -> list[Watch]:
+        """The journal, the configuration, the themes and git's refs; never the output."""
+        root = self.project.root
+        watches = [Watch(root, False), Watch(self.project.journal, True),
+                   *(Watch(folder, True) for folder in self.theme_folders())]
+        for git in self.git_folders:
+            watches += [Watch(git, False), Watch(git / "refs", True)]
+        return watches
+
+    def build(self, changes: Collection[Change], jobs: int | None = 1,
+              paths: Collection[str] = ()) -> Rebuilt:
+        """Build again after `changes` (to the files at `paths`, when known); on errors keep
+        serving the last good site."""
+        started = time.perf_counter()
+        changed = frozenset(changes)
+        try:
+            made = self._rebuild(changed, jobs, paths)
+        except PdpError as error:
+            shown = io.StringIO()
+            error.show(shown)
+            lines = tuple(shown.getvalue().splitlines())
+            made = _Failed(lines, lines)
+        except Exception as error:  # nothing the member writes may stop the server
+            made = self._internal_error(error)
+        if isinstance(made, _Failed):
+            self.reuse.last = None  # what the short way starts from must be a good build
+            last = self.last or Snapshot({"index.html": WAITING_PAGE})
+            snapshot = Snapshot(last.files, last.copies, last.roots, made.served)
+            self.reported = made.terminal
+        else:
+            snapshot = made
+            if not made.errors:  # a stylesheet saved while the journal is broken keeps them
+                self.last, self.reported = made, ()
+        self.shown = snapshot
+        return Rebuilt(snapshot, self.reported, time.perf_counter() - started, changed)
+
+    def _internal_error(self, error: Exception) -> _Failed:
+        """A bug's message may hold any value, private ones too: a published preview shows
+        only its kind."""
+        kind = type(error).__name__
+        terminal = (f"pdp: internal error while building: {kind}: {error}", INTERNAL_HINT)
+        if not self.publish:
+            return _Failed(terminal, terminal)
+        return _Failed(terminal, (f"pdp: internal error while building: {kind} {LEFT_OUT}",
+                                  INTERNAL_HINT))
+
+    def _failed(self, problems: Iterable[Problem], journal: Journal | None) -> _Failed:
+        """The errors of a build: in full, and as a browser may see them."""
+        errors = list(problems)
+        terminal = tuple(problems_text(errors, self.show).splitlines())
+        if not self.publish:
+            return _Failed(terminal, terminal)
+        privacy = _Privacy(self.project, journal)
+        served = (problems_text([error], self.show).splitlines() if not privacy.hides(error)
+                  else [f"{visible(self.show(error.path))}: {error.severity}[{error.code}] "
+                        f"{LEFT_OUT}"] for error in errors)
+        return _Failed(terminal, tuple(dict.fromkeys(line for lines in served
+                                                     for line in lines)))
+
+    def _rebuild(self, changed: frozenset[Change], jobs: int | None, paths: Collection[str]
+                 ) -> Snapshot | _Failed:
+        if only_styles(changed) and self.last is not None and self.shown is not None:
+            # The server reads static files as they are now; only which there are may change.
+            theme = find_theme(self.project.root, self.theme_name)
+            copies = {path: source for path, source in self.last.copies.items()
+                      if not path.startswith("static/")}
+            copies.update(theme.static_files())
+            self.last = replace(self.last, copies=copies)
+            return replace(self.shown, copies=copies, styles_only=True)
+        if changed == {Change.ENTRY} and paths:
+            quick = self._remake_reflections(paths)
+            if quick is not None:
+                return quick
+        self._forget(changed)
+        return self._make(jobs)
+
+    def _remake_reflections(self, paths: Collection[str]) -> Snapshot | None:
+        """The short way, when only entries' reflections changed: their pages and their
+        years' review packs are made again, and nothing else is even looked at."""
+        if self.last is None or self.shown is not self.last:
+            return None
+        relative = sorted({Path(os.path.relpath(path, self.project.root)).as_posix()
+                           for path in paths})
+        today = self.today()
+        checks = self.known.refresh(relative, today)
+        if checks is None:
+            return None
+        edited = []
+        for entry, problems in checks:
+            if entry is None or any(p.severity == "error" for p in problems):
+                return None  # the full build shows the errors
+            edited.append(entry)
+        files = remake_reflections(self.reuse, edited, today, self.publish)
+        if files is None:
+            return None
+        self.reuse.reflections.save(mark_used=False)
+        return Snapshot({**self.last.files, **files}, self.last.copies, self.last.roots)
+
+    def _forget(self, changes: frozenset[Change]) -> None:
+        if Change.CONFIG in changes:
+            self.project = find_project(self.project.root)
+            self.known.forget()
+        if needs_full_rebuild(changes):
+            # Reflections are kept by their text: still good. Templates are read afresh:
+            # a new file can shadow one the compiled templates were found in before.
+            self.reuse = Reuse(self.reuse.reflections, remember=True)
+            environment.cache_clear()
+        if Change.EVIDENCE in changes:
+            self.known.forget()
+        if Change.HISTORY in changes:
+            self.history = None
+
+    def _make(self, jobs: int | None) -> Snapshot | _Failed:
+        today = self.today()
+        checked = open_journal(self.project, today, jobs, self.known,
+                               cache=self.project.root / CACHE_DIR)
+        if checked.errors or checked.journal is None:
+            return self._failed(checked.errors, checked.journal)
+        journal = checked.journal
+        self.theme_name = journal.config.theme
+        paths = frozenset(entry.path for entry in journal.entries)
+        if self.history is None or not paths <= self.history_paths:
+            # git's dates of an entry that was not there when they were read, too.
+            self.history, self.history_paths = entry_history(self.project.root, paths), paths
+        files: dict[str, bytes] = {}
+        made = make_site(self.project, journal, today, self.publish, self.history, self.reuse,
+                         files.__setitem__, jobs)
+        if isinstance(made, tuple):
+            return self._failed(made, journal)
+        # Only the first build marks every kept reflection as used: later ones add the few
+        # they rendered, at the cost of one small write.
+        self.reuse.reflections.save(mark_used=self.last is None)
+        return Snapshot(files, made.copies, made.roots)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """Why a build failed: in full for the terminal, and as a browser may be shown it."""
+
+    terminal: tuple[str, ...]
+    served: tuple[str, ...]
+
+
+class _Privacy:
+    """Which problems a published preview may show in full: none that may tell what the
+    member marked private.
+
+    A file of the journal is private as its validated item says; a file that did not
+    validate, as its front matter says, and private when that cannot be read or says
+    anything but a plain false (fail closed).
+    """
+
+    def __init__(self, project: Project, journal: Journal | None) -> None:
+        self._project = project
+        items: tuple[Entry | Goal | Review, ...] = \
+            (*journal.entries, *journal.goals, *journal.reviews) if journal else ()
+        self._private: dict[str, bool] = {item.path: item.private for item in items}
+
+    def hides(self, problem: Problem) -> bool:
+        if problem.field == "private_evidence":  # it names what the published site leaves out
+            return True
+        if not problem.path.startswith(JOURNAL_DIR + "/"):
+            return False  # the configuration
+        if problem.path not in self._private:
+            self._private[problem.path] = not _marked_public(self._project, problem.path)
+        return self._private[problem.path]
+
+
+def _marked_public(project: Project, path: str) -> bool:
+    """Whether a journal file's front matter can be read and leaves `private` out or false."""
+    source = read_source(project, path)
+    fields = None if source.data is None else parse_document(path, source.data).fields
+    if fields is None:
+        return False
+    if "private" not in fields:
+        return True
+    value = fields["private"][1]
+    return isinstance(value, Scalar) and value.tag == "bool" and not value.refused \
+        and value.text.lower() in _FALSE
+
+
+def git_folders(root: Path) -> tuple[Path, ...]:
+    """Where git keeps HEAD and the refs of the repository holding `root` (the journal may
+    be a sub-folder, or a worktree), if it is in one."""
+    found = []
+    for option in ("--absolute-git-dir", "--git-common-dir"):
+        answer = git_output(root, "rev-parse", option)
+        if answer and answer.strip():
+            folder = (root / answer.strip()).resolve()
+            if folder.is_dir() and folder not in found:
+                found.append(folder)
+    return tuple(found)
+
+
+def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threading.Event,
+                   report: Callable[[Rebuilt], None]) -> None:
+    """Rebuild after each burst of changes until `stop` is set; requests wait meanwhile.
+    A new day rebuilds too: what is in the future, and the current year, change with it."""
+    day = session.today()
+    while not stop.is_set():
+        paths = watcher.next_batch(stop, timeout=NEW_DAY_CHECK)
+        layout = session.layout()
+        kinds = {path: classify(path, layout) for path in paths}
+        changes = set(kinds.values()) - {Change.IGNORED}
+        # An editor's temporary and backup files are no part of the change.
+        entries = [path for path, kind in kinds.items() if kind is Change.ENTRY]
+        if not changes and session.today() == day:
+            continue
+        day = session.today()
+        if changes & {Change.CONFIG, Change.THEME, Change.EVIDENCE}:
+            watcher.watch(session.watches())  # a folder made or replaced since is watched
+        with live.rebuilding():
+            rebuilt = session.build(changes, paths=entries)
+            live.publish(rebuilt.snapshot)
+        report(rebuilt)
+
+
+def _posix(path: Path) -> str:
+    return path.absolute().as_posix()

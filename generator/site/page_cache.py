@@ -1,0 +1,288 @@
+"""The pages of the last `pdp build`, taken again by the next where nothing they show changed.
+
+Rendering the pages is most of a build once the reflections are cached. Each page a build
+writes is noted with its key, a digest of everything its bytes come from (the theme's
+templates, pdp's own code, the versions of the libraries that render, and the page's whole
+context), and with the size and digest of the bytes written. The next build into the same
+folder takes a page from the file there instead of rendering it, but only under the same key
+and only if the file still holds exactly those bytes; anything else is rendered afresh. The
+notes are one SQLite file in `.pdp-cache/`, replaced in one transaction after the site is in
+place, and safe to delete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import operator
+import os
+import pickle
+import sqlite3
+import stat
+import sys
+from collections.abc import Callable, Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..store import code_digest, ignore_in_git
+from .plan import EntryView, GoalView, Page, ReviewView, YearView
+from .render import Templates
+
+PAGES_FILE = "pages.sqlite3"
+FORMAT = 1  # bump when what is stored changes
+_PROTOCOL = 5
+_RENDERERS = ("jinja2", "markupsafe", "markdown-it-py")
+# Views that many pages show: each is digested once per build, and pages hold its digest.
+_SHARED_VIEWS = (EntryView, GoalView, YearView, ReviewView)
+
+Note = tuple[bytes, int, bytes]  # a page's key, and the size and digest of its bytes
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """pdp's own code and the renderers' versions: a page made by other code is no match."""
+    from importlib.metadata import version  # only here: it costs every command start-up time
+
+    digest = hashlib.blake2b(digest_size=20)
+    parts = [str(FORMAT).encode(), __version__.encode(), sys.version.encode(),
+             *(version(name).encode() for name in _RENDERERS)]
+    parts.append(code_digest() or b"")
+    for part in parts:  # each length-prefixed: no two lists of parts give the same bytes
+        digest.update(b"%d:%b" % (len(part), part))
+    return digest.digest()
+
+
+def render_basis(templates: Templates) -> bytes:
+    """What every page of a build is rendered with: pdp's code and the theme's templates
+    (every one, including those a more specific folder overrides)."""
+    return hashlib.blake2b(_code_digest() + templates.digest(), digest_size=20).digest()
+
+
+def _made(name: str, values: tuple[Any, ...]) -> None:
+    """Stands in a page key's pickle for a dataclass (never unpickled)."""
+
+
+@functools.cache
+def _name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _digested(digest: bytes) -> bytes:
+    """Stands in a page key's pickle for a view digested on its own (never unpickled)."""
+    return digest
+
+
+@functools.cache
+def _fields_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = [item.name for item in dataclasses.fields(cls)]
+    if len(names) == 1:
+        return lambda value: (getattr(value, names[0]),)
+    return operator.attrgetter(*names)
+
+
+@dataclass(slots=True)
+class PageKeys:
+    """The key of each page of one build."""
+
+    basis: bytes
+    # By id, with the view itself, so that an id is never taken for another object's.
+    digests: dict[int, tuple[object, bytes]] = field(default_factory=dict)
+    reducers: _Reducers = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reducers = _Reducers(self)
+
+    def key(self, page: Page) -> bytes | None:
+        """The page's key; None for a context that cannot be pickled (it is not kept)."""
+        try:
+            return self._digest((page.template, page.context))
+        except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
+            return None
+
+    def forget(self) -> None:
+        """Drop the digests of the views seen so far (and the views they keep alive)."""
+        self.digests.clear()
+
+    def view_digest(self, view: object) -> bytes:
+        kept = self.digests.get(id(view))
+        if kept is not None and kept[0] is view:
+            return kept[1]
+        cls: type = type(view)
+        digest = self._digest((_name(cls), _fields_of(cls)(view)))
+        self.digests[id(view)] = (view, digest)
+        return digest
+
+    def _digest(self, value: object) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
+        pickler.dispatch_table = self.reducers
+        # No memo: an object met twice is written twice, so that the key does not depend on
+        # which equal values happen to be one object (they differ between processes).
+        pickler.fast = True
+        pickler.dump(value)
+        digest = hashlib.blake2b(self.basis, digest_size=20)
+        digest.update(buffer.getbuffer())
+        return digest.digest()
+
+
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """How a page key's pickle writes each kind of object, found once per class: dataclasses
+    by their fields (fast, and exact), views many pages show by their digest, anything else
+    as pickle does. A table rather than `reducer_override`: pickle looks it up without
+    calling back into Python for every object."""
+
+    def __init__(self, keys: PageKeys) -> None:
+        super().__init__()
+        self.page_keys = keys
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        reducer: Callable[[Any], Any]
+        if cls in _SHARED_VIEWS:
+            reducer = self._shared
+        elif dataclasses.is_dataclass(cls):
+            name, fields_of = _name(cls), _fields_of(cls)
+
+            def reducer(obj: Any) -> Any:
+                return _made, (name, fields_of(obj))
+        else:
+            reducer = operator.methodcaller("__reduce_ex__", _PROTOCOL)
+        self[cls] = reducer
+        return reducer
+
+    def _shared(self, view: Any) -> Any:
+        return _digested, (self.page_keys.view_digest(view),)
+
+
+@dataclass(slots=True)
+class Previous:
+    """The pages the last build wrote into `output`, and the notes of this build's pages."""
+
+    output: Path
+    notes: dict[str, Note] = field(default_factory=dict)
+    made: dict[str, Note] = field(default_factory=dict)
+    links: bytes = b""  # a digest of the files the last build's link check knew of
+    links_now: bytes = b""  # and of this build's
+
+    @property
+    def links_same(self) -> bool:
+        """Whether the site has the same files as last time: a page taken again, found
+        sound by the last build's link check, is sound now."""
+        return bool(self.links) and self.links == self.links_now
+
+    def take(self, path: str, key: bytes | None) -> tuple[bytes, Note] | None:
+        """The page at `path` as the last build wrote it, and its note, if it was made under
+        `key` and the file holds those very bytes still."""
+        note = self.notes.get(path)
+        if key is None or note is None or note[0] != key:
+            return None
+        data = _read_regular(self.output / path, note[1])
+        if data is None or _digest(data) != note[2]:
+            return None
+        return data, note
+
+    def add(self, path: str, note: Note | None) -> None:
+        """Note a page this build wrote, for the next build."""
+        if note is not None:
+            self.made[path] = note
+
+
+def page_note(key: bytes | None, data: bytes) -> Note | None:
+    return None if key is None else (key, len(data), _digest(data))
+
+
+def links_digest(existing: Iterable[str]) -> bytes:
+    """A digest of the files a link check knows of: pages found sound then are sound now if
+    this is the same."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(existing):
+        encoded = path.encode("utf-8", "surrogateescape")
+        digest.update(b"%d:%b" % (len(encoded), encoded))
+    return digest.digest()
+
+
+def load_previous(folder: Path, output: Path) -> Previous:
+    """The notes of the last build into `output` (none if it built elsewhere, or no notes)."""
+    output = output.absolute()
+    previous = Previous(output)
+    if not (folder / PAGES_FILE).is_file():
+        return previous
+    try:
+        with closing(_connect(folder)) as db:
+            db.execute("BEGIN")  # both tables as one build saved them
+            meta = dict(db.execute("SELECT name, value FROM meta"))
+            if meta.get("output") != str(output).encode() or \
+                    meta.get("format") != str(FORMAT).encode():
+                return previous
+            previous.links = bytes(meta.get("links", b""))
+            previous.notes = {str(path): (bytes(key), int(size), bytes(digest))
+                              for path, key, size, digest in
+                              db.execute("SELECT path, key, size, digest FROM pages")}
+    except (sqlite3.Error, ValueError, TypeError):
+        previous.notes = {}  # unreadable notes are no notes: every page is rendered
+    return previous
+
+
+def save_previous(folder: Path, previous: Previous) -> None:
+    """Replace the notes with this build's, in one transaction; a failure only costs time."""
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore_in_git(folder)
+        with closing(_connect(folder)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)")
+                db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key, "
+                           "size INTEGER, digest)")
+                db.execute("DELETE FROM pages")
+                db.execute("DELETE FROM meta")
+                db.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("format", str(FORMAT).encode()),
+                    ("output", str(previous.output).encode()), ("links", previous.links_now)])
+                db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
+                               [(path, *note) for path, note in previous.made.items()])
+    except (sqlite3.Error, OSError):
+        return
+
+
+def _connect(folder: Path) -> sqlite3.Connection:
+    # SQLite's default rollback journal: crash-safe, and unlike WAL safe on network drives.
+    return sqlite3.connect(folder / PAGES_FILE, timeout=1)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _read_regular(path: Path, size: int) -> bytes | None:
+    """The file's bytes if it is a regular file of this size (never a link, never blocking
+    on a pipe someone put in its place)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size != size:
+            return None
+        data = file.read(size + 1)
+    return data if len(data) == size else None
+
+
+def make_page(page: Page, render: Callable[[Page], bytes], previous: Previous | None,
+              keys: PageKeys | None) -> tuple[bytes, Note | None, bool]:
+    """The page's bytes, its note for the next build, and whether they were taken from the
+    last build rather than rendered."""
+    if previous is None or keys is None:
+        return render(page), None, False
+    key = keys.key(page)
+    taken = previous.take(page.path, key)
+    if taken is not None:
+        return taken[0], taken[1], True
+    data = render(page)
+    return data, page_note(key, data), False
