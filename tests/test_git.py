@@ -42,6 +42,23 @@ def git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
                                             "PDP_TODAY": TODAY.isoformat()})
 
 
+def hook_refuses_a_bad_entry_then_takes_it_fixed(repository: Path, root: Path) -> None:
+    """Commit an entry with an unknown activity (refused, with the check's line), then the
+    same entry fixed (committed)."""
+    bad = root / "journal/entries/2026-27/bad.md"
+    bad.write_text("---\ntitle: Bad\ndate: 2026-11-01\nactivity: podcst\nhours: 1\n---\n"
+                   "I applied it.\n")
+    git(repository, "add", "-A")
+    refused = git(repository, "commit", "-qm", "bad")
+    assert refused.returncode == 1
+    assert "journal/entries/2026-27/bad.md:4:11: error[V007] activity: unknown activity " \
+           "'podcst'" in refused.stdout + refused.stderr
+    bad.write_text(bad.read_text().replace("podcst", "podcast"))
+    git(repository, "add", "-A")
+    fixed = git(repository, "commit", "-qm", "fixed")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+
+
 def test_init_makes_a_journal_that_checks(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = pdp(monkeypatch, tmp_path, "init", "journal-project", "--name", "Jo Bloggs")
@@ -103,17 +120,7 @@ def test_hook_refuses_a_bad_commit_and_accepts_the_fix(
                               "on what is staged\n")
     git(tmp_path, "add", "-A")
     assert git(tmp_path, "commit", "-qm", "start").returncode == 0
-    bad = tmp_path / "journal/entries/2026-27/bad.md"
-    bad.write_text("---\ntitle: Bad\ndate: 2026-11-01\nactivity: podcst\nhours: 1\n---\n"
-                   "I applied it.\n")
-    git(tmp_path, "add", "-A")
-    refused = git(tmp_path, "commit", "-qm", "bad")
-    assert refused.returncode == 1
-    assert "journal/entries/2026-27/bad.md:4:11: error[V007] activity: unknown activity " \
-           "'podcst'" in refused.stdout + refused.stderr
-    bad.write_text(bad.read_text().replace("podcst", "podcast"))
-    git(tmp_path, "add", "-A")
-    assert git(tmp_path, "commit", "-qm", "fixed").returncode == 0
+    hook_refuses_a_bad_entry_then_takes_it_fixed(tmp_path, tmp_path)
 
 
 def test_staged_check_reads_the_index_not_the_working_tree(
@@ -257,18 +264,7 @@ def test_hook_checks_a_journal_in_a_sub_folder_of_the_repository(
     git(repository, "add", "-A")
     started = git(repository, "commit", "-qm", "start")
     assert started.returncode == 0, started.stdout + started.stderr
-    bad = root / "journal/entries/2026-27/bad.md"
-    bad.write_text("---\ntitle: Bad\ndate: 2026-11-01\nactivity: podcst\nhours: 1\n---\n"
-                   "I applied it.\n")
-    git(repository, "add", "-A")
-    refused = git(repository, "commit", "-qm", "bad")
-    assert refused.returncode == 1
-    assert "journal/entries/2026-27/bad.md:4:11: error[V007] activity: unknown activity " \
-           "'podcst'" in refused.stdout + refused.stderr
-    bad.write_text(bad.read_text().replace("podcst", "podcast"))
-    git(repository, "add", "-A")
-    fixed = git(repository, "commit", "-qm", "fixed")
-    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    hook_refuses_a_bad_entry_then_takes_it_fixed(repository, root)
 
 
 @pytest.mark.parametrize("folder", ["team", "@team"])
