@@ -16,14 +16,12 @@ from .codes import problem
 from .schema import (
     ACTIVITY,
     CONFIG,
-    FIRST_YEAR,
     FLAG,
-    LAST_YEAR,
     MONTH,
     NUMBER,
-    SUPPORTED_YEARS,
     TEXT,
     Field,
+    unsupported_date,
 )
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -154,9 +152,9 @@ def _check_date(checker: _Checker, raw: Any, keys: tuple[str, ...], example: str
     if day is None:
         return checker.report("V003", keys,
                               f"expected a date written YYYY-MM-DD, got {raw!r}", example)
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        return checker.report("V003", keys, f"{day.isoformat()} is outside the dates pdp "
-                              f"supports: {SUPPORTED_YEARS}", "check the year")
+    unsupported = unsupported_date(day, day.isoformat())
+    if unsupported is not None:
+        return checker.report("V003", keys, unsupported, "check the year")
     return day
 
 

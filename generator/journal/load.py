@@ -10,7 +10,7 @@ import errno
 import os
 import stat
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -214,6 +214,18 @@ def leads_to(path: Path) -> Path | None:
         if err.errno == errno.ELOOP:
             return None
         raise
+
+
+def leads_inside(path: Path, roots: Sequence[Path]) -> Path | None:
+    """Where `path` leads once every link is followed, if that is a regular file inside one of
+    `roots` (their links followed too); else None. What a site copies or serves must pass
+    this."""
+    try:
+        target = path.resolve(strict=True)
+        inside = any(target.is_relative_to(root.resolve()) for root in roots)
+        return target if inside and stat.S_ISREG(os.stat(target).st_mode) else None
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return None
 
 
 def journal_place(project: Project) -> Path:

@@ -7,6 +7,7 @@ derived from these tables, so a field is described in exactly one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..model import CATEGORIES, OTHER_ACTIVITY
 
@@ -47,6 +48,14 @@ MAX_NESTING = 20
 FIRST_YEAR = 1900
 LAST_YEAR = 2999
 SUPPORTED_YEARS = f"the years {FIRST_YEAR} to {LAST_YEAR}"
+
+
+def unsupported_date(day: date, written: str) -> str | None:
+    """Why a date (`written` as the member wrote it) cannot be used: it lies outside the
+    supported years. None for a date that can."""
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return f"{written} is outside the dates pdp supports: {SUPPORTED_YEARS}"
 
 # What `private` means, the same for entries, goals and reviews: where pdp cannot tell, the
 # file is taken as private.

@@ -26,21 +26,19 @@ from .schema import (
     CHOICE,
     DATE,
     ENTRY,
-    FIRST_YEAR,
     FLAG,
     GOAL,
     HOURS,
     ID,
     ID_LIST,
-    LAST_YEAR,
     MAX_HOURS,
     PATH_LIST,
     REVIEW,
-    SUPPORTED_YEARS,
     TEXT,
     TEXT_LIST,
     Field,
     Schema,
+    unsupported_date,
 )
 
 EvidenceProbe = Callable[[str], str]
@@ -60,6 +58,8 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _LATER_HEADING = re.compile(r"\n {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
 _TEXT_LINE = re.compile(r"^(?! {0,3}#{1,6}(?:[ \t]|$))[ \t]*\S", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# The YAML 1.1 words for true: a flag is true for these and false for its other words.
+_TRUE = ("true", "yes", "on", "y")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,10 +201,9 @@ class _Fields:
             return self.report("V003", field.name,
                                f"{node.text} is not a real date ({err})",
                                "check the month (1-12) and the day of the month", at=node)
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            return self.report("V003", field.name,
-                               f"{node.text} is outside the dates pdp supports: "
-                               f"{SUPPORTED_YEARS}", "check the year", at=node)
+        unsupported = unsupported_date(day, node.text)
+        if unsupported is not None:
+            return self.report("V003", field.name, unsupported, "check the year", at=node)
         return day
 
     def _hours(self, field: Field, node: Scalar) -> Decimal | None:
@@ -251,7 +250,7 @@ class _Fields:
 
     def _flag(self, field: Field, node: Scalar) -> bool | None:
         if node.tag == "bool":
-            return node.text.lower() in ("true", "yes", "on", "y")
+            return node.text.lower() in _TRUE
         return self._wrong(field, node, f"write {field.name}: true or {field.name}: false")
 
     def _choice(self, field: Field, node: Scalar) -> str | None:
@@ -299,7 +298,7 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
             hours=values["hours"], goals=goals, skills=_texts(values["skills"]),
             tags=_texts(values["tags"]), evidence=evidence,
             private_evidence=private_evidence,
-            status=values["status"] or "done", private=_private(values),
+            status=values["status"] or "done", private=not marked_public(doc),
             body=doc.body if ctx.bodies else "", body_line=doc.body_line)
         return entry, values.problems
     return None, values.problems
@@ -413,10 +412,17 @@ def _check_nesting(values: _Fields, doc: Document) -> None:
             "use fewer levels of quotes or lists"))
 
 
-def _private(values: _Fields) -> bool:
-    """Private unless the field is absent or false: a value that cannot be read (already an
-    error) fails closed."""
-    return "private" in values.fields and values["private"] is not False
+def marked_public(doc: Document) -> bool:
+    """Whether a file's front matter can be read and leaves `private` out or false. Anything
+    else (a value that cannot be read, which is an error already) fails closed: the file is
+    taken as private, whether or not it validates."""
+    if doc.fields is None:
+        return False
+    if "private" not in doc.fields:
+        return True
+    value = doc.fields["private"][1]
+    return isinstance(value, Scalar) and value.tag == "bool" and not value.refused \
+        and value.text.lower() not in _TRUE
 
 
 def _check_body(values: _Fields, doc: Document) -> None:
@@ -491,7 +497,7 @@ def validate_goal(doc: Document) -> tuple[Goal | None, list[Problem]]:
     return Goal(id=goal_id, path=doc.path, title=values["title"], gap=values["gap"] or "",
                 objective=values["objective"] or "", measure=values["measure"] or "",
                 target_date=values["target_date"], status=values["status"] or "in-progress",
-                private=_private(values), body=doc.body,
+                private=not marked_public(doc), body=doc.body,
                 body_line=doc.body_line), values.problems
 
 
@@ -507,7 +513,7 @@ def validate_review(doc: Document, goal_ids: frozenset[str]
     return Review(slug=slugify(stem_of(doc.path)), path=doc.path, date=values["date"],
                   title=values["title"] or "", reviewer=values["reviewer"] or "",
                   goals=goals, actions=_texts(values["actions"]),
-                  private=_private(values), body=doc.body,
+                  private=not marked_public(doc), body=doc.body,
                   body_line=doc.body_line), values.problems
 
 

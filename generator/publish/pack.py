@@ -21,12 +21,11 @@ from typing import IO
 
 from ..errors import PdpError, UsageError
 from ..journal.compute import PerformanceYear
-from ..journal.load import CACHE_DIR, Project, leads_to
+from ..journal.load import Project, leads_to
 from ..journal.validate import slugify
 from ..model import Problem
-from ..site.build import build_site
+from ..site.build import build_site, own_folders
 from ..site.output import MARKER
-from ..site.render import THEMES_DIR
 
 MANIFEST = "SHA256SUMS"
 PDF_PREFIX = "review-pack-"  # the zip's copy of the PDF: review-pack-2025-26.pdf
@@ -104,8 +103,7 @@ def _refuse_place(project: Project, path: Path) -> None:
         raise UsageError(f"the folder of {shown} cannot be entered, or leads into a loop of "
                          "links", "choose another folder with -o")
     place = folder / path.name
-    for kept in (project.journal, project.root / THEMES_DIR, project.root / ".git",
-                 project.root / CACHE_DIR):
+    for kept in own_folders(project):
         inside = _leads(kept)
         if inside is not None and place.is_relative_to(inside):
             raise UsageError(f"{shown} is inside {kept.name}/, where pdp never writes",

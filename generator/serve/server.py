@@ -36,6 +36,7 @@ from typing import BinaryIO
 
 from ..defaults import DEFAULT_PORT
 from ..errors import UsageError
+from ..journal.load import leads_inside
 
 REBUILD_WAIT = 60.0  # seconds a request waits for a rebuild before it gets the last site
 PING_SECONDS = 15.0  # an idle event stream's comment: keeps proxies open, finds gone sockets
@@ -327,17 +328,17 @@ def _error_page(status: HTTPStatus) -> bytes:
 
 def _open_copy(copy: Path, roots: Sequence[Path]) -> tuple[BinaryIO, int]:
     """A copied file opened for reading with its size, if it is a regular file inside a root
-    once every symlink is followed; refused otherwise."""
+    once every symlink is followed (checked before opening: a FIFO would block); refused
+    otherwise."""
+    resolved = leads_inside(copy, roots)
+    if resolved is None:
+        raise _Refused(HTTPStatus.NOT_FOUND)
     try:
-        resolved = copy.resolve(strict=True)
-        inside = any(resolved.is_relative_to(root.resolve()) for root in roots)
-        if not inside or not resolved.is_file():  # checked before opening: a FIFO would block
-            raise _Refused(HTTPStatus.NOT_FOUND)
         file = resolved.open("rb")
-    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop
+    except OSError as error:
         raise _Refused(HTTPStatus.NOT_FOUND) from error
     status = os.fstat(file.fileno())
-    if not stat.S_ISREG(status.st_mode):
+    if not stat.S_ISREG(status.st_mode):  # replaced since it was looked at
         file.close()
         raise _Refused(HTTPStatus.NOT_FOUND)
     return file, status.st_size

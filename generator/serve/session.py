@@ -13,10 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import PdpError
-from ..journal.document import Scalar, parse_document
+from ..journal.document import parse_document
 from ..journal.history import History, entry_history, git_output
 from ..journal.load import CACHE_DIR, JOURNAL_DIR, Project, find_project, read_source
 from ..journal.open import KnownEntries, open_journal
+from ..journal.validate import marked_public
 from ..model import Entry, Goal, Journal, Problem, Review
 from ..site.build import DEFAULT_OUTPUT, check_output_place, make_site, remake_reflections
 from ..site.formats import problems_text, visible
@@ -39,8 +40,6 @@ INTERNAL_HINT = ("  hint: this is a bug in pdp, not in your journal; the last go
 # What a published preview shows of a problem that may tell private text: a page can be
 # read by others (a reviewer at the screen, another computer with --bind).
 LEFT_OUT = "(details in the terminal only: the file may be private)"
-# The YAML 1.1 words for false, which alone mark a file public (see validate's flags).
-_FALSE = frozenset({"false", "no", "off", "n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,14 +261,7 @@ class _Privacy:
 def _marked_public(project: Project, path: str) -> bool:
     """Whether a journal file's front matter can be read and leaves `private` out or false."""
     source = read_source(project, path)
-    fields = None if source.data is None else parse_document(path, source.data).fields
-    if fields is None:
-        return False
-    if "private" not in fields:
-        return True
-    value = fields["private"][1]
-    return isinstance(value, Scalar) and value.tag == "bool" and not value.refused \
-        and value.text.lower() in _FALSE
+    return source.data is not None and marked_public(parse_document(path, source.data))
 
 
 def git_folders(root: Path) -> tuple[Path, ...]:

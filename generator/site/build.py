@@ -446,8 +446,14 @@ def check_output_place(project: Project, output: Path) -> None:
         raise UsageError(f"the output folder {os.path.relpath(output)} holds the journal "
                          "project",
                          "build into a folder of its own, such as site/")
-    check_output(output, [project.journal, project.root / THEMES_DIR, project.root / ".git",
-                          project.config_file, project.root / CACHE_DIR])
+    check_output(output, [*own_folders(project), project.config_file])
+
+
+def own_folders(project: Project) -> tuple[Path, ...]:
+    """The folders of a journal project that pdp never writes in: the journal, the themes,
+    git's and the cache's."""
+    return (project.journal, project.root / THEMES_DIR, project.root / ".git",
+            project.root / CACHE_DIR)
 
 
 def _evidence(project: Project, journal: Journal, publish: bool) -> dict[str, Path]:

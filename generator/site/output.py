@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import PdpError, UsageError
-from ..journal.load import leads_to
+from ..journal.load import leads_inside, leads_to
 
 MARKER = ".pdp-site"
 # Errors of writing (a full disk, a quota, a file too large), whatever file they name.
@@ -76,17 +76,6 @@ class FreshSite:
 
     def _parent(self, path: str) -> None:
         _make_parent(self.folder, path, self._folders)
-
-
-def leads_inside(path: Path, roots: Sequence[Path]) -> Path | None:
-    """Where `path` leads once every link is followed, if that is a regular file inside one of
-    `roots` (their links followed too); else None. What a site copies must pass this."""
-    try:
-        target = path.resolve(strict=True)
-        inside = any(target.is_relative_to(root.resolve()) for root in roots)
-        return target if inside and stat.S_ISREG(os.stat(target).st_mode) else None
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-        return None
 
 
 def write_file(folder: Path, path: str, data: bytes, made: set[str]) -> None:

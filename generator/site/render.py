@@ -23,7 +23,7 @@ from jinja2.compiler import CodeGenerator, Frame
 
 from ..errors import PdpError
 from ..journal.codes import problem
-from ..journal.load import leads_to
+from ..journal.load import leads_inside
 from ..journal.markdown import PLAIN_TEXT
 from ..model import Problem
 from .formats import figure, long_date, percent
@@ -60,11 +60,7 @@ class Theme:
 
 def _refuse_leaving(path: Path, folder: Path) -> None:
     """An error unless `path`, once its links are followed, is a file inside `folder`."""
-    try:
-        target, root = leads_to(path), leads_to(folder)
-    except OSError:
-        target = root = None
-    if target is None or root is None or not target.is_relative_to(root):
+    if leads_inside(path, (folder,)) is None:
         raise PdpError(f"the theme file {os.path.relpath(path)} is a link to somewhere outside "
                        "its theme folder",
                        "copy the file into the theme folder instead of linking to it")
