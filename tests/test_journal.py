@@ -130,12 +130,12 @@ def test_dates_out_of_the_supported_range_are_errors_not_crashes(
     (journal / "entries/old.md").write_text(ENTRY_FRONT.replace("2025-06-01", "0001-01-01")
                                             + "I applied it.\n")
     (journal / "goals/far.md").write_text("---\ntitle: Far\ntarget_date: 9999-12-31\n---\n")
-    (journal / "reviews/old.md").write_text("---\ndate: 1899-12-31\n---\n")
+    (journal / "reviews/old.md").write_text("---\ndate: 0999-12-31\n---\n")
     code, out, err = run_in(root, monkeypatch, *command)
     assert code == 1, err
-    outside = "is outside the dates pdp supports: the years 1900 to 2999"
+    outside = "is outside the dates pdp supports: the years 1000 to 2999"
     assert problem_lines(out, err) == [
         f"journal/entries/far.md:3:7: error[V003] date: 9999-12-31 {outside}",
         f"journal/entries/old.md:3:7: error[V003] date: 0001-01-01 {outside}",
         f"journal/goals/far.md:3:14: error[V003] target_date: 9999-12-31 {outside}",
-        f"journal/reviews/old.md:2:7: error[V003] date: 1899-12-31 {outside}"]
+        f"journal/reviews/old.md:2:7: error[V003] date: 0999-12-31 {outside}"]
