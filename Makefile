@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 # npm ci rewrites node_modules/.package-lock.json, so it is newer than the lock once installed.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: serve check report site test bench bench-peers docs clean
+.PHONY: help serve check report site test unit lint typecheck docs-check format bench bench-peers \
+	docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 serve: $(STAMP) ## build the example journal and preview it live, rebuilt on every save
 	$(BIN)/pdp serve
@@ -20,10 +24,25 @@ report: $(STAMP) ## points per performance year of the example journal
 site: $(STAMP) ## build the example journal's portfolio into site/
 	$(BIN)/pdp build
 
-test: $(STAMP) $(NODE_STAMP) ## lint, type-check and run the tests
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/mypy
+test: lint typecheck docs-check $(NODE_STAMP) ## lint, type-check and run every test (browser and HTML checker too)
 	$(BIN)/pytest
+
+unit: $(STAMP) ## the quick loop: the tests that need no browser, no Java and no npm
+	$(BIN)/pytest -m "not tools"
+
+lint: $(STAMP) ## ruff's lint and format checks
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
+
+typecheck: $(STAMP) ## mypy, strict
+	$(BIN)/mypy
+
+docs-check: $(STAMP) ## docs/format.md is what the schema writes
+	$(BIN)/python -m generator.publish.docs | diff -u docs/format.md - \
+		|| (echo "docs/format.md is out of date: run make docs" >&2; exit 1)
+
+format: $(STAMP) ## format the code with ruff
+	$(BIN)/ruff format generator tests benchmarks
 
 bench: $(STAMP) ## time check, report, build and serve on generated journals of 1,000 and 10,000 entries
 	$(BIN)/python benchmarks/run.py

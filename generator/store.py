@@ -1,14 +1,56 @@
-"""The cache folder `.pdp-cache/`: what every store kept there shares."""
+"""The build cache: one SQLite file in `.pdp-cache/` that keeps every kind of result between
+runs (entry checks, rendered reflections, the pages of the last build), under one rule.
+
+The rule: a result is kept under a key of everything it was made from, always including
+`fingerprint()` (pdp's code, the libraries that matter, Python), together with the questions
+it asked of the world and the answers it got (`holds`). It is used only under the same key,
+and only while every question gets the same answer. Each row carries a digest of what it
+holds: a row that does not match it is ignored.
+
+The file has one format (`FORMAT`, in its header): one of another format is made afresh, a
+damaged one is removed, and each write is one transaction in SQLite's rollback journal (a
+crash leaves the previous state). The cache only saves time: nothing ever fails for it.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sqlite3
-from contextlib import suppress
+import sys
+from collections.abc import Callable, Iterable
+from contextlib import closing, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from . import __version__
 
 PACKAGE = Path(__file__).parent
+STORE_FILE = "cache.sqlite3"
+# The file's format, in its header: a file of another is made afresh. Bump when what is
+# stored changes.
+FORMAT = 1
+# What earlier versions of pdp kept, one file per kind: never read, removed with the first
+# store.
+FORMER_FILES = ("checks.sqlite3", "reflections.sqlite3", "pages.sqlite3")
+# The libraries whose versions change what pdp makes: the parsers and the renderers.
+LIBRARIES = ("PyYAML", "markdown-it-py", "Jinja2", "MarkupSafe")
+# One table per kind of result, and `meta` for the few values a kind keeps beside its rows.
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, path TEXT, record TEXT, "
+    "digest TEXT)",
+    "CREATE INDEX IF NOT EXISTS checks_by_path ON checks (path)",
+    "CREATE TABLE IF NOT EXISTS reflections (key TEXT PRIMARY KEY, html TEXT, links TEXT, "
+    "digest TEXT, seen INTEGER)",
+    "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key, size INTEGER, digest)",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)",
+)
+
+Q = TypeVar("Q")
+A = TypeVar("A")
+T = TypeVar("T")
 
 
 @functools.cache
@@ -35,6 +77,111 @@ def digest_of_code(package: Path) -> bytes | None:
     except OSError:
         return None
     return digest.digest()
+
+
+@functools.cache
+def fingerprint() -> bytes | None:
+    """What every kept result was made with, part of every key: the store's format, pdp's
+    code (`code_digest`), the versions of the libraries that parse and render, and Python's.
+    None if the code cannot be read: then nothing is kept."""
+    code = code_digest()
+    if code is None:
+        return None
+    from importlib.metadata import PackageNotFoundError, version  # costs start-up time
+
+    parts = [str(FORMAT), __version__, sys.version]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} (none)")
+    digest = hashlib.blake2b(code, digest_size=20)
+    for part in parts:
+        encoded = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:%b" % (len(encoded), encoded))
+    return digest.digest()
+
+
+def holds(answers: Iterable[tuple[Q, A]], ask: Callable[[Q], A]) -> bool:
+    """Whether every question a kept result asked gets the same answer now: the one
+    condition, besides its key, on which any kept result is used."""
+    return all(ask(question) == answer for question, answer in answers)
+
+
+def noting(ask: Callable[[Q], A], answers: dict[Q, A]) -> Callable[[Q], A]:
+    """`ask`, noting each question and its answer in `answers` (for `holds` later)."""
+    def asking(question: Q) -> A:
+        answer = answers[question] = ask(question)
+        return answer
+    return asking
+
+
+def row_digest(text: str) -> str:
+    """The digest a row keeps of what it holds: a row that does not match is ignored."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """The store in the cache folder `folder`. Nothing is read or written where pdp's code
+    cannot be read (see `fingerprint`)."""
+
+    folder: Path
+
+    @property
+    def file(self) -> Path:
+        return self.folder / STORE_FILE
+
+    def read(self, query: Callable[[sqlite3.Connection], T]) -> T | None:
+        """What `query` reads; None if there is no store of this format, or it cannot be
+        read (a damaged file is removed)."""
+        if fingerprint() is None or not os.path.isfile(self.file):
+            return None
+        try:
+            with closing(self._connect()) as db:
+                if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                    return None
+                return query(db)
+        except sqlite3.Error as err:
+            remove_if_damaged(self.file, err)
+            return None
+
+    def write(self, change: Callable[[sqlite3.Connection], None]) -> bool:
+        """Run `change` in one transaction, on a store of this format (made afresh if the
+        file is of another); False if that failed (a damaged file is removed)."""
+        if fingerprint() is None:
+            return False
+        try:
+            self.folder.mkdir(exist_ok=True)
+            ignore_in_git(self.folder)
+            with closing(self._connect()) as db:
+                db.execute("BEGIN IMMEDIATE")  # what `change` reads and writes, atomically
+                with db:
+                    if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                        self._make_afresh(db)
+                    for statement in TABLES:  # a table gone missing is made again
+                        db.execute(statement)
+                    change(db)
+        except (sqlite3.Error, OSError, ValueError) as err:
+            remove_if_damaged(self.file, err)
+            return False
+        return True
+
+    def _make_afresh(self, db: sqlite3.Connection) -> None:
+        names = [name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        for name in names:
+            quoted = name.replace('"', '""')
+            db.execute(f'DROP TABLE "{quoted}"')
+        db.execute(f"PRAGMA user_version = {FORMAT}")
+        for former in FORMER_FILES:
+            for suffix in ("", "-journal"):
+                with suppress(OSError):
+                    (self.folder / (former + suffix)).unlink()
+
+    def _connect(self) -> sqlite3.Connection:
+        # SQLite's default rollback journal: crash-safe, and unlike WAL safe on network drives.
+        return sqlite3.connect(self.file, timeout=1)
 
 
 def remove_if_damaged(file: Path, err: Exception) -> None:

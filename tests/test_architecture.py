@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import generator
+from generator import store
 from generator.journal import check_cache
-from generator.site import page_cache
 from generator.store import code_digest, digest_of_code
 
 PACKAGE = Path(generator.__file__).parent
@@ -153,15 +153,14 @@ def test_moving_a_module_between_wings_changes_the_code_digest(tmp_path: Path) -
 def test_the_kept_checks_and_pages_follow_the_code_digest(monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     checks_before = check_cache.fingerprint("settings")
-    pages_before = page_cache._code_digest()
-    monkeypatch.setattr(check_cache, "code_digest", lambda: b"other code")
-    monkeypatch.setattr(page_cache, "code_digest", lambda: b"other code")
-    page_cache._code_digest.cache_clear()
+    pages_before = store.fingerprint()
+    monkeypatch.setattr(store, "code_digest", lambda: b"other code")
+    store.fingerprint.cache_clear()
     try:
         assert check_cache.fingerprint("settings") not in (checks_before, None)
-        assert page_cache._code_digest() != pages_before
+        assert store.fingerprint() not in (pages_before, None)
     finally:
-        page_cache._code_digest.cache_clear()
+        store.fingerprint.cache_clear()
 
 
 def test_the_process_reads_the_code_digest_of_its_own_package() -> None:

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-import generator.site.build
 import generator.site.reflection_cache
 from generator.journal.load import CACHE_DIR, find_project
+from generator.journal.markdown import render
 from generator.site.build import build_site
 from generator.site.reflection_cache import (
-    CACHE_FILE,
     LinkMap,
     Reflections,
     Rendered,
     reflection_key,
     render_recorded,
 )
+from generator.store import STORE_FILE
 
 from .conftest import REPOSITORY, TODAY
 from .test_site import tree
@@ -51,7 +51,7 @@ def build(root: Path, out: str, cache: bool = True, publish: bool = False) -> di
 
 
 def rows(root: Path) -> int:
-    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
         count: int = db.execute("SELECT count(*) FROM reflections").fetchone()[0]
     return count
 
@@ -77,11 +77,12 @@ def test_a_warm_build_renders_no_reflection_again(tmp_path: Path,
     build(root, "cold")
     rendered: list[str] = []
 
-    def counting(body: str, link_map: LinkMap | None, prefix: str) -> Rendered:
+    def counting(body: str, link_map: LinkMap | None, prefix: str) -> str:
         rendered.append(prefix)
-        return render_recorded(body, link_map, prefix)
+        return render(body, link_map, prefix)
 
-    monkeypatch.setattr(generator.site.build, "render_recorded", counting)
+    # The renderer every reflection is rendered with, wherever the build asks for one.
+    monkeypatch.setattr(generator.site.reflection_cache, "render", counting)
     build(root, "warm")
     assert rendered == []
     entry = next((root / "journal" / "entries").rglob("*.md"))
@@ -110,12 +111,13 @@ def test_a_damaged_row_or_file_is_never_trusted(tmp_path: Path) -> None:
     root = example(tmp_path)
     plain = build(root, "plain", cache=False)
     build(root, "cold")
-    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
         db.execute("UPDATE reflections SET html = '<p>TAMPERED</p>'")
     assert build(root, "tampered") == plain
-    (root / CACHE_DIR / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    (root / CACHE_DIR / STORE_FILE).write_bytes(b"this is not a database" * 100)
     assert build(root, "garbage") == plain
-    assert not (root / CACHE_DIR / CACHE_FILE).exists()  # found damaged: the next starts afresh
+    # Found damaged: removed, and made afresh.
+    assert (root / CACHE_DIR / STORE_FILE).read_bytes().startswith(b"SQLite format 3\0")
     assert build(root, "afresh") == plain
     assert rows(root) > 0
     shutil.rmtree(root / CACHE_DIR)

@@ -9,8 +9,8 @@ import pytest
 
 from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
 from generator.journal.config import parse_config
+from generator.journal.problems import problems_text
 from generator.model import Activity
-from generator.site.formats import problems_text
 
 from .conftest import FIXTURES
 

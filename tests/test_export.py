@@ -14,7 +14,7 @@ import pytest
 
 from generator.cli import run
 from generator.model import Problem
-from generator.site.formats import export_csv
+from generator.site.export import export_csv
 
 from .conftest import REPOSITORY, TODAY
 
@@ -91,7 +91,7 @@ def test_github_annotations(project: Callable[[str], Path],
 
 
 def test_github_annotations_escape_what_would_break_them() -> None:
-    from generator.site.formats import github_annotations
+    from generator.journal.problems import github_annotations
 
     item = Problem("a,b:c.md", 2, 3, "warning", "W001", "x", "50% done\nnext", "")
     assert github_annotations([item], str) == (

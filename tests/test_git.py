@@ -133,7 +133,7 @@ def test_staged_check_reads_the_index_not_the_working_tree(
     staged = pdp(monkeypatch, tmp_path, "check", "--staged")
     assert staged[0] == 0
     # The staged copy's checks are kept with the project, each by what it checked.
-    assert (tmp_path / CACHE_DIR / "checks.sqlite3").is_file()
+    assert (tmp_path / CACHE_DIR / "cache.sqlite3").is_file()
     assert pdp(monkeypatch, tmp_path, "check")[0] == 1
     assert pdp(monkeypatch, tmp_path, "check", "--staged") == staged
     assert pdp(monkeypatch, tmp_path, "check", "--staged", "--no-cache") == staged
@@ -151,6 +151,7 @@ def test_hook_never_replaces_someone_elses_hook(tmp_path: Path,
     assert hook.read_text() == "#!/bin/sh\nmy-own-linter\n"
 
 
+@pytest.mark.tools  # Chromium prints the PDF
 def test_pack_zips_the_published_site_with_checksums(
         project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     root = project("hostile")
@@ -296,6 +297,7 @@ def test_git_dates_of_any_file_name_in_any_folder(
                for page in pages) == len(names)
 
 
+@pytest.mark.tools
 def test_pack_replaces_only_the_pdf_it_made_and_never_writes_in_the_journal(
         project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     require_tools("chromium")
@@ -360,6 +362,7 @@ def _recording_server() -> tuple[http.server.ThreadingHTTPServer, list[str]]:
 
 
 @pytest.mark.parametrize("defence", ["both", "policy", "flags"])
+@pytest.mark.tools
 def test_printing_the_pack_makes_no_network_request(
         project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, defence: str) -> None:
     """Each defence is enough alone: the page's policy, and Chromium's resolving no host."""

@@ -19,8 +19,6 @@ from hypothesis import strategies as st
 import generator.journal.open
 from generator.cli import run
 from generator.journal.check_cache import (
-    CACHE_FILE,
-    FORMAT,
     Asked,
     KeptChecks,
     entry_key,
@@ -31,6 +29,7 @@ from generator.journal.document import Document, parse_document, reflection_of
 from generator.journal.load import CACHE_DIR, find_project
 from generator.journal.open import open_journal
 from generator.model import Entry, Problem
+from generator.store import FORMAT, STORE_FILE
 
 from .conftest import TODAY
 from .test_cache import example
@@ -58,8 +57,8 @@ def pdp(root: Path, *argv: str, today: str = "2026-11-28") -> tuple[int, str]:
 
 
 def rows(root: Path) -> int:
-    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
-        count: int = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
+        count: int = db.execute("SELECT count(*) FROM checks").fetchone()[0]
     return count
 
 
@@ -85,7 +84,7 @@ def test_kept_checks_find_what_a_fresh_check_finds(project: Callable[[str], Path
     fresh = pdp(root, *command, "--no-cache") if command[0] == "check" else None
     assert not (root / CACHE_DIR).exists()
     first, second = pdp(root, *command), pdp(root, *command)
-    assert (root / CACHE_DIR / CACHE_FILE).is_file()
+    assert (root / CACHE_DIR / STORE_FILE).is_file()
     assert first == second
     if fresh is not None:
         assert first == fresh
@@ -160,11 +159,11 @@ def test_a_damaged_or_foreign_row_is_never_trusted(tmp_path: Path) -> None:
     root = example(tmp_path)
     plain = pdp(root, "check", "--strict", "--format", "json", "--no-cache")
     pdp(root, "check")
-    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
-        db.execute("UPDATE entries SET record = '{\"entry\": null, \"problems\": [], "
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
+        db.execute("UPDATE checks SET record = '{\"entry\": null, \"problems\": [], "
                    "\"evidence\": {}, \"future\": {}}'")
     assert pdp(root, "check", "--strict", "--format", "json") == plain
-    (root / CACHE_DIR / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    (root / CACHE_DIR / STORE_FILE).write_bytes(b"this is not a database" * 100)
     assert pdp(root, "check", "--strict", "--format", "json") == plain
     shutil.rmtree(root / CACHE_DIR)
     assert pdp(root, "check", "--strict", "--format", "json") == plain
@@ -268,14 +267,14 @@ def test_a_damaged_file_or_one_of_another_format_is_made_afresh(tmp_path: Path) 
     plain = pdp(root, "check", "--no-cache")
     entries = len(list((root / "journal" / "entries").rglob("*.md")))
     (root / CACHE_DIR).mkdir()
-    (root / CACHE_DIR / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    (root / CACHE_DIR / STORE_FILE).write_bytes(b"this is not a database" * 100)
     assert pdp(root, "check") == plain  # finds it damaged: removes it
     assert pdp(root, "check") == plain
     assert rows(root) == entries
-    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
-        db.execute("PRAGMA user_version = 1")
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
+        db.execute(f"PRAGMA user_version = {FORMAT + 1}")
     assert pdp(root, "check") == plain
-    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == FORMAT
     assert rows(root) == entries
 

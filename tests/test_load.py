@@ -23,8 +23,8 @@ from generator.journal.load import (
     read_source,
 )
 from generator.journal.open import open_journal
+from generator.journal.problems import problems_text
 from generator.journal.schema import MAX_FILE_BYTES
-from generator.site.formats import problems_text
 
 from .conftest import TODAY
 

@@ -16,11 +16,11 @@ import pytest
 import generator.serve.session
 from generator.journal.load import find_project
 from generator.journal.open import open_journal
+from generator.journal.problems import problems_text
 from generator.serve.changes import Change, classify
 from generator.serve.server import Live
 from generator.serve.session import EVERYTHING, WAITING_PAGE, Rebuilt, Session, follow_changes
 from generator.serve.watch import Watcher
-from generator.site.formats import problems_text
 from generator.site.reflection_cache import KEEP_BUILDS
 
 from .conftest import TODAY

@@ -12,12 +12,15 @@ import jinja2
 import pytest
 
 import generator.site.build
+import generator.site.entry_job
 import generator.site.memo
+import generator.site.theme
 from generator.journal.load import CACHE_DIR, find_project
 from generator.site.build import build_site
-from generator.site.page_cache import PAGES_FILE, PageKeys, render_basis
+from generator.site.page_cache import PageKeys, render_basis
 from generator.site.plan import Link, Page
-from generator.site.render import Templates, Theme, read_templates
+from generator.site.theme import Templates, Theme, read_templates
+from generator.store import STORE_FILE
 
 from .conftest import TODAY
 from .test_cache import example
@@ -36,7 +39,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Rendered:
         paths.append(page.path)
         return generator.site.render.render_page(env, page)
 
-    monkeypatch.setattr(generator.site.build, "render_page", counting)
+    monkeypatch.setattr(generator.site.entry_job, "render_page", counting)
     monkeypatch.setattr(generator.site.memo, "render_page", counting)
     return paths
 
@@ -64,7 +67,7 @@ def test_a_build_after_a_build_renders_no_page_and_makes_the_same_site(
     root = example(tmp_path)
     first = build(root)
     pages = len(rendered)
-    assert pages > 50 and (root / CACHE_DIR / PAGES_FILE).is_file()
+    assert pages > 50 and (root / CACHE_DIR / STORE_FILE).is_file()
     rendered.clear()
     assert build(root) == first
     assert rendered == []
@@ -115,7 +118,7 @@ def test_new_deleted_and_renamed_entries_and_a_new_template(tmp_path: Path) -> N
     assert build(root) == fresh(root)
     templates = root / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
-    base = generator.site.render.shipped_themes() / "default" / "templates" / "base.html"
+    base = generator.site.theme.shipped_themes() / "default" / "templates" / "base.html"
     (templates / "base.html").write_text(
         base.read_text("utf-8").replace("<main", "<!-- overridden --><main"), "utf-8")
     site = build(root)
@@ -146,7 +149,7 @@ def test_damaged_or_missing_notes_only_cost_time(tmp_path: Path,
                                                  rendered: Rendered) -> None:
     root = example(tmp_path)
     first = build(root)
-    notes = root / CACHE_DIR / PAGES_FILE
+    notes = root / CACHE_DIR / STORE_FILE
     notes.write_bytes(b"not a database" * 100)
     assert build(root) == first
     notes.unlink()
@@ -191,7 +194,7 @@ def test_the_basis_covers_every_template_even_in_a_linked_folder(tmp_path: Path)
     (shared / "footer.html").write_text("v1", "utf-8")
     (own / "templates" / "partials").symlink_to(shared, target_is_directory=True)
     (shared / "loop").symlink_to(own / "templates", target_is_directory=True)
-    theme = Theme((own, generator.site.render.shipped_themes() / "default"))
+    theme = Theme((own, generator.site.theme.shipped_themes() / "default"))
     before = read_templates(theme)
     assert dict(before.files)["partials/footer.html"] == b"v1"
     (shared / "footer.html").write_text("v2", "utf-8")
@@ -205,7 +208,7 @@ def test_a_template_saved_during_a_build_changes_nothing_it_notes(
     root = example(tmp_path)
     templates = root / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
-    shipped = generator.site.render.shipped_themes() / "default" / "templates" / "base.html"
+    shipped = generator.site.theme.shipped_themes() / "default" / "templates" / "base.html"
     text = shipped.read_text("utf-8")
     (templates / "base.html").write_text(text, "utf-8")
 
@@ -233,7 +236,7 @@ def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.Mon
             file.write(f"{os.getpid()} {page.path}\n")
         return generator.site.render.render_page(env, page)
 
-    monkeypatch.setattr(generator.site.build, "render_page", logging)
+    monkeypatch.setattr(generator.site.entry_job, "render_page", logging)
     monkeypatch.setattr(generator.site.memo, "render_page", logging)
     root = example(tmp_path)
     project = find_project(root)
@@ -248,7 +251,7 @@ def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.Mon
     rendered = sorted(line.split()[1] for line in log.read_text("utf-8").splitlines())
     assert rendered == [f"entries/{ENTRY}.html", "pack/2025-26.html"]
     assert second == fresh(root)
-    with sqlite3.connect(root / CACHE_DIR / PAGES_FILE) as db:
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
         noted = {path for (path,) in db.execute("SELECT path FROM pages")}
     assert noted == {path for path in second if path.endswith(".html")}
     logged = log.read_text("utf-8")

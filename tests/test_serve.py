@@ -297,6 +297,7 @@ class EventStream:
         return self.received.decode("utf-8", "replace")
 
 
+@pytest.mark.tools
 def test_a_browser_reloads_after_an_edit_and_shows_errors(served: Served) -> None:
     entry = served.entry(12)
     original = entry.read_text("utf-8")
@@ -319,6 +320,7 @@ def test_a_browser_reloads_after_an_edit_and_shows_errors(served: Served) -> Non
         assert page.locator("h1").inner_text() == title[1]
 
 
+@pytest.mark.tools
 def test_the_stylesheet_is_swapped_without_a_reload(tmp_path: Path) -> None:
     root = example(tmp_path)
     own = root / "themes" / "default" / "static" / "style.css"

@@ -833,7 +833,7 @@ def closed_by_server(connection: socket.socket, deadline: float) -> bool:
 
 def test_silent_connections_beyond_the_cap_make_room_for_a_request(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.serve.server.MAX_CONNECTIONS", 4)
+    monkeypatch.setattr("generator.serve.connections.MAX_CONNECTIONS", 4)
     silent = [socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
               for _ in range(10)]
     try:
@@ -850,7 +850,7 @@ def test_silent_connections_beyond_the_cap_make_room_for_a_request(
 def test_connections_that_wait_too_long_for_a_request_are_closed_but_streams_stay(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     stream = Stream(site.port).opened()
-    monkeypatch.setattr("generator.serve.server.IDLE_SECONDS", 0.5)
+    monkeypatch.setattr("generator.serve.connections.IDLE_SECONDS", 0.5)
     silent = socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
     slow = socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
     try:
@@ -871,8 +871,8 @@ def test_connections_that_wait_too_long_for_a_request_are_closed_but_streams_sta
 
 def test_event_streams_have_a_cap_of_their_own(site: Site,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.serve.server.MAX_STREAMS", 3)
-    monkeypatch.setattr("generator.serve.server.MAX_CONNECTIONS", 2)
+    monkeypatch.setattr("generator.serve.connections.MAX_STREAMS", 3)
+    monkeypatch.setattr("generator.serve.connections.MAX_CONNECTIONS", 2)
     streams = [Stream(site.port).opened() for _ in range(3)]
     try:
         assert_refused(site.get("/_pdp/events"), 503, "Service Unavailable")

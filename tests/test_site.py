@@ -27,14 +27,18 @@ from markupsafe import Markup
 import generator.journal.open
 import generator.parallel
 import generator.site.build
+import generator.site.entry_job
+import generator.site.link_check
 import generator.site.output
 import generator.site.render
+import generator.site.theme
 from generator.cli import run
 from generator.journal.load import find_project
 from generator.model import Entry
 from generator.site.build import build_site
 from generator.site.output import MARKER
-from generator.site.render import Templates, escape_output
+from generator.site.render import escape_output
+from generator.site.theme import Templates
 
 from .conftest import REPOSITORY, TODAY
 
@@ -214,11 +218,11 @@ def test_a_link_check_kept_across_pages_finds_each_page_s_broken_links(
         pages: list[tuple[str, list[str]]]) -> None:
     existing = frozenset({"x.html", "tags/t.html", "entries/e.html", "a/b/p.html",
                           "b/p.html", "a/x.html", "a&b.html"})
-    check = generator.site.render.LinkCheck(existing, {}, {}, None)
+    check = generator.site.link_check.LinkCheck(existing, {}, {}, None)
     for number, (folder, links) in enumerate(pages):
         path = posixpath.join(folder, f"page-{number}.html")
         data = "".join(f'<a href="{link}">' for link in links).encode()
-        targets = {(shown, generator.site.render._internal_target(folder, shown))
+        targets = {(shown, generator.site.link_check._internal_target(folder, shown))
                    for shown in map(html.unescape, links)}
         assert check.unresolved(path, data) == sorted(
             (shown, target) for shown, target in targets
@@ -554,10 +558,10 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path, publish: boo
     assert tree(tmp_path / "shared") == tree(tmp_path / "alone")
 
 
-_ENTRY_FILES = generator.site.build._entry_files
+_ENTRY_FILES = generator.site.entry_job.entry_files
 
 
-def _entry_files_leaving_the_job_as_it_was(job: generator.site.build._EntryJob,
+def _entry_files_leaving_the_job_as_it_was(job: generator.site.entry_job.EntryJob,
                                            entries: list[Entry]) -> list[object]:
     """The chunks of a stage share their job: making a chunk's pages must not change it."""
     reflections = job.reflections
@@ -575,7 +579,7 @@ def test_a_chunk_of_entries_leaves_its_shared_job_unchanged(
     shutil.copy(REPOSITORY / "pdp.toml", root)
     project = find_project(root)
     build_site(project, TODAY, False, tmp_path / "out")  # fills the cache
-    monkeypatch.setattr(generator.site.build, "_entry_files",
+    monkeypatch.setattr(generator.site.build, "entry_files",
                         _entry_files_leaving_the_job_as_it_was)
     warm = build_site(project, TODAY, False, tmp_path / "out")
     assert warm.problems == ()
@@ -678,7 +682,7 @@ def test_a_link_changed_during_the_build_is_not_copied(
     static = hostile / "themes/default/static"
     static.mkdir(parents=True)
     os.symlink(tmp_path / "passwd.css", static / "passwd.css")
-    monkeypatch.setattr(generator.site.render, "_refuse_leaving", lambda path, folder: None)
+    monkeypatch.setattr(generator.site.theme, "_refuse_leaving", lambda path, folder: None)
     code, _, err = pdp(monkeypatch, hostile, "build", "-o", "out")
     assert (code, err) == (1, "pdp: error: themes/default/static/passwd.css changed while the "
                               "site was built: it leads outside the journal and the theme now, "

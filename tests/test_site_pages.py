@@ -20,6 +20,9 @@ from generator.site.formats import figure
 from .conftest import REPOSITORY, TODAY
 from .site_tools import axe_violations, open_browser, validate_html
 
+# Every test here drives Chromium, the Nu Html Checker or axe-core.
+pytestmark = pytest.mark.tools
+
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, Journal]]:

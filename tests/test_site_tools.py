@@ -11,6 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 from . import site_tools
 from .site_tools import axe_violations, open_browser, require_tools, validate_html
 
+# Every test here drives Chromium, the Nu Html Checker or axe-core.
+pytestmark = pytest.mark.tools
+
 
 def html(title: str, body: str) -> str:
     """A whole HTML5 page around the body."""

@@ -8,9 +8,9 @@ import pytest
 
 from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
 from generator.journal.document import parse_document
+from generator.journal.problems import problems_text
 from generator.journal.validate import Context, after, validate_entry
 from generator.model import Config, Problem
-from generator.site.formats import problems_text
 
 from .conftest import FIXTURES, TODAY
 

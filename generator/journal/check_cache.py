@@ -4,37 +4,29 @@ An entry's check depends on its path and bytes, on the settings it is checked wi
 configuration, the catalogue, the goals' ids), on the code that checks it, and on the
 answers to two questions about the world: whether a date is after today, and what is found
 at each evidence path. The key covers all but the questions; a kept check is used only if
-every question it asked still gets the same answer. One SQLite file in `.pdp-cache/`:
-written in a single transaction (a crash leaves the previous state), safe to delete, made
-afresh when it is damaged or of another format, and any row whose record does not match its
-digest, or does not decode, is ignored.
+every question it asked still gets the same answer (the store's rule, see `store`). The
+checks are the `checks` table of the store: written in one transaction, and any row whose
+record does not match its digest, or does not decode, is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import sys
 from collections.abc import Callable, Collection, Iterable
-from contextlib import closing
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import store
 from ..model import Entry, Problem
-from ..store import code_digest, ignore_in_git, remove_if_damaged
+from ..store import Store, holds, noting, row_digest
 from .document import YAML_PARSER
 from .validate import EvidenceProbe, FutureProbe
 
-CACHE_FILE = "checks.sqlite3"
-# The file's format, in its header: a file of another is made afresh. Bump when what is
-# stored changes.
-FORMAT = 2
 # The checks kept for each file: those of its working copy and of its staged copy (the git
 # hook's), so that the two do not push each other out.
 KEEP_PER_FILE = 2
@@ -43,17 +35,15 @@ Check = tuple[Entry | None, list[Problem]]
 
 
 def fingerprint(settings: object) -> bytes | None:
-    """What every kept check must have been made with: these settings (by their repr, which
-    is exact for the plain values they are), this code, and the parsers it uses. None if the
-    code cannot be read (as when run from a zip file): then nothing is kept."""
-    code = code_digest()
+    """What every kept check must have been made with: the store's `fingerprint` (pdp's
+    code, its libraries, Python), the YAML parser pdp found, and these settings (by their
+    repr, which is exact for the plain values they are). None if the code cannot be read (as
+    when run from a zip file): then nothing is kept."""
+    code = store.fingerprint()
     if code is None:
         return None
-    import markdown_it  # here, not for every command: see `markdown.parser`
-
     digest = hashlib.blake2b(code, digest_size=20)
-    for part in (f"{FORMAT}|pdp {__version__}|Python {sys.version}|{YAML_PARSER}"
-                 f"|markdown-it-py {markdown_it.__version__}", repr(settings)):
+    for part in (YAML_PARSER, repr(settings)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.digest()
 
@@ -75,29 +65,26 @@ class Asked:
 
     def noting_probe(self, probe: EvidenceProbe) -> EvidenceProbe:
         """`probe`, noting each path it is asked about and its answer here."""
-        def noting(path: str) -> str:
-            answer = self.evidence[path] = probe(path)
-            return answer
-        return noting
+        return noting(probe, self.evidence)
 
     def noting_after_today(self, after_today: FutureProbe) -> FutureProbe:
         """`after_today`, noting each date it is asked about and its answer here."""
-        def noting(when: date) -> bool:
+        def noting_date(when: date) -> bool:
             answer = self.future[when.isoformat()] = after_today(when)
             return answer
-        return noting
+        return noting_date
 
     def still_holds(self, probe: EvidenceProbe, after_today: FutureProbe) -> bool:
-        return all(probe(path) == answer for path, answer in self.evidence.items()) and \
-            all(after_today(date.fromisoformat(when)) == answer
-                for when, answer in self.future.items())
+        return holds(self.evidence.items(), probe) and \
+            holds(((date.fromisoformat(when), answer) for when, answer in self.future.items()),
+                  after_today)
 
 
 @dataclass(slots=True)
 class KeptChecks:
-    """Entry checks by key: those kept on disk, and those of this run to keep."""
+    """Entry checks by key: those kept in the store, and those of this run to keep."""
 
-    folder: Path | None  # None: nothing kept or to keep
+    folder: Path | None  # the cache folder; None: nothing kept or to keep
     settings: bytes  # the `fingerprint` of this run
     rows: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # path, record, digest
     fresh: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> path, record
@@ -105,21 +92,17 @@ class KeptChecks:
     @classmethod
     def open(cls, folder: Path | None, settings: bytes) -> KeptChecks:
         kept = cls(folder, settings)
-        if folder is None or not os.path.isfile(folder / CACHE_FILE):
+        if folder is None:
             return kept
-        try:
-            with closing(kept._connect()) as db:
-                if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
-                    return kept
-                rows = db.execute("SELECT key, path, record, digest FROM entries").fetchall()
-        except sqlite3.Error:
-            return kept  # an unreadable cache is no cache: every entry is checked afresh
-        kept.rows = {key: (path, record, digest) for key, path, record, digest in rows
+        # An unreadable store is no store: every entry is checked afresh.
+        rows = Store(folder).read(
+            lambda db: db.execute("SELECT key, path, record, digest FROM checks").fetchall())
+        kept.rows = {key: (path, record, digest) for key, path, record, digest in rows or ()
                      if isinstance(key, str)}
         return kept
 
     def paths(self) -> set[str]:
-        """The files that have checks kept on disk."""
+        """The files that have checks kept in the store."""
         return {path for path, _, _ in self.rows.values()}
 
     def get(self, path: str, data: bytes, probe: EvidenceProbe, after_today: FutureProbe
@@ -127,14 +110,14 @@ class KeptChecks:
         """The check kept for this file as it is now, if it holds today."""
         row = self.rows.get(entry_key(self.settings, path, data))
         if row is None or row[0] != path or not isinstance(row[1], str) or \
-                _digest(row[1]) != row[2]:
+                row_digest(row[1]) != row[2]:
             return None
         try:
             check, asked = _decode(json.loads(row[1]))
-            holds = asked.still_holds(probe, after_today)
+            still = asked.still_holds(probe, after_today)
         except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError):
             return None
-        return check if holds else None
+        return check if still else None
 
     def keep(self, path: str, key: str, record: str) -> None:
         """Keep a check, as `record` wrote it (in a worker process, or not)."""
@@ -151,44 +134,22 @@ class KeptChecks:
         gone = before - set(paths)
         if self.folder is None or not (self.fresh or gone):
             return
-        try:
-            self.folder.mkdir(exist_ok=True)
-            ignore_in_git(self.folder)
-            with closing(self._connect()) as db, db:
-                self._store(db, before, gone)
-        except (sqlite3.Error, OSError, ValueError) as err:
-            # The cache only saves time: nothing ever fails for it.
-            remove_if_damaged(self.folder / CACHE_FILE, err)
-            return
-        self.fresh = {}
+        if Store(self.folder).write(lambda db: self._store(db, before, gone)):
+            self.fresh = {}
 
     def _store(self, db: sqlite3.Connection, before: Collection[str],
                gone: Collection[str]) -> None:
         """Write this run's checks; `before`: the files that had checks kept on disk."""
-        if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
-            db.execute("DROP TABLE IF EXISTS entries")
-            db.execute(f"PRAGMA user_version = {FORMAT}")
-        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, path TEXT, "
-                   "record TEXT, digest TEXT)")
-        db.execute("CREATE INDEX IF NOT EXISTS entries_by_path ON entries (path)")
-        db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                       [(key, path, record, _digest(record))
+        db.executemany("INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?)",
+                       [(key, path, record, row_digest(record))
                         for key, (path, record) in self.fresh.items()])
         # The newest rows of a file have the highest row ids: INSERT OR REPLACE gives a new one.
         # A run keeps one check a file, so only a file kept before can have too many.
-        db.executemany("DELETE FROM entries WHERE path = ? AND rowid NOT IN (SELECT rowid FROM "
-                       f"entries WHERE path = ? ORDER BY rowid DESC LIMIT {KEEP_PER_FILE})",
+        db.executemany("DELETE FROM checks WHERE path = ? AND rowid NOT IN (SELECT rowid FROM "
+                       f"checks WHERE path = ? ORDER BY rowid DESC LIMIT {KEEP_PER_FILE})",
                        [(path, path) for path in {path for path, _ in self.fresh.values()}
                         if path in before])
-        db.executemany("DELETE FROM entries WHERE path = ?", [(path,) for path in gone])
-
-    def _connect(self) -> sqlite3.Connection:
-        assert self.folder is not None
-        return sqlite3.connect(self.folder / CACHE_FILE, timeout=1)
-
-
-def _digest(record: str) -> str:
-    return hashlib.blake2b(record.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        db.executemany("DELETE FROM checks WHERE path = ?", [(path,) for path in gone])
 
 
 # How each type of a field of Entry and Problem is written as JSON and read back: by the

@@ -22,10 +22,10 @@ from typing import IO
 from ..errors import PdpError, UsageError
 from ..journal.compute import PerformanceYear
 from ..journal.load import Project, leads_to
-from ..journal.validate import slugify
+from ..journal.names import slugify
 from ..model import Problem
-from ..site.build import build_site, own_folders
-from ..site.output import MARKER
+from ..site.build import build_site
+from ..site.output import MARKER, own_folders
 
 MANIFEST = "SHA256SUMS"
 PDF_PREFIX = "review-pack-"  # the zip's copy of the PDF: review-pack-2025-26.pdf
@@ -43,12 +43,22 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same portfolio gives the same
 
 @dataclass(frozen=True, slots=True)
 class Packed:
+    """The zip written, and the review pack printed beside it, or why it was not."""
+
+    archive: Path
+    files: int
+    pdf: Path | None
+    no_pdf_reason: str
+    warnings: tuple[Problem, ...]  # of the site that was packed
+
+
+@dataclass(frozen=True, slots=True)
+class PackResult:
+    """What `pack` did: the zip written, or the problems that stopped it (nothing was
+    written then)."""
+
+    packed: Packed | None
     problems: tuple[Problem, ...] = ()
-    warnings: tuple[Problem, ...] = ()  # of the site that was packed
-    archive: Path | None = None
-    pdf: Path | None = None
-    files: int = 0
-    no_pdf_reason: str = ""
 
 
 def default_name(member: str, year: PerformanceYear) -> str:
@@ -56,7 +66,7 @@ def default_name(member: str, year: PerformanceYear) -> str:
 
 
 def pack(project: Project, today: date, year: PerformanceYear, member: str,
-         target: Path | None) -> Packed:
+         target: Path | None) -> PackResult:
     """Build the published site, zip it with a manifest, and print the year's pack."""
     archive = (target or project.root / (default_name(member, year) + ".zip")).absolute()
     pdf = archive.with_suffix(".pdf")
@@ -72,8 +82,8 @@ def pack(project: Project, today: date, year: PerformanceYear, member: str,
     with tempfile.TemporaryDirectory(prefix="pdp-pack-") as temporary:
         site = Path(temporary) / "site"
         built = build_site(project, today, publish=True, output=site)
-        if built.problems:
-            return Packed(built.problems)
+        if built.site is None:
+            return PackResult(None, built.problems)
         page = site / "pack" / f"{year.name}.html"
         if not page.is_file():
             years = ", ".join(sorted(path.stem for path in page.parent.glob("*.html")))
@@ -87,8 +97,8 @@ def pack(project: Project, today: date, year: PerformanceYear, member: str,
         if printed is not None:
             with _replacing(pdf) as stream, printed.open("rb") as source:
                 shutil.copyfileobj(source, stream)
-    return Packed(warnings=built.warnings, archive=archive,
-                  pdf=pdf if printed is not None else None, files=files, no_pdf_reason=reason)
+    return PackResult(Packed(archive, files, pdf if printed is not None else None, reason,
+                             built.warnings))
 
 
 def _refuse_place(project: Project, path: Path) -> None:

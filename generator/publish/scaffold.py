@@ -10,7 +10,10 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..journal.compute import performance_year
-from ..journal.validate import slugify
+from ..journal.load import Project, list_sources
+from ..journal.names import slugify, stem_of
+from ..model import CATEGORIES, OTHER_ACTIVITY, Journal
+from ..suggest import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,30 @@ def entry_text(entry: NewEntry) -> str:
         title=json.dumps(entry.title, ensure_ascii=False),
         date=entry.date.isoformat(), activity=entry.activity, category=entry.category,
         hours=entry.hours, goals=entry.goals, status=entry.status)
+
+
+def check_new_entry(entry: NewEntry, journal: Journal) -> None:
+    """Refuse a new entry whose activity, category, goals or title do not fit the journal."""
+    if entry.activity != OTHER_ACTIVITY and entry.activity not in journal.catalogue:
+        raise UsageError(f"unknown activity '{entry.activity}'",
+                         did_you_mean(entry.activity, journal.catalogue,
+                                      "run 'pdp catalogue' for the ids"))
+    if entry.activity == OTHER_ACTIVITY and entry.category is None:
+        raise UsageError(f"activity '{OTHER_ACTIVITY}' needs --category",
+                         "one of " + ", ".join(CATEGORIES))
+    known = {goal.id for goal in journal.goals}
+    for goal in entry.goals:
+        if goal not in known:
+            raise UsageError(f"unknown goal '{goal}'", did_you_mean(
+                goal, known, "the goals are the file names in journal/goals/"))
+    if not entry.title:
+        raise UsageError("the title is empty", 'pdp new "What I did" ...')
+
+
+def page_taken(project: Project, path: str) -> str | None:
+    """The entry whose page an entry written at `path` would share, if there is one."""
+    taken = {slugify(stem_of(source)): source for source in list_sources(project, "entries")}
+    return taken.get(slugify(stem_of(path)))
 
 
 def entry_path(entry: NewEntry, start_month: int) -> str:

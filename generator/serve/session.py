@@ -17,15 +17,18 @@ from ..journal.document import parse_document
 from ..journal.history import History, entry_history, git_output
 from ..journal.load import CACHE_DIR, JOURNAL_DIR, Project, find_project, read_source
 from ..journal.open import KnownEntries, open_journal
+from ..journal.problems import problems_text, visible
 from ..journal.validate import marked_public
 from ..model import Entry, Goal, Journal, Problem, Review
-from ..site.build import DEFAULT_OUTPUT, check_output_place, make_site, remake_reflections
-from ..site.formats import problems_text, visible
+from ..site.build import DEFAULT_OUTPUT, SiteSource, make_site
 from ..site.memo import Reuse
+from ..site.output import check_output_place
 from ..site.reflection_cache import Reflections
-from ..site.render import THEMES_DIR, environment, find_theme, shipped_themes
+from ..site.remake import remake_reflections
+from ..site.render import environment
+from ..site.theme import THEMES_DIR, find_theme, shipped_themes
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
-from .server import Live, Snapshot
+from .live import Live, Snapshot
 from .watch import Watch, Watcher
 
 NEW_DAY_CHECK = 60.0  # seconds without a change after which the date is looked at
@@ -106,51 +109,51 @@ class Session:
         started = time.perf_counter()
         changed = frozenset(changes)
         try:
-            made = self._rebuild(changed, jobs, paths)
+            attempt = self._rebuild(changed, jobs, paths)
         except PdpError as error:
             shown = io.StringIO()
             error.show(shown)
             lines = tuple(shown.getvalue().splitlines())
-            made = _Failed(lines, lines)
+            attempt = _Attempt(None, lines, lines)
         except Exception as error:  # nothing the member writes may stop the server
-            made = self._internal_error(error)
-        if isinstance(made, _Failed):
+            attempt = self._internal_error(error)
+        snapshot = attempt.snapshot
+        if snapshot is None:
             self.reuse.last = None  # what the short way starts from must be a good build
             last = self.last or Snapshot({"index.html": WAITING_PAGE})
-            snapshot = Snapshot(last.files, last.copies, last.roots, made.served)
-            self.reported = made.terminal
-        else:
-            snapshot = made
-            if not made.errors:  # a stylesheet saved while the journal is broken keeps them
-                self.last, self.reported = made, ()
+            snapshot = Snapshot(last.files, last.copies, last.roots, attempt.served)
+            self.reported = attempt.terminal
+        elif not snapshot.errors:  # a stylesheet saved while the journal is broken keeps them
+            self.last, self.reported = snapshot, ()
         self.shown = snapshot
         return Rebuilt(snapshot, self.reported, time.perf_counter() - started, changed)
 
-    def _internal_error(self, error: Exception) -> _Failed:
+    def _internal_error(self, error: Exception) -> _Attempt:
         """A bug's message may hold any value, private ones too: a published preview shows
         only its kind."""
         kind = type(error).__name__
         terminal = (f"pdp: internal error while building: {kind}: {error}", INTERNAL_HINT)
         if not self.publish:
-            return _Failed(terminal, terminal)
-        return _Failed(terminal, (f"pdp: internal error while building: {kind} {LEFT_OUT}",
-                                  INTERNAL_HINT))
+            return _Attempt(None, terminal, terminal)
+        return _Attempt(None, terminal,
+                        (f"pdp: internal error while building: {kind} {LEFT_OUT}",
+                         INTERNAL_HINT))
 
-    def _failed(self, problems: Iterable[Problem], journal: Journal | None) -> _Failed:
+    def _failed(self, problems: Iterable[Problem], journal: Journal | None) -> _Attempt:
         """The errors of a build: in full, and as a browser may see them."""
         errors = list(problems)
         terminal = tuple(problems_text(errors, self.show).splitlines())
         if not self.publish:
-            return _Failed(terminal, terminal)
+            return _Attempt(None, terminal, terminal)
         privacy = _Privacy(self.project, journal)
         served = (problems_text([error], self.show).splitlines() if not privacy.hides(error)
                   else [f"{visible(self.show(error.path))}: {error.severity}[{error.code}] "
                         f"{LEFT_OUT}"] for error in errors)
-        return _Failed(terminal, tuple(dict.fromkeys(line for lines in served
-                                                     for line in lines)))
+        return _Attempt(None, terminal, tuple(dict.fromkeys(line for lines in served
+                                                            for line in lines)))
 
     def _rebuild(self, changed: frozenset[Change], jobs: int | None, paths: Collection[str]
-                 ) -> Snapshot | _Failed:
+                 ) -> _Attempt:
         if only_styles(changed) and self.last is not None and self.shown is not None:
             # The server reads static files as they are now; only which there are may change.
             theme = find_theme(self.project.root, self.theme_name)
@@ -158,11 +161,11 @@ class Session:
                       if not path.startswith("static/")}
             copies.update(theme.static_files())
             self.last = replace(self.last, copies=copies)
-            return replace(self.shown, copies=copies, styles_only=True)
+            return _Attempt(replace(self.shown, copies=copies, styles_only=True))
         if changed == {Change.ENTRY} and paths:
             quick = self._remake_reflections(paths)
             if quick is not None:
-                return quick
+                return _Attempt(quick)
         self._forget(changed)
         return self._make(jobs)
 
@@ -202,7 +205,7 @@ class Session:
         if Change.HISTORY in changes:
             self.history = None
 
-    def _make(self, jobs: int | None) -> Snapshot | _Failed:
+    def _make(self, jobs: int | None) -> _Attempt:
         today = self.today()
         checked = open_journal(self.project, today, jobs, self.known,
                                cache=self.project.root / CACHE_DIR)
@@ -215,22 +218,24 @@ class Session:
             # git's dates of an entry that was not there when they were read, too.
             self.history, self.history_paths = entry_history(self.project.root, paths), paths
         files: dict[str, bytes] = {}
-        made = make_site(self.project, journal, today, self.publish, self.history, self.reuse,
-                         files.__setitem__, jobs)
-        if isinstance(made, tuple):
-            return self._failed(made, journal)
+        made = make_site(SiteSource(self.project, journal, today, self.publish, self.history),
+                         self.reuse, files.__setitem__, jobs)
+        if made.site is None:
+            return self._failed(made.problems, journal)
         # Only the first build marks every kept reflection as used: later ones add the few
         # they rendered, at the cost of one small write.
         self.reuse.reflections.save(mark_used=self.last is None)
-        return Snapshot(files, made.copies, made.roots)
+        return _Attempt(Snapshot(files, made.site.copies, made.site.roots))
 
 
 @dataclass(frozen=True, slots=True)
-class _Failed:
-    """Why a build failed: in full for the terminal, and as a browser may be shown it."""
+class _Attempt:
+    """What a rebuild came to: the site to serve; or none, and the errors that stopped it,
+    in full for the terminal and as a browser may be shown them."""
 
-    terminal: tuple[str, ...]
-    served: tuple[str, ...]
+    snapshot: Snapshot | None
+    terminal: tuple[str, ...] = ()
+    served: tuple[str, ...] = ()
 
 
 class _Privacy:

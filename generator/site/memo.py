@@ -23,7 +23,8 @@ from ..journal.compute import (
     year_totals,
 )
 from ..model import Entry, Journal
-from .formats import EXPORT_COLUMNS, csv_line, csv_row, export_csv
+from .export import EXPORT_COLUMNS, csv_line, csv_row, export_csv
+from .link_check import LinkMemo
 from .page_cache import Note, Previous
 from .plan import (
     EntryPages,
@@ -36,7 +37,8 @@ from .plan import (
     fresh_makers,
 )
 from .reflection_cache import Reflections, Rendered
-from .render import LinkMemo, PageMemo, Templates, render_page
+from .render import PageMemo, render_page
+from .theme import Templates
 
 _ViewKey = tuple[int, str]
 
@@ -117,7 +119,7 @@ class ViewMemo:
 
 @dataclass(frozen=True, slots=True)
 class LastBuild:
-    """What watch mode's short way (`build.remake_reflections`) needs of the last build that
+    """What watch mode's short way (`remake.remake_reflections`) needs of the last build that
     made a whole site: its journal and plan, what it rendered with, and what its link check
     knew."""
 

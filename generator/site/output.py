@@ -18,12 +18,42 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import PdpError, UsageError
-from ..journal.load import leads_inside, leads_to
+from ..journal.load import CACHE_DIR, Project, leads_inside, leads_to
+from .theme import THEMES_DIR
 
 MARKER = ".pdp-site"
 # Errors of writing (a full disk, a quota, a file too large), whatever file they name.
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 MARKER_TEXT = "This folder is built by pdp and replaced by every build. Do not edit it.\n"
+
+
+def check_output_place(project: Project, output: Path) -> None:
+    """Refuse an output folder that holds, or lies inside, the journal project's own files."""
+    try:
+        out = leads_to(output)
+    except OSError as err:
+        raise UsageError(f"the output folder {os.path.relpath(output)} cannot be used: "
+                         f"{err.strerror}",
+                         "check the permissions of its folders, or build into another "
+                         "folder with -o") from err
+    if out is None:
+        raise UsageError(f"the output folder {os.path.relpath(output)} leads into a loop of "
+                         "links that never reaches a folder",
+                         "replace the link with a folder, or build into another folder "
+                         "with -o")
+    root = project.root.resolve()
+    if out == root or out in root.parents:
+        raise UsageError(f"the output folder {os.path.relpath(output)} holds the journal "
+                         "project",
+                         "build into a folder of its own, such as site/")
+    check_output(output, [*own_folders(project), project.config_file])
+
+
+def own_folders(project: Project) -> tuple[Path, ...]:
+    """The folders of a journal project that pdp never writes in: the journal, the themes,
+    git's and the cache's."""
+    return (project.journal, project.root / THEMES_DIR, project.root / ".git",
+            project.root / CACHE_DIR)
 
 
 def check_output(output: Path, protected: list[Path]) -> None:

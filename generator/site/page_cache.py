@@ -1,13 +1,14 @@
 """The pages of the last `pdp build`, taken again by the next where nothing they show changed.
 
 Rendering the pages is most of a build once the reflections are cached. Each page a build
-writes is noted with its key, a digest of everything its bytes come from (the theme's
-templates, pdp's own code, the versions of the libraries that render, and the page's whole
-context), and with the size and digest of the bytes written. The next build into the same
-folder takes a page from the file there instead of rendering it, but only under the same key
-and only if the file still holds exactly those bytes; anything else is rendered afresh. The
-notes are one SQLite file in `.pdp-cache/`, replaced in one transaction after the site is in
-place, and safe to delete.
+writes is noted with its key, a digest of everything its bytes come from (the store's
+`fingerprint`: pdp's code and the libraries that render; the theme's templates; the page's
+whole context), and with the size and digest of the bytes written: the question it asks
+of the world is what the file holds. The next build into the same folder takes a page from
+the file there instead of rendering it, but only under the same key and only if the file
+still holds exactly those bytes (the store's rule, see `store`); anything else is rendered
+afresh. The notes are the `pages` table of the store, replaced in one transaction after the
+site is in place.
 """
 
 from __future__ import annotations
@@ -21,46 +22,31 @@ import os
 import pickle
 import sqlite3
 import stat
-import sys
 from collections.abc import Callable, Iterable
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..store import code_digest, ignore_in_git
+from .. import store
+from ..store import Store
 from .plan import EntryView, GoalView, Page, ReviewView, YearView
-from .render import Templates
+from .theme import Templates
 
-PAGES_FILE = "pages.sqlite3"
-FORMAT = 1  # bump when what is stored changes
 _PROTOCOL = 5
-_RENDERERS = ("jinja2", "markupsafe", "markdown-it-py")
 # Views that many pages show: each is digested once per build, and pages hold its digest.
 _SHARED_VIEWS = (EntryView, GoalView, YearView, ReviewView)
 
 Note = tuple[bytes, int, bytes]  # a page's key, and the size and digest of its bytes
-
-
-@functools.cache
-def _code_digest() -> bytes:
-    """pdp's own code and the renderers' versions: a page made by other code is no match."""
-    from importlib.metadata import version  # only here: it costs every command start-up time
-
-    digest = hashlib.blake2b(digest_size=20)
-    parts = [str(FORMAT).encode(), __version__.encode(), sys.version.encode(),
-             *(version(name).encode() for name in _RENDERERS)]
-    parts.append(code_digest() or b"")
-    for part in parts:  # each length-prefixed: no two lists of parts give the same bytes
-        digest.update(b"%d:%b" % (len(part), part))
-    return digest.digest()
+# The meta table's rows of the notes: the output folder they are of, and `links_digest`.
+_META = ("pages.output", "pages.links")
 
 
 def render_basis(templates: Templates) -> bytes:
-    """What every page of a build is rendered with: pdp's code and the theme's templates
-    (every one, including those a more specific folder overrides)."""
-    return hashlib.blake2b(_code_digest() + templates.digest(), digest_size=20).digest()
+    """What every page of a build is rendered with: pdp's code and libraries (the store's
+    `fingerprint`) and the theme's templates (every one, including those a more specific
+    folder overrides)."""
+    return hashlib.blake2b((store.fingerprint() or b"") + templates.digest(),
+                           digest_size=20).digest()
 
 
 def _made(name: str, values: tuple[Any, ...]) -> None:
@@ -209,49 +195,37 @@ def load_previous(folder: Path, output: Path) -> Previous:
     """The notes of the last build into `output` (none if it built elsewhere, or no notes)."""
     output = output.absolute()
     previous = Previous(output)
-    if not (folder / PAGES_FILE).is_file():
-        return previous
-    try:
-        with closing(_connect(folder)) as db:
-            db.execute("BEGIN")  # both tables as one build saved them
-            meta = dict(db.execute("SELECT name, value FROM meta"))
-            if meta.get("output") != str(output).encode() or \
-                    meta.get("format") != str(FORMAT).encode():
-                return previous
-            previous.links = bytes(meta.get("links", b""))
-            previous.notes = {str(path): (bytes(key), int(size), bytes(digest))
-                              for path, key, size, digest in
-                              db.execute("SELECT path, key, size, digest FROM pages")}
-    except (sqlite3.Error, ValueError, TypeError):
-        previous.notes = {}  # unreadable notes are no notes: every page is rendered
+    read = Store(folder).read(functools.partial(_read_notes, output))
+    if read is not None:
+        previous.links, previous.notes = read
     return previous
+
+
+def _read_notes(output: Path, db: sqlite3.Connection) -> tuple[bytes, dict[str, Note]] | None:
+    db.execute("BEGIN")  # the notes and their meta as one build saved them
+    meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN (?, ?)", _META))
+    if meta.get(_META[0]) != str(output).encode():
+        return None
+    try:
+        # Unreadable notes are no notes: every page is rendered.
+        return bytes(meta.get(_META[1], b"")), {
+            str(path): (bytes(key), int(size), bytes(digest))
+            for path, key, size, digest in db.execute("SELECT path, key, size, digest FROM pages")}
+    except (ValueError, TypeError):
+        return None
 
 
 def save_previous(folder: Path, previous: Previous) -> None:
     """Replace the notes with this build's, in one transaction; a failure only costs time."""
-    try:
-        folder.mkdir(exist_ok=True)
-        ignore_in_git(folder)
-        with closing(_connect(folder)) as db:
-            db.execute("BEGIN IMMEDIATE")
-            with db:
-                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)")
-                db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key, "
-                           "size INTEGER, digest)")
-                db.execute("DELETE FROM pages")
-                db.execute("DELETE FROM meta")
-                db.executemany("INSERT INTO meta VALUES (?, ?)", [
-                    ("format", str(FORMAT).encode()),
-                    ("output", str(previous.output).encode()), ("links", previous.links_now)])
-                db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
-                               [(path, *note) for path, note in previous.made.items()])
-    except (sqlite3.Error, OSError):
-        return
+    Store(folder).write(functools.partial(_write_notes, previous))
 
 
-def _connect(folder: Path) -> sqlite3.Connection:
-    # SQLite's default rollback journal: crash-safe, and unlike WAL safe on network drives.
-    return sqlite3.connect(folder / PAGES_FILE, timeout=1)
+def _write_notes(previous: Previous, db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM pages")
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+        (_META[0], str(previous.output).encode()), (_META[1], previous.links_now)])
+    db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
+                   [(path, *note) for path, note in previous.made.items()])
 
 
 def _digest(data: bytes) -> bytes:

@@ -26,7 +26,7 @@ from ..journal.compute import (
 )
 from ..journal.history import History
 from ..journal.markdown import PLAIN_TEXT, render
-from ..journal.validate import slugify
+from ..journal.names import slugify
 from ..model import CATEGORY_LABELS, OTHER_ACTIVITY, Activity, Entry, Goal, Journal, Review
 from .formats import long_date
 

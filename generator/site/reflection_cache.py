@@ -1,37 +1,37 @@
 """Reflections rendered before, kept by what they were rendered from, so that an unchanged
-entry is parsed once: in memory while serving, and on disk between builds.
+entry is parsed once: in memory while serving, and in the store between builds.
 
-A reflection's HTML depends on its text, its heading prefix, the renderer, and the answers its
-links got (another entry's page, an evidence file); the key covers the first three, and a kept
-reflection is used only if every one of its links still gets the same answer. The disk cache is
-one SQLite file in `.pdp-cache/`: written in a single transaction (a crash leaves the previous
-state), safe to delete, and any row whose HTML does not match its digest is ignored.
+A reflection's HTML depends on its text, its heading prefix, the code and libraries that
+render it, and the answers its links got (another entry's page, an evidence file); the key
+covers all but the answers (with the store's `fingerprint`), and a kept reflection is used
+only if every one of its links still gets the same answer (the store's rule, see `store`).
+In the store they are the `reflections` table: written in one transaction, and any row whose
+HTML does not match its digest is ignored.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .. import __version__
+from .. import store
 from ..journal.markdown import render
-from ..journal.schema import MAX_NESTING
-from ..store import ignore_in_git, remove_if_damaged
+from ..store import Store, holds, noting, row_digest
 
-CACHE_FILE = "reflections.sqlite3"
-# Bump when what is stored, or how a reflection renders, changes without a version change.
-FORMAT = 2
 # A row unused by this many builds in a row is dropped, so deleted entries do not pile up.
 KEEP_BUILDS = 20
+_BUILDS = "reflections.builds"  # the number of whole builds that saved, in the meta table
 
 LinkMap = Callable[[str], str | None]
+
+
+def _no_link(href: str) -> str | None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +42,12 @@ class Rendered:
     links: tuple[tuple[str, str | None], ...] = ()
 
     def still_valid(self, link_map: LinkMap | None) -> bool:
-        return all((link_map(href) if link_map else None) == answer
-                   for href, answer in self.links)
-
-
-@functools.cache
-def renderer() -> str:
-    """What a reflection is rendered with: this format, pdp and markdown-it-py (imported
-    only once something is rendered, see `markdown.parser`)."""
-    import markdown_it
-
-    return f"{FORMAT}|pdp {__version__}|markdown-it-py {markdown_it.__version__}|{MAX_NESTING}"
+        return holds(self.links, link_map or _no_link)
 
 
 def reflection_key(body: str, anchor_prefix: str) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (renderer(), anchor_prefix, body):
+    digest = hashlib.blake2b(store.fingerprint() or b"", digest_size=20)
+    for part in (anchor_prefix, body):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -66,12 +56,7 @@ def reflection_key(body: str, anchor_prefix: str) -> str:
 def render_recorded(body: str, link_map: LinkMap | None, anchor_prefix: str) -> Rendered:
     """Render a reflection, noting every link it resolved and the answer."""
     asked: dict[str, str | None] = {}
-
-    def recording(href: str) -> str | None:
-        answer = asked[href] = link_map(href) if link_map else None
-        return answer
-
-    html = render(body, recording, anchor_prefix)
+    html = render(body, noting(link_map or _no_link, asked), anchor_prefix)
     return Rendered(html, tuple(sorted(asked.items(), key=lambda item: item[0])))
 
 
@@ -100,18 +85,9 @@ class Reflections:
     def load(self, keys: Iterable[str]) -> None:
         """Bring the stored reflections of these keys into memory (one query per batch)."""
         wanted = [key for key in keys if key not in self.memory]
-        if self.folder is None or not wanted or not os.path.isfile(self.folder / CACHE_FILE):
-            return
-        try:
-            with closing(self._connect()) as db:
-                for start in range(0, len(wanted), 500):
-                    batch = wanted[start:start + 500]
-                    marks = ",".join("?" * len(batch))
-                    rows = db.execute("SELECT key, html, links, digest FROM reflections "
-                                      f"WHERE key IN ({marks})", batch)
-                    self.memory.update(_trusted(rows))
-        except sqlite3.Error:
-            return  # an unreadable cache is no cache: everything is rendered afresh
+        if self.folder is not None and wanted:
+            # An unreadable store is no store: everything is rendered afresh.
+            self.memory.update(Store(self.folder).read(partial(_fetch, wanted)) or {})
 
     def get(self, key: str, link_map: LinkMap | None) -> Rendered | None:
         """The reflection kept under `key`, if every link in it still gets the same answer."""
@@ -156,53 +132,39 @@ class Reflections:
         without (watch mode, after its first build), only add the new ones."""
         fresh, used = self.fresh, self.used
         self.fresh, self.used = {}, set()
-        if self.folder is None or not (fresh or mark_used):
-            return
-        try:
-            self.folder.mkdir(exist_ok=True)
-            ignore_in_git(self.folder)
-            with closing(self._connect()) as db:
-                db.execute("BEGIN IMMEDIATE")  # the counter below is read and set atomically
-                with db:
-                    _store(db, fresh, used if mark_used else None)
-        except (sqlite3.Error, OSError) as err:
-            remove_if_damaged(self.folder / CACHE_FILE, err)  # a build never fails for it
-
-    def _connect(self) -> sqlite3.Connection:
-        assert self.folder is not None
-        # SQLite's default rollback journal: crash-safe, and unlike WAL safe on network drives.
-        return sqlite3.connect(self.folder / CACHE_FILE, timeout=1)
+        if self.folder is not None and (fresh or mark_used):
+            Store(self.folder).write(partial(_write, fresh=fresh, used=used if mark_used else None))
 
 
-def _store(db: sqlite3.Connection, fresh: Mapping[str, Rendered], used: set[str] | None
+def _fetch(wanted: list[str], db: sqlite3.Connection) -> dict[str, Rendered]:
+    found: dict[str, Rendered] = {}
+    for start in range(0, len(wanted), 500):
+        batch = wanted[start:start + 500]
+        marks = ",".join("?" * len(batch))
+        found.update(_trusted(db.execute("SELECT key, html, links, digest FROM reflections "
+                                         f"WHERE key IN ({marks})", batch)))
+    return found
+
+
+def _write(db: sqlite3.Connection, fresh: Mapping[str, Rendered], used: set[str] | None
            ) -> None:
-    _create(db)
-    # The number of whole builds that saved, kept in the file's header.
-    run = int(db.execute("PRAGMA user_version").fetchone()[0]) + (used is not None)
+    row = db.execute("SELECT value FROM meta WHERE name = ?", (_BUILDS,)).fetchone()
+    run = (row[0] if row and isinstance(row[0], int) else 0) + (used is not None)
     db.executemany("INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?, ?)",
-                   [(key, r.html, json.dumps(r.links), _digest(r.html), run)
+                   [(key, r.html, json.dumps(r.links), row_digest(r.html), run)
                     for key, r in fresh.items()])
     if used is not None:
-        db.execute(f"PRAGMA user_version = {run}")
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_BUILDS, run))
         db.executemany("UPDATE reflections SET seen = ? WHERE key = ?",
                        [(run, key) for key in used - fresh.keys()])
         db.execute("DELETE FROM reflections WHERE seen <= ?", (run - KEEP_BUILDS,))
-
-
-def _create(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE IF NOT EXISTS reflections (key TEXT PRIMARY KEY, html TEXT, "
-               "links TEXT, digest TEXT, seen INTEGER)")
-
-
-def _digest(html: str) -> str:
-    return hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _trusted(rows: Iterable[tuple[str, str, str, str]]) -> Mapping[str, Rendered]:
     """The rows whose HTML matches its digest and whose links decode."""
     found: dict[str, Rendered] = {}
     for key, html, links, digest in rows:
-        if not isinstance(html, str) or _digest(html) != digest:
+        if not isinstance(html, str) or row_digest(html) != digest:
             continue
         try:
             pairs = tuple((str(href), None if answer is None else str(answer))
