@@ -22,8 +22,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 PAGE = jinja2.Environment(autoescape=True).from_string(
-    "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>{{ title }}"
-    "</title></head>\n<body><main><h1>{{ title }}</h1>\n{{ html }}</main></body>\n</html>\n")
+    '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{{ title }}'
+    "</title></head>\n<body><main><h1>{{ title }}</h1>\n{{ html }}</main></body>\n</html>\n"
+)
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -51,8 +52,13 @@ def main(argv: Sequence[str]) -> int:
         return 0 if build(paths, args.output) == len(paths) else 1
     size = -(-len(paths) // (args.jobs * 4))
     with ProcessPoolExecutor(args.jobs) as pool:
-        written = sum(pool.map(build, [paths[i:i + size] for i in range(0, len(paths), size)],
-                               [args.output] * len(range(0, len(paths), size))))
+        written = sum(
+            pool.map(
+                build,
+                [paths[i : i + size] for i in range(0, len(paths), size)],
+                [args.output] * len(range(0, len(paths), size)),
+            )
+        )
     return 0 if written == len(paths) else 1
 
 

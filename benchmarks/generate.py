@@ -72,44 +72,130 @@ lessons learned improvement improvements priority priorities deadline deadlines
 WORDS = tuple(VOCABULARY.split())
 
 OPENERS = (
-    "I learned that", "The session showed that", "We agreed that", "It became clear that",
-    "The team found that", "Our research suggests that", "In practice", "Looking back",
-    "The main point was that", "My line manager noted that", "Next time", "Overall",
-    "The speaker argued that", "One useful idea was that", "We tested whether",
+    "I learned that",
+    "The session showed that",
+    "We agreed that",
+    "It became clear that",
+    "The team found that",
+    "Our research suggests that",
+    "In practice",
+    "Looking back",
+    "The main point was that",
+    "My line manager noted that",
+    "Next time",
+    "Overall",
+    "The speaker argued that",
+    "One useful idea was that",
+    "We tested whether",
 )
 
 TOPICS = (
-    "crisis messaging", "regional media handling", "campaign evaluation", "audience insight",
-    "behavioural science in campaigns", "plain English drafting", "accessible content",
-    "social media listening", "stakeholder mapping", "press office rota", "live interviews",
-    "reactive lines", "internal communications", "OASIS campaign planning", "paid media",
-    "data storytelling", "video for social channels", "ministerial briefings",
-    "partnership marketing", "inclusive language", "media monitoring", "speech writing",
-    "brand guidelines", "horizon scanning", "evidence-based messaging",
-    "crisis simulation", "podcast production", "newsletter design", "procurement of agencies",
-    "measurement frameworks", "risk communication", "community engagement",
+    "crisis messaging",
+    "regional media handling",
+    "campaign evaluation",
+    "audience insight",
+    "behavioural science in campaigns",
+    "plain English drafting",
+    "accessible content",
+    "social media listening",
+    "stakeholder mapping",
+    "press office rota",
+    "live interviews",
+    "reactive lines",
+    "internal communications",
+    "OASIS campaign planning",
+    "paid media",
+    "data storytelling",
+    "video for social channels",
+    "ministerial briefings",
+    "partnership marketing",
+    "inclusive language",
+    "media monitoring",
+    "speech writing",
+    "brand guidelines",
+    "horizon scanning",
+    "evidence-based messaging",
+    "crisis simulation",
+    "podcast production",
+    "newsletter design",
+    "procurement of agencies",
+    "measurement frameworks",
+    "risk communication",
+    "community engagement",
 )
 AUDIENCES = (
-    "regional press", "young people", "local authorities", "frontline staff", "ministers",
-    "small businesses", "rural communities", "trade media", "colleagues", "partners",
+    "regional press",
+    "young people",
+    "local authorities",
+    "frontline staff",
+    "ministers",
+    "small businesses",
+    "rural communities",
+    "trade media",
+    "colleagues",
+    "partners",
 )
-TEAMS = ("press office", "digital team", "insight team", "campaigns team", "policy team",
-         "private office", "strategy unit", "internal comms team")
+TEAMS = (
+    "press office",
+    "digital team",
+    "insight team",
+    "campaigns team",
+    "policy team",
+    "private office",
+    "strategy unit",
+    "internal comms team",
+)
 TITLES = (
-    "{Topic} for {audience}", "{Topic}: lessons from the {team}", "Notes on {topic}",
-    "{Topic} with the {team}", "Session on {topic}", "{Topic} in practice",
+    "{Topic} for {audience}",
+    "{Topic}: lessons from the {team}",
+    "Notes on {topic}",
+    "{Topic} with the {team}",
+    "Session on {topic}",
+    "{Topic} in practice",
 )
 SKILLS = (
-    "Crisis communication", "Media relations", "Campaign planning", "Evaluation",
-    "Audience insight", "Writing for the web", "Plain English", "Stakeholder engagement",
-    "Social media", "Internal communications", "Presentation", "Project management",
-    "Data analysis", "Behavioural science", "Accessibility", "Leadership", "Coaching",
-    "Strategic communication", "Content design", "Partnership working",
+    "Crisis communication",
+    "Media relations",
+    "Campaign planning",
+    "Evaluation",
+    "Audience insight",
+    "Writing for the web",
+    "Plain English",
+    "Stakeholder engagement",
+    "Social media",
+    "Internal communications",
+    "Presentation",
+    "Project management",
+    "Data analysis",
+    "Behavioural science",
+    "Accessibility",
+    "Leadership",
+    "Coaching",
+    "Strategic communication",
+    "Content design",
+    "Partnership working",
 )
 TAGS = (
-    "podcast", "webinar", "media", "crisis", "evaluation", "campaigns", "digital", "writing",
-    "insight", "stakeholders", "internal", "video", "social", "leadership", "mentoring",
-    "events", "data", "accessibility", "strategy", "press-office",
+    "podcast",
+    "webinar",
+    "media",
+    "crisis",
+    "evaluation",
+    "campaigns",
+    "digital",
+    "writing",
+    "insight",
+    "stakeholders",
+    "internal",
+    "video",
+    "social",
+    "leadership",
+    "mentoring",
+    "events",
+    "data",
+    "accessibility",
+    "strategy",
+    "press-office",
 )
 LINK_PLACES = ("guidance", "blog", "insight", "case-studies", "learning-hub", "toolkit")
 GOAL_AREAS = (
@@ -167,8 +253,9 @@ class Catalogue:
     def read(cls, path: Path) -> Catalogue:
         """The shipped catalogue, read from its data file."""
         items = tomllib.loads(path.read_text("utf-8"))["activity"]
-        activities = tuple(Activity(item["id"], item["category"], float(item["points"]))
-                           for item in items)
+        activities = tuple(
+            Activity(item["id"], item["category"], float(item["points"])) for item in items
+        )
         weights = accumulate(1 / activity.points for activity in activities)
         categories = tuple(sorted({activity.category for activity in activities}))
         return cls(activities, tuple(weights), categories)
@@ -195,7 +282,7 @@ class Prose:
     def words(self, count: int) -> list[str]:
         """Some words, now and then one emphasised or two turned into a link."""
         start = self.between(0, POOL_WORDS - count - 1)
-        words = self.pool[start:start + count]
+        words = self.pool[start : start + count]
         roll = self.random()
         if roll < 0.12 and count >= 3:
             self._link(words)
@@ -211,12 +298,12 @@ class Prose:
         text = f"{words[index]} {words[index + 1]}"
         slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
         place = self.rng.choice(LINK_PLACES)
-        words[index:index + 2] = [f"[{text}](https://example.org/{place}/{slug})"]
+        words[index : index + 2] = [f"[{text}](https://example.org/{place}/{slug})"]
 
     def plain(self, count: int) -> str:
         """Undecorated words, the first one capitalised."""
         start = self.between(0, POOL_WORDS - count - 1)
-        return capitalised(" ".join(self.pool[start:start + count]))
+        return capitalised(" ".join(self.pool[start : start + count]))
 
     def sentence(self, room: int) -> tuple[str, int]:
         """A sentence of 8 to 18 words, maybe with an opener; it takes up a small remainder."""
@@ -253,8 +340,9 @@ class Prose:
 
     def table(self) -> tuple[str, int]:
         """A three-column table of 3 to 5 rows."""
-        cells = [[self.plain(self.between(1, 3)) for _ in range(3)]
-                 for _ in range(self.between(3, 5))]
+        cells = [
+            [self.plain(self.between(1, 3)) for _ in range(3)] for _ in range(self.between(3, 5))
+        ]
         rows = [[capitalised(word) for word in self.rng.sample(WORDS, 3)], ["---"] * 3, *cells]
         text = "\n".join("| " + " | ".join(row) + " |" for row in rows)
         return text, sum(len(cell.split()) for row in rows for cell in row) - 3
@@ -279,11 +367,16 @@ class Prose:
         words = self.between(*BODY_WORDS)
         did, learned = words * 3 // 10, words * 4 // 10
         with_table = self.random() < TABLE_SHARE
-        return "\n\n".join((
-            self.section("What I did", did),
-            self.section("What I learned", learned, with_table),
-            self.section("How I applied it", words - did - learned),
-        )) + "\n"
+        return (
+            "\n\n".join(
+                (
+                    self.section("What I did", did),
+                    self.section("What I learned", learned, with_table),
+                    self.section("How I applied it", words - did - learned),
+                )
+            )
+            + "\n"
+        )
 
 
 def fitted(count: int, room: int) -> int:
@@ -367,8 +460,12 @@ def flow(items: Sequence[str]) -> str:
 def title(rng: random.Random) -> str:
     """An entry title from the topic templates."""
     topic = rng.choice(TOPICS)
-    text = rng.choice(TITLES).format(topic=topic, Topic=capitalised(topic),
-                                     audience=rng.choice(AUDIENCES), team=rng.choice(TEAMS))
+    text = rng.choice(TITLES).format(
+        topic=topic,
+        Topic=capitalised(topic),
+        audience=rng.choice(AUDIENCES),
+        team=rng.choice(TEAMS),
+    )
     return capitalised(text)
 
 
@@ -383,17 +480,24 @@ def hours_for(rng: random.Random, activity: Activity | None) -> str:
 def activity_fields(rng: random.Random, catalogue: Catalogue) -> list[tuple[str, str]]:
     """The activity, category and hours lines of an entry."""
     if rng.random() < OTHER_SHARE:
-        return [("activity", OTHER), ("category", rng.choice(catalogue.categories)),
-                ("hours", hours_for(rng, None))]
+        return [
+            ("activity", OTHER),
+            ("category", rng.choice(catalogue.categories)),
+            ("hours", hours_for(rng, None)),
+        ]
     activity = catalogue.pick(rng)
     return [("activity", activity.id), ("hours", hours_for(rng, activity))]
 
 
-def entry_fields(rng: random.Random, catalogue: Catalogue, heading: str, day: date,
-                 status: str) -> list[tuple[str, str]]:
+def entry_fields(
+    rng: random.Random, catalogue: Catalogue, heading: str, day: date, status: str
+) -> list[tuple[str, str]]:
     """An entry's front matter, in the order the format reference lists the fields."""
-    fields = [("title", json.dumps(heading)), ("date", day.isoformat()),
-              *activity_fields(rng, catalogue)]
+    fields = [
+        ("title", json.dumps(heading)),
+        ("date", day.isoformat()),
+        *activity_fields(rng, catalogue),
+    ]
     goals = rng.sample(GOAL_AREAS, rng.choice((0, 1, 1, 1, 2, 2)))
     if goals:
         fields.append(("goals", flow([goal[0] for goal in goals])))
@@ -431,8 +535,12 @@ def write_goals(out: Path, prose: Prose) -> None:
             ("title", json.dumps(heading)),
             ("gap", json.dumps(f"Little experience of {area}")),
             ("objective", json.dumps(f"Lead {area} work for the team without support")),
-            ("measure", json.dumps(f"{rng.randint(2, 5)} pieces of {area} work, "
-                                   "reviewed with my line manager")),
+            (
+                "measure",
+                json.dumps(
+                    f"{rng.randint(2, 5)} pieces of {area} work, reviewed with my line manager"
+                ),
+            ),
             ("target_date", random_day(rng, date(2025, 1, 1), date(2027, 12, 31)).isoformat()),
             ("status", rng.choice(GOAL_STATUSES)),
         ]
@@ -457,9 +565,13 @@ def write_reviews(out: Path, prose: Prose) -> None:
     for day, heading in review_days(rng):
         goals = [goal[0] for goal in rng.sample(GOAL_AREAS, rng.randint(1, 3))]
         actions = [json.dumps(prose.plain(rng.randint(4, 9))) for _ in range(rng.randint(1, 3))]
-        fields = [("date", day.isoformat()), ("title", json.dumps(heading)),
-                  ("reviewer", json.dumps("Priya Shah")), ("goals", flow(goals)),
-                  ("actions", flow(actions))]
+        fields = [
+            ("date", day.isoformat()),
+            ("title", json.dumps(heading)),
+            ("reviewer", json.dumps("Priya Shah")),
+            ("goals", flow(goals)),
+            ("actions", flow(actions)),
+        ]
         body = prose.section("Notes", rng.randint(80, 200)) + "\n"
         name = f"{day.isoformat()}-{slug(heading)}.md"
         write(out / "journal" / "reviews" / name, front_matter(fields) + body)
@@ -488,12 +600,18 @@ def positive(text: str) -> int:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("out_dir", metavar="OUT_DIR", type=Path,
-                        help="an empty or new folder for the journal project")
-    parser.add_argument("--entries", metavar="N", type=positive, required=True,
-                        help="how many entries to write")
-    parser.add_argument("--seed", metavar="S", type=int, default=1,
-                        help="the random seed (default: 1)")
+    parser.add_argument(
+        "out_dir",
+        metavar="OUT_DIR",
+        type=Path,
+        help="an empty or new folder for the journal project",
+    )
+    parser.add_argument(
+        "--entries", metavar="N", type=positive, required=True, help="how many entries to write"
+    )
+    parser.add_argument(
+        "--seed", metavar="S", type=int, default=1, help="the random seed (default: 1)"
+    )
     return parser.parse_args(argv)
 
 

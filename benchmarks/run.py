@@ -86,8 +86,14 @@ class Result:
         peak = f"{self.peak_bytes / 1e6:.1f}" if self.peak_bytes else "-"
         median = statistics.median(self.times)
         ratio = statistics.median(self.ratios) if self.ratios else median / cold_build
-        return (f"{self.entries:,}", self.command, f"{median:.3f}", f"{min(self.times):.3f}",
-                peak, f"{ratio:.2f}")
+        return (
+            f"{self.entries:,}",
+            self.command,
+            f"{median:.3f}",
+            f"{min(self.times):.3f}",
+            peak,
+            f"{ratio:.2f}",
+        )
 
 
 def progress(message: str) -> None:
@@ -125,8 +131,15 @@ def replace(target: Path, entries: int, seed: int, wanted: str) -> None:
 
 def generate(folder: Path, entries: int, seed: int) -> None:
     """Run the generator into `folder`."""
-    command = [sys.executable, str(GENERATE), str(folder), "--entries", str(entries),
-               "--seed", str(seed)]
+    command = [
+        sys.executable,
+        str(GENERATE),
+        str(folder),
+        "--entries",
+        str(entries),
+        "--seed",
+        str(seed),
+    ]
     start = time.perf_counter()
     if subprocess.run(command, check=False).returncode != 0:
         raise BenchError(f"the generator failed: {' '.join(command)}")
@@ -147,8 +160,7 @@ def failed(command: Sequence[str], code: int, output: str = "") -> BenchError:
 def verify(project: Path, env: Mapping[str, str]) -> None:
     """Fail unless `pdp check` exits with 0 on the journal; show its summary."""
     command = pdp(project, "check")
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise failed(command, done.returncode, done.stdout + done.stderr)
     lines = done.stdout.splitlines()
@@ -162,8 +174,9 @@ def peak_memory(command: Sequence[str], env: Mapping[str, str], remove: Path | N
     if remove is not None:
         shutil.rmtree(remove, ignore_errors=True)
     wrapped = [sys.executable, str(MEASURE), *command]
-    done = subprocess.run(wrapped, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                          check=False)
+    done = subprocess.run(
+        wrapped, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
+    )
     if done.returncode != 0:
         raise failed(command, done.returncode)
     return int(done.stdout)
@@ -174,16 +187,23 @@ def wall_time(command: Sequence[str], env: Mapping[str, str], remove: Path | Non
     if remove is not None:
         shutil.rmtree(remove, ignore_errors=True)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise failed(command, done.returncode)
     return elapsed
 
 
-def measure(project: Path, entries: int, command: Command, runs: int,
-            env: Mapping[str, str]) -> Result:
+def measure(
+    project: Path, entries: int, command: Command, runs: int, env: Mapping[str, str]
+) -> Result:
     """A warm-up run that also measures memory, then `runs` timed runs."""
     progress(f"  timing pdp {command.label}: 1 warm-up and {runs} runs")
     argv = pdp(project, command.arguments)
@@ -197,16 +217,18 @@ def edit_to_served(project: Path, entries: int, env: Mapping[str, str]) -> Resul
     """Seconds from saving an edit of one entry to `pdp serve` serving the updated page."""
     progress(f"  timing pdp serve: {EDITS} edits of one entry, each until it is served")
     command = pdp(project, "serve --port 0")
-    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True) as server:
+    with subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
         try:
             url = _served_url(server)
             entry = sorted((project / "journal" / "entries").rglob("*.md"))[-1]
             page = f"{url}entries/{entry.stem}.html"
             original = entry.read_bytes()
             try:
-                times = tuple(_time_one_edit(entry, original, page, number)
-                              for number in range(EDITS + 1))[1:]  # the first warms up
+                times = tuple(
+                    _time_one_edit(entry, original, page, number) for number in range(EDITS + 1)
+                )[1:]  # the first warms up
             finally:
                 entry.write_bytes(original)
         finally:
@@ -239,8 +261,9 @@ def _time_one_edit(entry: Path, original: bytes, page: str, number: int) -> floa
     raise BenchError(f"the edit was not served within {SERVE_TIMEOUT:.0f} s: {page}")
 
 
-def benchmark(sizes: Sequence[int], runs: int, workdir: Path, seed: int, peers: bool
-              ) -> list[Result]:
+def benchmark(
+    sizes: Sequence[int], runs: int, workdir: Path, seed: int, peers: bool
+) -> list[Result]:
     """Generate or reuse each journal, check it, and measure each command on it (and, if
     asked, the peers' full builds of the same journal)."""
     env = {**os.environ, "PDP_TODAY": TODAY}
@@ -262,8 +285,9 @@ def benchmark(sizes: Sequence[int], runs: int, workdir: Path, seed: int, peers: 
     return results
 
 
-def measure_with_peers(project: Path, entries: int, command: Command, runs: int,
-                       env: Mapping[str, str], workdir: Path) -> tuple[Result, list[Result]]:
+def measure_with_peers(
+    project: Path, entries: int, command: Command, runs: int, env: Mapping[str, str], workdir: Path
+) -> tuple[Result, list[Result]]:
     """pdp's cold build and the peers' full builds, taking turns (see `time_in_rounds`),
     each peer with its ratios to pdp's build of the same round."""
     argv = pdp(project, command.arguments)
@@ -274,25 +298,40 @@ def measure_with_peers(project: Path, entries: int, command: Command, runs: int,
     ours, *theirs = time_in_rounds(builds, runs)
     check_entry_pages(project, builds)
     return Result(entries, command.label, ours, peak), [
-        Result(entries, build.name, times, 0,
-               tuple(their / our for their, our in zip(times, ours, strict=True)))
-        for build, times in zip(builds[1:], theirs, strict=True)]
+        Result(
+            entries,
+            build.name,
+            times,
+            0,
+            tuple(their / our for their, our in zip(times, ours, strict=True)),
+        )
+        for build, times in zip(builds[1:], theirs, strict=True)
+    ]
 
 
 def table(results: Sequence[Result]) -> str:
     """The results as a Markdown table, with its columns lined up."""
-    cold = {result.entries: statistics.median(result.times) for result in results
-            if result.command == COLD_BUILD}
+    cold = {
+        result.entries: statistics.median(result.times)
+        for result in results
+        if result.command == COLD_BUILD
+    }
     rows = [HEADER, *(result.row(cold[result.entries]) for result in results)]
     return markdown_table(rows, RIGHT_ALIGNED)
 
 
 def setting(runs: int, peers: bool) -> str:
     """A line saying where and how the numbers were taken."""
-    how = (f"{runs} timed runs after 1 warm-up; the cold build and the peers' builds in "
-           f"{runs} rounds, taking turns" if peers else f"{runs} timed runs after 1 warm-up")
-    return (f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-            f"{os.cpu_count()} CPUs; {how}; PDP_TODAY={TODAY}.")
+    how = (
+        f"{runs} timed runs after 1 warm-up; the cold build and the peers' builds in "
+        f"{runs} rounds, taking turns"
+        if peers
+        else f"{runs} timed runs after 1 warm-up"
+    )
+    return (
+        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPUs; {how}; PDP_TODAY={TODAY}."
+    )
 
 
 def counts(text: str) -> list[int]:
@@ -303,17 +342,36 @@ def counts(text: str) -> list[int]:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command-line arguments."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", type=counts, default=[1000, 10000], metavar="N,N",
-                        help="journal sizes, in entries (default: 1000,10000)")
-    parser.add_argument("--runs", type=positive, default=5, metavar="R",
-                        help="timed runs of each command (default: 5)")
-    parser.add_argument("--workdir", type=Path, default=HERE / "journals", metavar="DIR",
-                        help="where the journals are generated (default: benchmarks/journals)")
-    parser.add_argument("--seed", type=int, default=1, metavar="S",
-                        help="the generator's random seed (default: 1)")
-    parser.add_argument("--peers", action="store_true",
-                        help="also time Hugo's, MkDocs' and Pelican's full builds of the same "
-                             "journals (installed into their own environment on first use)")
+    parser.add_argument(
+        "--sizes",
+        type=counts,
+        default=[1000, 10000],
+        metavar="N,N",
+        help="journal sizes, in entries (default: 1000,10000)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=positive,
+        default=5,
+        metavar="R",
+        help="timed runs of each command (default: 5)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=HERE / "journals",
+        metavar="DIR",
+        help="where the journals are generated (default: benchmarks/journals)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, metavar="S", help="the generator's random seed (default: 1)"
+    )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also time Hugo's, MkDocs' and Pelican's full builds of the same "
+        "journals (installed into their own environment on first use)",
+    )
     return parser.parse_args(argv)
 
 
@@ -332,9 +390,12 @@ def main(argv: Sequence[str]) -> int:
 def rounds(results: Sequence[Result]) -> str:
     """Each peer's ratio to pdp's cold build in every round, in the order run: how much
     the medians of the table can be trusted."""
-    lines = [f"- {result.entries:,}, {result.command}: "
-             + " ".join(f"{ratio:.2f}" for ratio in result.ratios)
-             for result in results if result.ratios]
+    lines = [
+        f"- {result.entries:,}, {result.command}: "
+        + " ".join(f"{ratio:.2f}" for ratio in result.ratios)
+        for result in results
+        if result.ratios
+    ]
     return "\n\nEach round's ratio to pdp's cold build:\n\n" + "\n".join(lines) if lines else ""
 
 

@@ -72,8 +72,11 @@ class Config:
     year_start_month: int = 4
     target: Decimal = Decimal(30)
     guide: Mapping[str, Decimal] = field(
-        default_factory=lambda: {"on-the-job": Decimal(70), "relationships": Decimal(20),
-                                 "formal": Decimal(10)}
+        default_factory=lambda: {
+            "on-the-job": Decimal(70),
+            "relationships": Decimal(20),
+            "formal": Decimal(10),
+        }
     )
     points_policy: str = "catalogue"
     theme: str = "default"

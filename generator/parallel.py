@@ -64,14 +64,23 @@ class WorkerPool:
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
 
-def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: Sequence[T],
-               jobs: int | None, min_per_worker: int, pool: WorkerPool | None = None
-               ) -> list[R]:
+def map_chunks(
+    function: Callable[[S, Sequence[T]], list[R]],
+    shared: S,
+    items: Sequence[T],
+    jobs: int | None,
+    min_per_worker: int,
+    pool: WorkerPool | None = None,
+) -> list[R]:
     """`function(shared, chunk)` over chunks of `items`, results in order. A worker gives
     the same `shared` to each chunk it takes: `function` must not change it.
 
@@ -86,8 +95,9 @@ def map_chunks(function: Callable[[S, Sequence[T]], list[R]], shared: S, items: 
 class Results(Generic[R]):
     """The results of work in the background, in order: those ready now, or all of them."""
 
-    def __init__(self, futures: list[Future[list[R]]],
-                 later: Callable[[], list[R]] | None = None) -> None:
+    def __init__(
+        self, futures: list[Future[list[R]]], later: Callable[[], list[R]] | None = None
+    ) -> None:
         self._futures = futures  # emptied as they are taken
         self._later = later  # sequential: the work itself, done when the results are asked
         self._current: Iterator[R] = iter(())
@@ -112,9 +122,14 @@ class Results(Generic[R]):
 
 
 @contextmanager
-def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
-                  items: Sequence[T], jobs: int | None, min_per_worker: int,
-                  pool: WorkerPool | None = None) -> Iterator[Results[R]]:
+def in_background(
+    function: Callable[[S, Sequence[T]], list[R]],
+    shared: S,
+    items: Sequence[T],
+    jobs: int | None,
+    min_per_worker: int,
+    pool: WorkerPool | None = None,
+) -> Iterator[Results[R]]:
     """As `map_chunks`, but the workers start at once and the caller collects the results
     after or while doing other work: taking those ready as it goes keeps finished chunks
     from piling up in memory. No chunk is still at work when the block is left."""
@@ -123,7 +138,7 @@ def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
         yield Results([], lambda: function(shared, items))
         return
     size = -(-len(items) // (count * CHUNKS_PER_WORKER))
-    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
     own = pool is None
     pool = pool or WorkerPool(count)  # for this call alone: no more workers than it wants
     futures: list[Future[list[R]]] = []
@@ -145,8 +160,9 @@ def in_background(function: Callable[[S, Sequence[T]], list[R]], shared: S,
             pool.close()
 
 
-def _call(function: Callable[[S, Sequence[T]], list[R]], shared: bytes, chunk: Sequence[T]
-          ) -> list[R]:
+def _call(
+    function: Callable[[S, Sequence[T]], list[R]], shared: bytes, chunk: Sequence[T]
+) -> list[R]:
     """In a worker: `function` over one chunk, given `shared` as it was before pickling."""
     return function(cast(S, _shared(shared)), chunk)
 

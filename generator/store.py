@@ -39,8 +39,7 @@ FORMER_FILES = ("checks.sqlite3", "reflections.sqlite3", "pages.sqlite3")
 LIBRARIES = ("PyYAML", "markdown-it-py", "Jinja2", "MarkupSafe")
 # One table per kind of result, and `meta` for the few values a kind keeps beside its rows.
 TABLES = (
-    "CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, path TEXT, record TEXT, "
-    "digest TEXT)",
+    "CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, path TEXT, record TEXT, digest TEXT)",
     "CREATE INDEX IF NOT EXISTS checks_by_path ON checks (path)",
     "CREATE TABLE IF NOT EXISTS reflections (key TEXT PRIMARY KEY, html TEXT, links TEXT, "
     "digest TEXT, seen INTEGER)",
@@ -110,9 +109,11 @@ def holds(answers: Iterable[tuple[Q, A]], ask: Callable[[Q], A]) -> bool:
 
 def noting(ask: Callable[[Q], A], answers: dict[Q, A]) -> Callable[[Q], A]:
     """`ask`, noting each question and its answer in `answers` (for `holds` later)."""
+
     def asking(question: Q) -> A:
         answer = answers[question] = ask(question)
         return answer
+
     return asking
 
 
@@ -168,8 +169,12 @@ class Store:
         return True
 
     def _make_afresh(self, db: sqlite3.Connection) -> None:
-        names = [name for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        names = [
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         for name in names:
             quoted = name.replace('"', '""')
             db.execute(f'DROP TABLE "{quoted}"')

@@ -49,8 +49,13 @@ def _resolve_as_in_python_3_11(self: Path, strict: bool = False) -> Path:
 def link_loops(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both ways Path.resolve meets a loop of links, whichever Python runs the tests: before
     3.13 it raises, since it does not."""
-    monkeypatch.setattr(Path, "resolve", _resolve_as_in_python_3_13
-                        if request.param == "python 3.13" else _resolve_as_in_python_3_11)
+    monkeypatch.setattr(
+        Path,
+        "resolve",
+        _resolve_as_in_python_3_13
+        if request.param == "python 3.13"
+        else _resolve_as_in_python_3_11,
+    )
     return str(request.param)
 
 

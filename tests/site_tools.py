@@ -21,8 +21,14 @@ VNU_JAR = REPOSITORY / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_RUN = """async (tags) => {
@@ -80,7 +86,10 @@ def validate_html(files: list[Path]) -> list[str]:
     # A UTF-8 locale, or Java cannot open paths that are not ASCII (and passes them too).
     result = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True, encoding="utf-8", timeout=600, check=False,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
         env={**os.environ, "LC_ALL": "C.UTF-8"},
     )
     try:
@@ -98,7 +107,8 @@ def open_browser() -> Iterator[Browser]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             yield browser
         finally:

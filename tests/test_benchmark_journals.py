@@ -12,7 +12,8 @@ from .conftest import REPOSITORY
 
 
 def test_the_largest_benchmark_journal_has_only_supported_dates(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.syspath_prepend(str(REPOSITORY / "benchmarks"))  # as the scripts run there
     from generate import schedule
 

@@ -37,8 +37,11 @@ def test_size_and_variety(journal: Journal) -> None:
     start_month = journal.config.year_start_month
     assert len({performance_year(e.date, start_month) for e in journal.entries}) >= 2
     assert set(CATEGORIES) <= {entry.category for entry in journal.entries}
-    values = {journal.catalogue[e.activity].points for e in journal.entries
-              if e.activity != OTHER_ACTIVITY}
+    values = {
+        journal.catalogue[e.activity].points
+        for e in journal.entries
+        if e.activity != OTHER_ACTIVITY
+    }
     assert {2, 5, 10, 20, 30} <= values
     assert any(entry.activity == OTHER_ACTIVITY for entry in journal.entries)
     assert any(not entry.done for entry in journal.entries)
@@ -60,5 +63,7 @@ def test_goals_have_evidence(journal: Journal) -> None:
     for goal in journal.goals:
         linked = [e for e in journal.entries if goal.id in e.goals and e.done]
         assert linked, goal.id
-        assert sum(entry_points(e, journal.catalogue, journal.config.points_policy)
-                   for e in linked) > 0
+        assert (
+            sum(entry_points(e, journal.catalogue, journal.config.points_policy) for e in linked)
+            > 0
+        )

@@ -98,9 +98,12 @@ def test_sequential_and_parallel_results_are_equal() -> None:
 def test_no_chunk_works_on_once_its_stage_is_left(tmp_path: Path, shared_pool: bool) -> None:
     items = list(range(16))  # 16 chunks of 1: 2 at work at a time
     with WorkerPool() as pool:
-        with pytest.raises(RuntimeError), \
-                in_background(_slow_marks, tmp_path, items, 2, 1,
-                              pool if shared_pool else None) as results:
+        with (
+            pytest.raises(RuntimeError),
+            in_background(
+                _slow_marks, tmp_path, items, 2, 1, pool if shared_pool else None
+            ) as results,
+        ):
             next(results.rest())
             raise RuntimeError("the stage fails")
         done = sorted(path.name for path in tmp_path.iterdir())
@@ -123,11 +126,25 @@ def _slow_pids(shared: None, chunk: Sequence[int]) -> list[tuple[int, int]]:
 
 def test_entries_and_problems_cross_processes_whole() -> None:
     # Every field differs from its default, so a field left out of the pickle shows.
-    entry = Entry("journal/entries/a.md", "a", "A", date(2026, 5, 1), "other", "formal",
-                  Decimal("2.5"), ("g1",), ("writing",), ("t",), ("journal/e.pdf",),
-                  ("journal/p.pdf",), "planned", True, "Body.\n", 7)
-    found = Problem("journal/entries/a.md", 3, 4, "warning", "W003", "body", "message",
-                    "hint")
+    entry = Entry(
+        "journal/entries/a.md",
+        "a",
+        "A",
+        date(2026, 5, 1),
+        "other",
+        "formal",
+        Decimal("2.5"),
+        ("g1",),
+        ("writing",),
+        ("t",),
+        ("journal/e.pdf",),
+        ("journal/p.pdf",),
+        "planned",
+        True,
+        "Body.\n",
+        7,
+    )
+    found = Problem("journal/entries/a.md", 3, 4, "warning", "W003", "body", "message", "hint")
     sent = pickle.loads(pickle.dumps([entry, found], protocol=pickle.HIGHEST_PROTOCOL))
     assert sent == [entry, found]
     assert [type(value) for value in sent] == [Entry, Problem]

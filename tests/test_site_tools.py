@@ -59,8 +59,9 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def test_require_tools_names_what_to_install(monkeypatch: pytest.MonkeyPatch,
-                                             tmp_path: Path) -> None:
+def test_require_tools_names_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(site_tools, "VNU_JAR", tmp_path / "vnu.jar")
     require_tools("axe")
     with pytest.raises(AssertionError, match=r"vnu\.jar \(the Nu Html Checker\): run `npm ci"):
@@ -78,8 +79,10 @@ def test_validate_html_passes_valid_pages(good: Path) -> None:
     assert validate_html([good, good.with_name("second.html")]) == []
 
 
-def test_validate_html_reports_each_error_with_file_line_and_column(good: Path, bad: Path,
-                                                                   ) -> None:
+def test_validate_html_reports_each_error_with_file_line_and_column(
+    good: Path,
+    bad: Path,
+) -> None:
     assert validate_html([good, bad]) == [
         f"{bad}:10:4: An “img” element must have an “alt” attribute, except under certain"
         " conditions. For details, consult guidance on providing text alternatives for images.",

@@ -23,9 +23,8 @@ from generator.site.reflection_cache import LinkMap
 from generator.store import FORMAT, FORMER_FILES, STORE_FILE, holds, noting
 
 from .conftest import TODAY
-from .test_cache import example
-from .test_kept import pdp
-from .test_site import tree
+from .helpers import example, tree
+from .journal.test_check_cache import pdp
 
 
 @dataclass
@@ -111,10 +110,13 @@ def test_the_cache_folder_holds_one_store_after_check_and_build(tmp_path: Path) 
             assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
 
 
-@pytest.mark.parametrize("module", ["journal/validate.py", "site/plan.py", "serve/session.py",
-                                    "publish/pack.py", "errors.py"])
+@pytest.mark.parametrize(
+    "module",
+    ["journal/validate.py", "site/plan.py", "serve/session.py", "publish/pack.py", "errors.py"],
+)
 def test_editing_any_module_of_pdp_makes_every_kept_result_stale(
-        tmp_path: Path, code: Path, made: Made, module: str) -> None:
+    tmp_path: Path, code: Path, made: Made, module: str
+) -> None:
     root = example(tmp_path)
     first = build(root)
     made.clear()
@@ -147,8 +149,9 @@ def test_a_store_of_another_format_is_made_afresh(tmp_path: Path, made: Made) ->
     assert len(made.parsed) == entries(root)  # nothing read from a store of another format
     with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == FORMAT
-        tables = {name for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         assert tables == {"checks", "reflections", "pages", "meta"}
         assert db.execute("SELECT count(*) FROM checks").fetchone()[0] == entries(root)
     made.clear()
@@ -156,8 +159,9 @@ def test_a_store_of_another_format_is_made_afresh(tmp_path: Path, made: Made) ->
     assert made.parsed == []
 
 
-def test_the_files_of_earlier_versions_are_never_read_and_then_removed(tmp_path: Path,
-                                                                       made: Made) -> None:
+def test_the_files_of_earlier_versions_are_never_read_and_then_removed(
+    tmp_path: Path, made: Made
+) -> None:
     root = example(tmp_path)
     plain = pdp(root, "check", "--no-cache")
     (root / CACHE_DIR).mkdir()
@@ -170,8 +174,9 @@ def test_the_files_of_earlier_versions_are_never_read_and_then_removed(tmp_path:
     assert listing(root) == [".gitignore", STORE_FILE]
 
 
-def test_nothing_is_kept_where_pdp_cannot_read_its_code(tmp_path: Path, made: Made,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_kept_where_pdp_cannot_read_its_code(
+    tmp_path: Path, made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     plain = build(root, cache=False)
     made.clear()
@@ -185,14 +190,14 @@ def test_nothing_is_kept_where_pdp_cannot_read_its_code(tmp_path: Path, made: Ma
         store.fingerprint.cache_clear()
 
 
-def test_the_fingerprint_follows_the_libraries_that_render(monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_the_fingerprint_follows_the_libraries_that_render(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.metadata
 
     before = store.fingerprint()
     version = importlib.metadata.version
-    monkeypatch.setattr(importlib.metadata, "version",
-                        lambda name: "0.0" if name == "Jinja2" else version(name))
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "0.0" if name == "Jinja2" else version(name)
+    )
     store.fingerprint.cache_clear()
     try:
         assert store.fingerprint() not in (before, None)

@@ -18,7 +18,8 @@ def parse_catalogue(text: str) -> dict[str, Activity]:
     """Activities by id, in the order the data file lists them."""
     data = tomllib.loads(text)
     return {
-        item["id"]: Activity(item["id"], item["name"], item["category"],
-                             Decimal(str(item["points"])))
+        item["id"]: Activity(
+            item["id"], item["name"], item["category"], Decimal(str(item["points"]))
+        )
         for item in data["activity"]
     }

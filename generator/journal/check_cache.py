@@ -69,15 +69,18 @@ class Asked:
 
     def noting_after_today(self, after_today: FutureProbe) -> FutureProbe:
         """`after_today`, noting each date it is asked about and its answer here."""
+
         def noting_date(when: date) -> bool:
             answer = self.future[when.isoformat()] = after_today(when)
             return answer
+
         return noting_date
 
     def still_holds(self, probe: EvidenceProbe, after_today: FutureProbe) -> bool:
-        return holds(self.evidence.items(), probe) and \
-            holds(((date.fromisoformat(when), answer) for when, answer in self.future.items()),
-                  after_today)
+        return holds(self.evidence.items(), probe) and holds(
+            ((date.fromisoformat(when), answer) for when, answer in self.future.items()),
+            after_today,
+        )
 
 
 @dataclass(slots=True)
@@ -96,21 +99,30 @@ class KeptChecks:
             return kept
         # An unreadable store is no store: every entry is checked afresh.
         rows = Store(folder).read(
-            lambda db: db.execute("SELECT key, path, record, digest FROM checks").fetchall())
-        kept.rows = {key: (path, record, digest) for key, path, record, digest in rows or ()
-                     if isinstance(key, str)}
+            lambda db: db.execute("SELECT key, path, record, digest FROM checks").fetchall()
+        )
+        kept.rows = {
+            key: (path, record, digest)
+            for key, path, record, digest in rows or ()
+            if isinstance(key, str)
+        }
         return kept
 
     def paths(self) -> set[str]:
         """The files that have checks kept in the store."""
         return {path for path, _, _ in self.rows.values()}
 
-    def get(self, path: str, data: bytes, probe: EvidenceProbe, after_today: FutureProbe
-            ) -> Check | None:
+    def get(
+        self, path: str, data: bytes, probe: EvidenceProbe, after_today: FutureProbe
+    ) -> Check | None:
         """The check kept for this file as it is now, if it holds today."""
         row = self.rows.get(entry_key(self.settings, path, data))
-        if row is None or row[0] != path or not isinstance(row[1], str) or \
-                row_digest(row[1]) != row[2]:
+        if (
+            row is None
+            or row[0] != path
+            or not isinstance(row[1], str)
+            or row_digest(row[1]) != row[2]
+        ):
             return None
         try:
             check, asked = _decode(json.loads(row[1]))
@@ -137,18 +149,21 @@ class KeptChecks:
         if Store(self.folder).write(lambda db: self._store(db, before, gone)):
             self.fresh = {}
 
-    def _store(self, db: sqlite3.Connection, before: Collection[str],
-               gone: Collection[str]) -> None:
+    def _store(
+        self, db: sqlite3.Connection, before: Collection[str], gone: Collection[str]
+    ) -> None:
         """Write this run's checks; `before`: the files that had checks kept on disk."""
-        db.executemany("INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?)",
-                       [(key, path, record, row_digest(record))
-                        for key, (path, record) in self.fresh.items()])
+        db.executemany(
+            "INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?)",
+            [(key, path, record, row_digest(record)) for key, (path, record) in self.fresh.items()],
+        )
         # The newest rows of a file have the highest row ids: INSERT OR REPLACE gives a new one.
         # A run keeps one check a file, so only a file kept before can have too many.
-        db.executemany("DELETE FROM checks WHERE path = ? AND rowid NOT IN (SELECT rowid FROM "
-                       f"checks WHERE path = ? ORDER BY rowid DESC LIMIT {KEEP_PER_FILE})",
-                       [(path, path) for path in {path for path, _ in self.fresh.values()}
-                        if path in before])
+        db.executemany(
+            "DELETE FROM checks WHERE path = ? AND rowid NOT IN (SELECT rowid FROM "
+            f"checks WHERE path = ? ORDER BY rowid DESC LIMIT {KEEP_PER_FILE})",
+            [(path, path) for path in {path for path, _ in self.fresh.values()} if path in before],
+        )
         db.executemany("DELETE FROM checks WHERE path = ?", [(path,) for path in gone])
 
 
@@ -160,6 +175,7 @@ def _exactly(kind: type) -> Callable[[Any], Any]:
         if type(value) is not kind:
             raise TypeError(f"expected {kind.__name__}")
         return value
+
     return read
 
 
@@ -207,10 +223,12 @@ def record(check: Check, asked: Asked) -> str:
 def _encode(check: Check, asked: Asked) -> dict[str, Any]:
     entry, problems = check
     return {
-        "entry": None if entry is None else [
-            write(getattr(entry, name)) for name, (write, _) in _ENTRY_FIELDS],
-        "problems": [[write(getattr(p, name)) for name, (write, _) in _PROBLEM_FIELDS]
-                     for p in problems],
+        "entry": None
+        if entry is None
+        else [write(getattr(entry, name)) for name, (write, _) in _ENTRY_FIELDS],
+        "problems": [
+            [write(getattr(p, name)) for name, (write, _) in _PROBLEM_FIELDS] for p in problems
+        ],
         "evidence": asked.evidence,
         "future": asked.future,
     }
@@ -220,14 +238,17 @@ def _decode(record: dict[str, Any]) -> tuple[Check, Asked]:
     entry = None if record["entry"] is None else Entry(**_values(_ENTRY_FIELDS, record["entry"]))
     problems = [Problem(**_values(_PROBLEM_FIELDS, values)) for values in record["problems"]]
     evidence, future = record["evidence"], record["future"]
-    if any(type(answer) is not str for answer in evidence.values()) or \
-            any(type(answer) is not bool for answer in future.values()):
+    if any(type(answer) is not str for answer in evidence.values()) or any(
+        type(answer) is not bool for answer in future.values()
+    ):
         raise TypeError("answers of another kind")
     return (entry, problems), Asked(dict(evidence), dict(future))
 
 
-def _values(codecs: tuple[tuple[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]], ...],
-            values: Iterable[Any]) -> dict[str, Any]:
+def _values(
+    codecs: tuple[tuple[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]], ...],
+    values: Iterable[Any],
+) -> dict[str, Any]:
     listed = list(values)
     if len(listed) != len(codecs):
         raise ValueError("a record of another shape")

@@ -24,12 +24,20 @@ _CODES: tuple[Code, ...] = (
     Code("F005", "error", "The front matter is not closed by a `---` line."),
     Code("F006", "error", "The front matter is not valid YAML."),
     Code("F007", "error", "The front matter is not a mapping of `key: value` lines."),
-    Code("F008", "error", "A file is a link to somewhere outside the journal, or in a loop "
-                          "of links."),
-    Code("F009", "error", "A journal file that is not a regular file (a named pipe, socket "
-                          "or device)."),
-    Code("F010", "error", "The front matter holds an invisible bidirectional control "
-                          "character, which changes the order text is shown in."),
+    Code(
+        "F008", "error", "A file is a link to somewhere outside the journal, or in a loop of links."
+    ),
+    Code(
+        "F009",
+        "error",
+        "A journal file that is not a regular file (a named pipe, socket or device).",
+    ),
+    Code(
+        "F010",
+        "error",
+        "The front matter holds an invisible bidirectional control "
+        "character, which changes the order text is shown in.",
+    ),
     Code("Y001", "error", "A YAML tag (`!!python/...`, `!!binary`, `!!set`) is used."),
     Code("Y002", "error", "A YAML anchor (`&name`) or alias (`*name`) is used."),
     Code("Y003", "error", "A key is given twice."),
@@ -37,18 +45,26 @@ _CODES: tuple[Code, ...] = (
     Code("Y005", "error", "A reserved key (`content`, `handler`) is used."),
     Code("V001", "error", "A required field is missing."),
     Code("V002", "error", "A value has the wrong type."),
-    Code("V003", "error", "A date that does not exist, a date and time, or a date outside "
-                          f"{SUPPORTED_YEARS}."),
+    Code(
+        "V003",
+        "error",
+        f"A date that does not exist, a date and time, or a date outside {SUPPORTED_YEARS}.",
+    ),
     Code("V004", "error", "Hours that are not a positive number of sane size."),
     Code("V005", "error", "A value that is not one of the allowed choices."),
     Code("V006", "error", "A done entry dated in the future."),
     Code("V007", "error", "An unknown activity id."),
-    Code("V008", "error", "A category missing for a custom activity, or contradicting the "
-                          "catalogue."),
+    Code(
+        "V008", "error", "A category missing for a custom activity, or contradicting the catalogue."
+    ),
     Code("V009", "error", "An unknown goal id."),
-    Code("V010", "error", "An evidence file that is missing, outside the journal, a link "
-                          "in a loop of links, not a regular file, or a journal Markdown file "
-                          "(an entry, goal or review)."),
+    Code(
+        "V010",
+        "error",
+        "An evidence file that is missing, outside the journal, a link "
+        "in a loop of links, not a regular file, or a journal Markdown file "
+        "(an entry, goal or review).",
+    ),
     Code("V011", "error", "Two files that would publish to the same page."),
     Code("V012", "error", "A file name that makes no valid id."),
     Code("V013", "error", "Content nested deeper than the Markdown renderer keeps."),
@@ -61,16 +77,21 @@ _CODES: tuple[Code, ...] = (
     Code("W003", "warning", "A reflection that does not say how the learning was applied."),
     Code("W004", "warning", "A custom activity worth fewer than 2 or more than 30 points."),
     Code("W005", "warning", "Configuration given in both `pdp.toml` and `pyproject.toml`."),
-    Code("W006", "warning", "A link in a published reflection to something left out of the "
-                            "published portfolio (private, or planned and not published): "
-                            "shown there as plain text."),
+    Code(
+        "W006",
+        "warning",
+        "A link in a published reflection to something left out of the "
+        "published portfolio (private, or planned and not published): "
+        "shown there as plain text.",
+    ),
 )
 
 CODES: Mapping[str, Code] = {code.code: code for code in _CODES}
 
 
-def problem(code: str, path: str, line: int, column: int, field: str, message: str,
-            hint: str = "") -> Problem:
+def problem(
+    code: str, path: str, line: int, column: int, field: str, message: str, hint: str = ""
+) -> Problem:
     """A problem of a declared code, with that code's severity."""
     severity: Severity = "warning" if CODES[code].severity == "warning" else "error"
     return Problem(path, line, column, severity, code, field, message, hint)

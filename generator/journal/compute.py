@@ -121,7 +121,7 @@ def years_of(journal: Journal, today: date) -> list[PerformanceYear]:
 def entries_in(entries: Sequence[Entry], year: PerformanceYear) -> Sequence[Entry]:
     """The entries of a year, from entries sorted by date (a slice, found by bisection)."""
     first = bisect.bisect_left(entries, year.start, key=_date_of)
-    return entries[first:year_end(entries, year)]
+    return entries[first : year_end(entries, year)]
 
 
 def year_end(entries: Sequence[Entry], year: PerformanceYear, start: int = 0) -> int:
@@ -141,8 +141,9 @@ def year_totals(journal: Journal, year: PerformanceYear, today: date) -> YearTot
     planned = [entry for entry in in_year if not entry.done]
 
     def points_of(entries: Iterable[Entry]) -> Decimal:
-        return sum((entry_points(e, journal.catalogue, config.points_policy) for e in entries),
-                   ZERO)
+        return sum(
+            (entry_points(e, journal.catalogue, config.points_policy) for e in entries), ZERO
+        )
 
     points = points_of(done)
     target = year_target(config, year)
@@ -156,12 +157,21 @@ def year_totals(journal: Journal, year: PerformanceYear, today: date) -> YearTot
             points=category_points,
             hours=sum((entry.hours for entry in chosen), ZERO),
             share=category_points / points if points else ZERO,
-            guide=config.guide[category] / 100)
+            guide=config.guide[category] / 100,
+        )
     return YearTotals(
-        year=year, points=points, hours=sum((entry.hours for entry in done), ZERO),
-        entries=len(done), planned_points=points_of(planned), planned_entries=len(planned),
-        target=target, remaining=remaining, months_left=left,
-        pace=remaining / left if left else None, by_category=by_category)
+        year=year,
+        points=points,
+        hours=sum((entry.hours for entry in done), ZERO),
+        entries=len(done),
+        planned_points=points_of(planned),
+        planned_entries=len(planned),
+        target=target,
+        remaining=remaining,
+        months_left=left,
+        pace=remaining / left if left else None,
+        by_category=by_category,
+    )
 
 
 def entry_records(journal: Journal) -> list[dict[str, object]]:
@@ -169,11 +179,18 @@ def entry_records(journal: Journal) -> list[dict[str, object]]:
     return [entry_record(entry, journal.catalogue, journal.config) for entry in journal.entries]
 
 
-def entry_record(entry: Entry, catalogue: Mapping[str, Activity], config: Config
-                 ) -> dict[str, object]:
-    return {"date": entry.date.isoformat(), "title": entry.title, "activity": entry.activity,
-            "category": entry.category, "status": entry.status, "hours": entry.hours,
-            "points": entry_points(entry, catalogue, config.points_policy),
-            "goals": entry.goals,
-            "year": performance_year(entry.date, config.year_start_month).name,
-            "private": entry.private}
+def entry_record(
+    entry: Entry, catalogue: Mapping[str, Activity], config: Config
+) -> dict[str, object]:
+    return {
+        "date": entry.date.isoformat(),
+        "title": entry.title,
+        "activity": entry.activity,
+        "category": entry.category,
+        "status": entry.status,
+        "hours": entry.hours,
+        "points": entry_points(entry, catalogue, config.points_policy),
+        "goals": entry.goals,
+        "year": performance_year(entry.date, config.year_start_month).name,
+        "private": entry.private,
+    }

@@ -43,10 +43,12 @@ class _Checker:
         found = start
         for key in keys:
             pattern = re.compile(
-                rf'^\s*(?:\[+\s*)?(?:[\w.\-"\' ]*\.)?["\']?{re.escape(key)}["\']?\s*(?:=|\]|\.)')
+                rf'^\s*(?:\[+\s*)?(?:[\w.\-"\' ]*\.)?["\']?{re.escape(key)}["\']?\s*(?:=|\]|\.)'
+            )
             for number in range(found, len(self.lines) + 1):
                 if pattern.search(self.lines[number - 1]) or re.search(
-                        rf'[{{,]\s*["\']?{re.escape(key)}["\']?\s*=', self.lines[number - 1]):
+                    rf'[{{,]\s*["\']?{re.escape(key)}["\']?\s*=', self.lines[number - 1]
+                ):
                     found = number
                     break
         return found
@@ -62,12 +64,12 @@ class _Checker:
 
     def report(self, code: str, keys: tuple[str, ...], message: str, hint: str = "") -> None:
         field = ".".join(keys)
-        self.problems.append(problem(code, self.path, self.line_of(*keys), 1, field, message,
-                                     hint))
+        self.problems.append(problem(code, self.path, self.line_of(*keys), 1, field, message, hint))
 
 
-def parse_config(path: str, text: str, table: tuple[str, ...],
-                 catalogue: Mapping[str, Activity]) -> tuple[Config | None, list[Problem]]:
+def parse_config(
+    path: str, text: str, table: tuple[str, ...], catalogue: Mapping[str, Activity]
+) -> tuple[Config | None, list[Problem]]:
     """Read the configuration from TOML text; `table` is where it lives (`tool.pdp`)."""
     checker = _Checker(path, text, table)
     try:
@@ -76,9 +78,17 @@ def parse_config(path: str, text: str, table: tuple[str, ...],
         where = _TOML_POSITION.search(str(err))
         line, column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
         message = _TOML_POSITION.sub("", str(err)).strip()
-        return None, [problem("C002", path, line, column, "",
-                              f"not valid TOML: {message}",
-                              "check quotes, brackets and '=' signs on that line")]
+        return None, [
+            problem(
+                "C002",
+                path,
+                line,
+                column,
+                "",
+                f"not valid TOML: {message}",
+                "check quotes, brackets and '=' signs on that line",
+            )
+        ]
     for key in table:
         data = data.get(key, {}) if isinstance(data, dict) else {}
     values = _check_keys(checker, data, catalogue)
@@ -87,19 +97,27 @@ def parse_config(path: str, text: str, table: tuple[str, ...],
     return Config(**values), []
 
 
-def _check_keys(checker: _Checker, data: dict[str, Any],
-                catalogue: Mapping[str, Activity]) -> dict[str, Any]:
+def _check_keys(
+    checker: _Checker, data: dict[str, Any], catalogue: Mapping[str, Activity]
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in data:
         if CONFIG.field(key) is None:
-            checker.report("C001", (key,), f"unknown configuration key '{key}'",
-                           did_you_mean(key, CONFIG.names(),
-                                        "see docs/format.md for the keys"))
+            checker.report(
+                "C001",
+                (key,),
+                f"unknown configuration key '{key}'",
+                did_you_mean(key, CONFIG.names(), "see docs/format.md for the keys"),
+            )
     for field in CONFIG.fields:
         if field.name not in data:
             if field.required:
-                checker.report("V001", (field.name,), f"'{field.name}' is required",
-                               f"add: {field.name} = {field.example}")
+                checker.report(
+                    "V001",
+                    (field.name,),
+                    f"'{field.name}' is required",
+                    f"add: {field.name} = {field.example}",
+                )
             continue
         raw = data[field.name]
         if field.name == "guide":
@@ -117,41 +135,53 @@ def _check_value(checker: _Checker, field: Field, raw: Any, keys: tuple[str, ...
     if field.kind is TEXT:
         if isinstance(raw, str) and raw.strip():
             return raw
-        return checker.report("V002", keys, f"expected text, got {_toml_type(raw)}",
-                              f"write it in quotes: {example}")
+        return checker.report(
+            "V002", keys, f"expected text, got {_toml_type(raw)}", f"write it in quotes: {example}"
+        )
     if field.kind is FLAG:
         if isinstance(raw, bool):
             return raw
-        return checker.report("V002", keys, f"expected true or false, got {raw!r}",
-                              example)
+        return checker.report("V002", keys, f"expected true or false, got {raw!r}", example)
     if field.kind is MONTH:
         if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= 12:
             return raw
-        return checker.report("C003", keys, f"expected {field.expected()}, got {raw!r}",
-                              f"for April: {field.name} = 4")
+        return checker.report(
+            "C003",
+            keys,
+            f"expected {field.expected()}, got {raw!r}",
+            f"for April: {field.name} = 4",
+        )
     if field.kind is NUMBER:
-        if isinstance(raw, int | float) and not isinstance(raw, bool) \
-                and math.isfinite(raw) and raw > 0:
+        if (
+            isinstance(raw, int | float)
+            and not isinstance(raw, bool)
+            and math.isfinite(raw)
+            and raw > 0
+        ):
             return Decimal(str(raw))
-        return checker.report("C003", keys, f"expected a number more than 0, got {raw!r}",
-                              example)
+        return checker.report("C003", keys, f"expected a number more than 0, got {raw!r}", example)
     if field.choices:
         if raw in field.choices:
             return raw
-        return checker.report("V005", keys, f"expected {field.expected()}, got {raw!r}",
-                              did_you_mean(str(raw), field.choices, example))
+        return checker.report(
+            "V005",
+            keys,
+            f"expected {field.expected()}, got {raw!r}",
+            did_you_mean(str(raw), field.choices, example),
+        )
     return _check_date(checker, raw, keys, example)
 
 
-def _check_date(checker: _Checker, raw: Any, keys: tuple[str, ...], example: str
-                ) -> date | None:
+def _check_date(checker: _Checker, raw: Any, keys: tuple[str, ...], example: str) -> date | None:
     if isinstance(raw, datetime):
-        return checker.report("V003", keys, "expected a date, got a date and time",
-                              f"write only the date: {example}")
+        return checker.report(
+            "V003", keys, "expected a date, got a date and time", f"write only the date: {example}"
+        )
     day = raw if isinstance(raw, date) else _iso_date(raw)
     if day is None:
-        return checker.report("V003", keys,
-                              f"expected a date written YYYY-MM-DD, got {raw!r}", example)
+        return checker.report(
+            "V003", keys, f"expected a date written YYYY-MM-DD, got {raw!r}", example
+        )
     unsupported = unsupported_date(day, day.isoformat())
     if unsupported is not None:
         return checker.report("V003", keys, unsupported, "check the year")
@@ -167,49 +197,83 @@ def _iso_date(raw: Any) -> date | None:
 
 def _check_guide(checker: _Checker, raw: Any) -> dict[str, Decimal]:
     if not isinstance(raw, dict):
-        checker.report("V002", ("guide",), f"expected a table, got {_toml_type(raw)}",
-                       "guide = { on-the-job = 70, relationships = 20, formal = 10 }")
+        checker.report(
+            "V002",
+            ("guide",),
+            f"expected a table, got {_toml_type(raw)}",
+            "guide = { on-the-job = 70, relationships = 20, formal = 10 }",
+        )
         return {}
     guide: dict[str, Decimal] = {}
     for key, value in raw.items():
         if key not in CATEGORIES:
-            checker.report("C001", ("guide", key), f"unknown category '{key}'",
-                           did_you_mean(key, CATEGORIES,
-                                        "the categories are " + ", ".join(CATEGORIES)))
-        elif isinstance(value, int | float) and not isinstance(value, bool) \
-                and math.isfinite(value) and 0 <= value <= 100:
+            checker.report(
+                "C001",
+                ("guide", key),
+                f"unknown category '{key}'",
+                did_you_mean(key, CATEGORIES, "the categories are " + ", ".join(CATEGORIES)),
+            )
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and 0 <= value <= 100
+        ):
             guide[key] = Decimal(str(value))
         else:
-            checker.report("C003", ("guide", key),
-                           f"expected a percentage from 0 to 100, got {value!r}",
-                           "guide = { on-the-job = 70, relationships = 20, formal = 10 }")
+            checker.report(
+                "C003",
+                ("guide", key),
+                f"expected a percentage from 0 to 100, got {value!r}",
+                "guide = { on-the-job = 70, relationships = 20, formal = 10 }",
+            )
     missing = [category for category in CATEGORIES if category not in raw]
     if missing:
-        checker.report("V001", ("guide",), "the guide lacks " + ", ".join(missing),
-                       "give all three: { on-the-job = 70, relationships = 20, formal = 10 }")
+        checker.report(
+            "V001",
+            ("guide",),
+            "the guide lacks " + ", ".join(missing),
+            "give all three: { on-the-job = 70, relationships = 20, formal = 10 }",
+        )
     elif len(guide) == len(CATEGORIES) and sum(guide.values()) != 100:
-        checker.report("C003", ("guide",),
-                       f"the guide's percentages add up to {sum(guide.values())}, not 100",
-                       "for 70:20:10: { on-the-job = 70, relationships = 20, formal = 10 }")
+        checker.report(
+            "C003",
+            ("guide",),
+            f"the guide's percentages add up to {sum(guide.values())}, not 100",
+            "for 70:20:10: { on-the-job = 70, relationships = 20, formal = 10 }",
+        )
     return guide
 
 
-def _check_activities(checker: _Checker, raw: Any, catalogue: Mapping[str, Activity]
-                      ) -> dict[str, Activity]:
+def _check_activities(
+    checker: _Checker, raw: Any, catalogue: Mapping[str, Activity]
+) -> dict[str, Activity]:
     if not isinstance(raw, dict):
-        checker.report("V002", ("activities",), f"expected a table, got {_toml_type(raw)}",
-                       "[activities.press-rota] with name, category and points")
+        checker.report(
+            "V002",
+            ("activities",),
+            f"expected a table, got {_toml_type(raw)}",
+            "[activities.press-rota] with name, category and points",
+        )
         return {}
     activities: dict[str, Activity] = {}
     for activity_id, spec in raw.items():
         keys = ("activities", activity_id)
         if not ID_PATTERN.fullmatch(activity_id) or activity_id == OTHER_ACTIVITY:
-            checker.report("V012", keys, f"'{activity_id}' is not a usable activity id",
-                           "use lower-case letters, digits and hyphens, e.g. press-rota")
+            checker.report(
+                "V012",
+                keys,
+                f"'{activity_id}' is not a usable activity id",
+                "use lower-case letters, digits and hyphens, e.g. press-rota",
+            )
             continue
         if not isinstance(spec, dict):
-            checker.report("V002", keys, f"expected a table, got {_toml_type(spec)}",
-                           f"[activities.{activity_id}] with name, category and points")
+            checker.report(
+                "V002",
+                keys,
+                f"expected a table, got {_toml_type(spec)}",
+                f"[activities.{activity_id}] with name, category and points",
+            )
             continue
         activity = _check_activity(checker, activity_id, spec, catalogue.get(activity_id))
         if activity is not None:
@@ -217,25 +281,32 @@ def _check_activities(checker: _Checker, raw: Any, catalogue: Mapping[str, Activ
     return activities
 
 
-def _check_activity(checker: _Checker, activity_id: str, spec: dict[str, Any],
-                    base: Activity | None) -> Activity | None:
+def _check_activity(
+    checker: _Checker, activity_id: str, spec: dict[str, Any], base: Activity | None
+) -> Activity | None:
     keys = ("activities", activity_id)
     before = len(checker.problems)
     for key in spec:
         if ACTIVITY.field(key) is None:
-            checker.report("C001", (*keys, key), f"unknown activity key '{key}'",
-                           did_you_mean(key, ACTIVITY.names(), "use name, category, points"))
+            checker.report(
+                "C001",
+                (*keys, key),
+                f"unknown activity key '{key}'",
+                did_you_mean(key, ACTIVITY.names(), "use name, category, points"),
+            )
     values: dict[str, Any] = {}
     for field in ACTIVITY.fields:
         if field.name in spec:
-            values[field.name] = _check_value(checker, field, spec[field.name],
-                                              (*keys, field.name))
+            values[field.name] = _check_value(checker, field, spec[field.name], (*keys, field.name))
         elif base is not None:
             values[field.name] = getattr(base, field.name)
         else:
-            checker.report("V001", keys,
-                           f"new activity '{activity_id}' needs '{field.name}'",
-                           f"add: {field.name} = {field.example}")
+            checker.report(
+                "V001",
+                keys,
+                f"new activity '{activity_id}' needs '{field.name}'",
+                f"add: {field.name} = {field.example}",
+            )
     if len(checker.problems) > before:
         return None
     return Activity(activity_id, values["name"], values["category"], values["points"])

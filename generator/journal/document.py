@@ -22,7 +22,8 @@ from .schema import RESERVED_KEYS
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The YAML parser that reads front matter: the wording and places of its errors are its own.
 YAML_PARSER = f"PyYAML {yaml.__version__} ({_Loader.__name__}" + (
-    f", libyaml {yaml._yaml.get_version_string()})" if yaml.__with_libyaml__ else ")")
+    f", libyaml {yaml._yaml.get_version_string()})" if yaml.__with_libyaml__ else ")"
+)
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _NO_TAG = (None, "!")  # "!" is the non-specific tag a quoted scalar carries
 _QUOTES = ("'", '"')
@@ -101,11 +102,19 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         line_start = data.rfind(b"\n", 0, err.start) + 1
-        column = len(data[line_start:err.start].decode("utf-8", errors="replace")) + 1
-        bad = data[err.start:err.start + 1].hex()
-        return None, [problem("F001", path, line, column, "",
-                              f"not valid UTF-8 (byte 0x{bad})",
-                              "save the file with the UTF-8 encoding in your editor")]
+        column = len(data[line_start : err.start].decode("utf-8", errors="replace")) + 1
+        bad = data[err.start : err.start + 1].hex()
+        return None, [
+            problem(
+                "F001",
+                path,
+                line,
+                column,
+                "",
+                f"not valid UTF-8 (byte 0x{bad})",
+                "save the file with the UTF-8 encoding in your editor",
+            )
+        ]
     text = text.replace("\r\n", "\n")
     # C1 controls are U+0080 to U+009F, which UTF-8 writes as 0xC2 then a second byte.
     controls = data.translate(None, _NOT_CONTROL_BYTES)
@@ -122,9 +131,15 @@ def _strip_controls(path: str, text: str) -> tuple[str, list[Problem]]:
     count = len(_CONTROL.findall(text))
     line, column = position(text, first.start())
     more = f" (and {count - 1} more)" if count > 1 else ""
-    found = problem("F002", path, line, column, "",
-                    f"control character U+{ord(first.group()):04X}{more}",
-                    "delete it; it is invisible in most editors and breaks YAML and HTML")
+    found = problem(
+        "F002",
+        path,
+        line,
+        column,
+        "",
+        f"control character U+{ord(first.group()):04X}{more}",
+        "delete it; it is invisible in most editors and breaks YAML and HTML",
+    )
     return _CONTROL.sub(" ", text), [found]
 
 
@@ -132,15 +147,27 @@ def split_front_matter(path: str, text: str) -> tuple[str, int, str, int] | Prob
     """Split text into (front matter, its first line, body, its first line)."""
     opening = _OPENING.match(text)
     if opening is None:
-        return problem("F004", path, 1, 1, "",
-                       "no front matter: the file must start with a line '---'",
-                       "start the file with '---', the fields (title, date, ...), then '---'")
+        return problem(
+            "F004",
+            path,
+            1,
+            1,
+            "",
+            "no front matter: the file must start with a line '---'",
+            "start the file with '---', the fields (title, date, ...), then '---'",
+        )
     closing = _CLOSING.search(text, opening.end())
     if closing is None:
-        return problem("F005", path, 1, 1, "",
-                       "front matter is not closed",
-                       "add a line '---' after the last field, before the reflection")
-    front = text[opening.end():closing.start()]
+        return problem(
+            "F005",
+            path,
+            1,
+            1,
+            "",
+            "front matter is not closed",
+            "add a line '---' after the last field, before the reflection",
+        )
+    front = text[opening.end() : closing.start()]
     body_start = closing.end() + 1 if closing.end() < len(text) else len(text)
     body_line = position(text, closing.start())[0] + 1
     return front, 2, text[body_start:], body_line
@@ -172,11 +199,18 @@ def _bidi_controls(path: str, front: str, first_line: int) -> list[Problem]:
     line, column = position(front, first.start())
     character = first.group()
     more = f" (and {count - 1} more)" if count > 1 else ""
-    return [problem("F010", path, first_line + line - 1, column, "",
-                    f"bidirectional control character U+{ord(character):04X} "
-                    f"{unicodedata.name(character)}{more}",
-                    "delete it; it is invisible and changes the order in which the text "
-                    "around it is shown")]
+    return [
+        problem(
+            "F010",
+            path,
+            first_line + line - 1,
+            column,
+            "",
+            f"bidirectional control character U+{ord(character):04X} "
+            f"{unicodedata.name(character)}{more}",
+            "delete it; it is invisible and changes the order in which the text around it is shown",
+        )
+    ]
 
 
 def _split(path: str, data: bytes) -> tuple[str | None, int, str, int, tuple[Problem, ...]]:
@@ -202,68 +236,120 @@ def parse_front_matter(
     except yaml.MarkedYAMLError as err:
         return None, [*builder.problems, _syntax_problem(path, front, first_line, err)]
     except yaml.YAMLError as err:
-        return None, [*builder.problems, problem(
-            "F006", path, first_line, 1, "", f"front matter is not valid YAML: {err}",
-            "check the front matter for characters YAML cannot read")]
+        return None, [
+            *builder.problems,
+            problem(
+                "F006",
+                path,
+                first_line,
+                1,
+                "",
+                f"front matter is not valid YAML: {err}",
+                "check the front matter for characters YAML cannot read",
+            ),
+        ]
     if root is None:
-        return None, [*builder.problems, problem(
-            "F007", path, first_line - 1, 1, "", "front matter is empty",
-            "add the fields between the '---' lines, e.g. title: ...")]
+        return None, [
+            *builder.problems,
+            problem(
+                "F007",
+                path,
+                first_line - 1,
+                1,
+                "",
+                "front matter is empty",
+                "add the fields between the '---' lines, e.g. title: ...",
+            ),
+        ]
     if not isinstance(root, Mapping):
-        return None, [*builder.problems, problem(
-            "F007", path, root.line, root.column, "",
-            "front matter must be 'key: value' lines",
-            "write one field a line, e.g. title: My activity")]
+        return None, [
+            *builder.problems,
+            problem(
+                "F007",
+                path,
+                root.line,
+                root.column,
+                "",
+                "front matter must be 'key: value' lines",
+                "write one field a line, e.g. title: My activity",
+            ),
+        ]
     return _fields_of(path, root, builder.problems), builder.problems
 
 
-def _fields_of(path: str, root: Mapping, problems: list[Problem]
-               ) -> dict[str, tuple[Scalar, Node]]:
+def _fields_of(path: str, root: Mapping, problems: list[Problem]) -> dict[str, tuple[Scalar, Node]]:
     """Index the top-level mapping by key, reporting hazardous and duplicate keys."""
     fields: dict[str, tuple[Scalar, Node]] = {}
     for key, value in root.pairs:
         if key.tag != "str":
-            problems.append(problem(
-                "Y004", path, key.line, key.column, key.text,
-                f"key '{key.text}' is read by YAML as {describe(key)}, not as a field name",
-                f'put it in quotes ("{key.text}": ...) or use a field name'))
+            problems.append(
+                problem(
+                    "Y004",
+                    path,
+                    key.line,
+                    key.column,
+                    key.text,
+                    f"key '{key.text}' is read by YAML as {describe(key)}, not as a field name",
+                    f'put it in quotes ("{key.text}": ...) or use a field name',
+                )
+            )
             continue
         if key.text in RESERVED_KEYS:
-            problems.append(problem(
-                "Y005", path, key.line, key.column, key.text,
-                f"'{key.text}' is a reserved name that front-matter tools use for themselves",
-                "rename it (e.g. 'notes') or move it into the body"))
+            problems.append(
+                problem(
+                    "Y005",
+                    path,
+                    key.line,
+                    key.column,
+                    key.text,
+                    f"'{key.text}' is a reserved name that front-matter tools use for themselves",
+                    "rename it (e.g. 'notes') or move it into the body",
+                )
+            )
             continue
         if key.text in fields:
             first = fields[key.text][0]
-            problems.append(problem(
-                "Y003", path, key.line, key.column, key.text,
-                f"'{key.text}' is given twice; first on line {first.line}",
-                "keep only one of them"))
+            problems.append(
+                problem(
+                    "Y003",
+                    path,
+                    key.line,
+                    key.column,
+                    key.text,
+                    f"'{key.text}' is given twice; first on line {first.line}",
+                    "keep only one of them",
+                )
+            )
             continue
         fields[key.text] = (key, value)
     return fields
 
 
-def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAMLError
-                    ) -> Problem:
+def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAMLError) -> Problem:
     mark = err.problem_mark or err.context_mark
     line = first_line + mark.line if mark else first_line
     column = mark.column + 1 if mark else 1
     what = err.problem or "unreadable YAML"
-    hint = "check indentation and put quotes around values that contain ': ' or start with " \
-           "a special character (@ ` | > ! % & *)"
+    hint = (
+        "check indentation and put quotes around values that contain ': ' or start with "
+        "a special character (@ ` | > ! % & *)"
+    )
     if err.context_mark is not None and "quoted scalar" in (err.context or ""):
         mark = err.context_mark
-        return problem("F006", path, first_line + mark.line, mark.column + 1, "",
-                       "front matter is not valid YAML: this quoted value is never closed",
-                       "add the closing quote at the end of the value")
+        return problem(
+            "F006",
+            path,
+            first_line + mark.line,
+            mark.column + 1,
+            "",
+            "front matter is not valid YAML: this quoted value is never closed",
+            "add the closing quote at the end of the value",
+        )
     source_lines = front.split("\n")
     if mark and mark.line < len(source_lines) and "\t" in source_lines[mark.line]:
         what = "a tab character (YAML does not allow tabs for indentation)"
         hint = "indent with spaces, not tabs"
-    return problem("F006", path, line, column, "", f"front matter is not valid YAML: {what}",
-                   hint)
+    return problem("F006", path, line, column, "", f"front matter is not valid YAML: {what}", hint)
 
 
 def resolve_plain(text: str) -> str:
@@ -315,13 +401,18 @@ class _TreeBuilder:
             while (event := get_event()) is not None:
                 node: Node
                 if isinstance(event, scalar_event):
-                    refused = (event.anchor is not None or event.tag not in no_tag) \
-                        and self._refuse_extras(event)
+                    refused = (
+                        event.anchor is not None or event.tag not in no_tag
+                    ) and self._refuse_extras(event)
                     value, mark = event.value, event.start_mark
-                    node = Scalar(value, resolve(value) if event.implicit[0] else "str",
-                                  event.style in quotes,
-                                  first_line + mark.line,  # type: ignore[union-attr]
-                                  mark.column + 1, refused)  # type: ignore[union-attr]
+                    node = Scalar(
+                        value,
+                        resolve(value) if event.implicit[0] else "str",
+                        event.style in quotes,
+                        first_line + mark.line,  # type: ignore[union-attr]
+                        mark.column + 1,  # type: ignore[union-attr]
+                        refused,
+                    )
                 elif isinstance(event, start_event):
                     stack.append((event, []))
                     continue
@@ -347,8 +438,9 @@ class _TreeBuilder:
             return self.first_line, 1
         return self.first_line + mark.line, mark.column + 1
 
-    def _collection(self, start: yaml.CollectionStartEvent, children: list[Node],
-                    refused: bool) -> Node:
+    def _collection(
+        self, start: yaml.CollectionStartEvent, children: list[Node], refused: bool
+    ) -> Node:
         line, column = self._where(start)
         refused = refused or any(child.refused for child in children)
         if isinstance(start, yaml.SequenceStartEvent):
@@ -356,20 +448,34 @@ class _TreeBuilder:
         pairs: list[tuple[Scalar, Node]] = []
         for key, value in zip(children[::2], children[1::2], strict=True):
             if not isinstance(key, Scalar):
-                self.problems.append(problem(
-                    "F007", self.path, key.line, key.column, "",
-                    "a key must be a plain name, not a list or mapping",
-                    "write one field a line, e.g. title: My activity"))
+                self.problems.append(
+                    problem(
+                        "F007",
+                        self.path,
+                        key.line,
+                        key.column,
+                        "",
+                        "a key must be a plain name, not a list or mapping",
+                        "write one field a line, e.g. title: My activity",
+                    )
+                )
                 continue
             pairs.append((key, value))
         return Mapping(tuple(pairs), line, column, refused)
 
     def _refuse_alias(self, event: yaml.AliasEvent) -> None:
         line, column = self._where(event)
-        self.problems.append(problem(
-            "Y002", self.path, line, column, "",
-            f"YAML alias '*{event.anchor}' is not allowed",
-            "write the value out in full"))
+        self.problems.append(
+            problem(
+                "Y002",
+                self.path,
+                line,
+                column,
+                "",
+                f"YAML alias '*{event.anchor}' is not allowed",
+                "write the value out in full",
+            )
+        )
 
     def _refuse_extras(self, event: yaml.NodeEvent) -> bool:
         """Report an anchor or tag on a node; True if there was one."""
@@ -378,17 +484,31 @@ class _TreeBuilder:
         line, column = self._where(event)
         refused = False
         if event.anchor is not None:
-            self.problems.append(problem(
-                "Y002", self.path, line, column, "",
-                f"YAML anchor '&{event.anchor}' is not allowed",
-                "remove the anchor and write each value out in full"))
+            self.problems.append(
+                problem(
+                    "Y002",
+                    self.path,
+                    line,
+                    column,
+                    "",
+                    f"YAML anchor '&{event.anchor}' is not allowed",
+                    "remove the anchor and write each value out in full",
+                )
+            )
             refused = True
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             shown = tag.replace(_TAG_PREFIX, "!!")
-            self.problems.append(problem(
-                "Y001", self.path, line, column, "",
-                f"YAML tag '{shown}' is not allowed",
-                "remove the tag; write plain values (text, numbers, dates, lists)"))
+            self.problems.append(
+                problem(
+                    "Y001",
+                    self.path,
+                    line,
+                    column,
+                    "",
+                    f"YAML tag '{shown}' is not allowed",
+                    "remove the tag; write plain values (text, numbers, dates, lists)",
+                )
+            )
             refused = True
         return refused

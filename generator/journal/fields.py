@@ -64,8 +64,9 @@ class Fields:
             return node.line, node.column
         return self.doc.body_line - 1, 1
 
-    def report(self, code: str, name: str, message: str, hint: str = "",
-               at: Node | None = None) -> None:
+    def report(
+        self, code: str, name: str, message: str, hint: str = "", at: Node | None = None
+    ) -> None:
         line, column = (at.line, at.column) if at is not None else self.line_of(name)
         self.problems.append(problem(code, self.doc.path, line, column, name, message, hint))
 
@@ -73,17 +74,29 @@ class Fields:
         for name, (key, _) in self.fields.items():
             if self.schema.field(name) is None:
                 known = ", ".join(self.schema.names())
-                self.problems.append(problem(
-                    "W001", self.doc.path, key.line, key.column, name,
-                    f"unknown field '{name}' is ignored",
-                    did_you_mean(name, self.schema.names(), f"the {self.schema.name} fields "
-                                                            f"are: {known}")))
+                self.problems.append(
+                    problem(
+                        "W001",
+                        self.doc.path,
+                        key.line,
+                        key.column,
+                        name,
+                        f"unknown field '{name}' is ignored",
+                        did_you_mean(
+                            name, self.schema.names(), f"the {self.schema.name} fields are: {known}"
+                        ),
+                    )
+                )
 
     def _convert(self, field: Field) -> Any:
         if field.name not in self.fields:
             if field.required:
-                self.report("V001", field.name, f"'{field.name}' is required",
-                            f"add the line: {field.example_line()}")
+                self.report(
+                    "V001",
+                    field.name,
+                    f"'{field.name}' is required",
+                    f"add the line: {field.example_line()}",
+                )
             return None
         node = self.fields[field.name][1]
         if node.refused:  # an anchor, alias or tag: already reported, nothing to read
@@ -92,8 +105,12 @@ class Fields:
             return self._list(field, node)
         if not isinstance(node, Scalar):
             kind = "a list" if isinstance(node, Sequence) else "a mapping"
-            return self.report("V002", field.name, f"expected {field.expected()}, got {kind}",
-                               f"write: {field.example_line()}")
+            return self.report(
+                "V002",
+                field.name,
+                f"expected {field.expected()}, got {kind}",
+                f"write: {field.example_line()}",
+            )
         if node.tag == "null" and not field.required and field.kind is not FLAG:
             return None  # an empty flag is an error: `private:` must not pass for public
         return self._scalar(field, node)
@@ -120,8 +137,13 @@ class Fields:
             got = f"'{node.text}'"
         else:
             got = f"{node.text}, which YAML reads as {describe(node)}"
-        self.report(code, field.name, f"expected {field.expected()}, got {got}",
-                    hint or f"write: {field.example_line()}", at=node)
+        self.report(
+            code,
+            field.name,
+            f"expected {field.expected()}, got {got}",
+            hint or f"write: {field.example_line()}",
+            at=node,
+        )
 
     def _text(self, field: Field, node: Scalar) -> str | None:
         if node.tag == "str" and node.text.strip():
@@ -133,16 +155,21 @@ class Fields:
     def _date(self, field: Field, node: Scalar) -> date | None:
         match = _DATE_ONLY.fullmatch(node.text)
         if node.tag == "timestamp" and match is None:
-            return self._wrong(field, node, f"write only the date: {field.example_line()}",
-                               code="V003")
+            return self._wrong(
+                field, node, f"write only the date: {field.example_line()}", code="V003"
+            )
         if match is None or (node.quoted and len(node.text) != 10):
             return self._wrong(field, node, code="V003")
         try:
             day = date(*(int(part) for part in match.groups()))
         except ValueError as err:
-            return self.report("V003", field.name,
-                               f"{node.text} is not a real date ({err})",
-                               "check the month (1-12) and the day of the month", at=node)
+            return self.report(
+                "V003",
+                field.name,
+                f"{node.text} is not a real date ({err})",
+                "check the month (1-12) and the day of the month",
+                at=node,
+            )
         unsupported = unsupported_date(day, node.text)
         if unsupported is not None:
             return self.report("V003", field.name, unsupported, "check the year", at=node)
@@ -152,20 +179,31 @@ class Fields:
         text = node.text.strip()
         hint = f"write the time as a decimal number of hours: {field.example_line()}"
         if node.quoted or node.tag not in ("int", "float", "str"):
-            return self._wrong(field, node, hint if node.tag != "str" else
-                               f"remove the quotes: {field.name}: {text}", code="V004")
+            return self._wrong(
+                field,
+                node,
+                hint if node.tag != "str" else f"remove the quotes: {field.name}: {text}",
+                code="V004",
+            )
         if _SEXAGESIMAL.fullmatch(text):
             return self.report(
-                "V004", field.name,
+                "V004",
+                field.name,
                 f"{text} is read by YAML as a base-60 number, not as hours and minutes",
-                "write the time as a decimal number of hours (2:30 is 2.5)", at=node)
+                "write the time as a decimal number of hours (2:30 is 2.5)",
+                at=node,
+            )
         if text.lstrip("+-").lower() in (".nan", ".inf"):
-            return self.report("V004", field.name, f"{text} is not a finite number", hint,
-                               at=node)
+            return self.report("V004", field.name, f"{text} is not a finite number", hint, at=node)
         if text.startswith("-") or text.startswith("+"):
             sign = "negative" if text.startswith("-") else "signed"
-            return self.report("V004", field.name, f"hours cannot be {sign} ({text})",
-                               "write the time spent as a number more than 0", at=node)
+            return self.report(
+                "V004",
+                field.name,
+                f"hours cannot be {sign} ({text})",
+                "write the time spent as a number more than 0",
+                at=node,
+            )
         if not _PLAIN_HOURS.fullmatch(text):
             return self._hours_notation(field, node, hint)
         try:
@@ -174,9 +212,12 @@ class Fields:
             return self._wrong(field, node, hint, code="V004")
         if hours <= 0 or hours > MAX_HOURS:
             return self.report(
-                "V004", field.name,
+                "V004",
+                field.name,
                 f"hours must be more than 0 and at most {MAX_HOURS}, got {text}",
-                "record each activity as its own entry" if hours else hint, at=node)
+                "record each activity as its own entry" if hours else hint,
+                at=node,
+            )
         return hours
 
     def _hours_notation(self, field: Field, node: Scalar, hint: str) -> None:
@@ -185,10 +226,12 @@ class Fields:
         except ValueError:
             return self._wrong(field, node, hint, code="V004")
         if not math.isfinite(value):
-            return self.report("V004", field.name,
-                               f"{node.text} is too large to be a finite number", hint, at=node)
-        return self.report("V004", field.name,
-                           f"{node.text} is in scientific notation", hint, at=node)
+            return self.report(
+                "V004", field.name, f"{node.text} is too large to be a finite number", hint, at=node
+            )
+        return self.report(
+            "V004", field.name, f"{node.text} is in scientific notation", hint, at=node
+        )
 
     def _flag(self, field: Field, node: Scalar) -> bool | None:
         if node.tag == "bool":
@@ -198,16 +241,23 @@ class Fields:
     def _choice(self, field: Field, node: Scalar) -> str | None:
         if node.tag == "str" and node.text in field.choices:
             return node.text
-        return self._wrong(field, node, did_you_mean(node.text, field.choices,
-                                                     f"write: {field.example_line()}"),
-                           code="V005")
+        return self._wrong(
+            field,
+            node,
+            did_you_mean(node.text, field.choices, f"write: {field.example_line()}"),
+            code="V005",
+        )
 
     def _list(self, field: Field, node: Node) -> tuple[Scalar, ...] | None:
         if isinstance(node, Scalar) and node.tag == "null":
             return ()
         if not isinstance(node, Sequence):
-            return self.report("V002", field.name, f"expected {field.expected()}",
-                               f"write it in square brackets: {field.example_line()}")
+            return self.report(
+                "V002",
+                field.name,
+                f"expected {field.expected()}",
+                f"write it in square brackets: {field.example_line()}",
+            )
         items: list[Scalar] = []
         for item in node.items:
             if isinstance(item, Scalar) and item.tag == "str" and item.text.strip():
@@ -215,6 +265,11 @@ class Fields:
             elif isinstance(item, Scalar):
                 self._wrong(field, item, f'put it in quotes: "{item.text}"')
             else:
-                self.report("V002", field.name, f"expected {field.expected()}, got a nested "
-                            "list or mapping", f"write: {field.example_line()}", at=item)
+                self.report(
+                    "V002",
+                    field.name,
+                    f"expected {field.expected()}, got a nested list or mapping",
+                    f"write: {field.example_line()}",
+                    at=item,
+                )
         return tuple(items)

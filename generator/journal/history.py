@@ -49,8 +49,19 @@ def entry_history(project_root: Path, paths: Iterable[str]) -> History:
     prefix = "" if prefix == "." else prefix + "/"
     # -z: file names as they are (never quoted), each ended by a NUL; each commit is led by
     # an empty field, which no file name can be, then its day.
-    log = git_raw_output(project_root, "log", "-z", "--format=%x00%as", "--name-only",
-                         "--no-renames", "--", "journal") or b""
+    log = (
+        git_raw_output(
+            project_root,
+            "log",
+            "-z",
+            "--format=%x00%as",
+            "--name-only",
+            "--no-renames",
+            "--",
+            "journal",
+        )
+        or b""
+    )
     return History(_first_and_last(log, prefix, set(paths)))
 
 

@@ -62,13 +62,15 @@ def find_project(start: Path) -> Project:
         pyproject = folder / PYPROJECT_FILE
         has_tool_table = pyproject.is_file() and has_tool_pdp(pyproject)
         if (folder / CONFIG_FILE).is_file():
-            return _checked(Project(folder, folder / CONFIG_FILE, (),
-                                    pyproject if has_tool_table else None))
+            return _checked(
+                Project(folder, folder / CONFIG_FILE, (), pyproject if has_tool_table else None)
+            )
         if has_tool_table:
             return _checked(Project(folder, pyproject, ("tool", "pdp")))
     raise UsageError(
         "no journal project here or in any folder above it",
-        "run pdp inside a journal project (a folder with pdp.toml), or pass -C FOLDER")
+        "run pdp inside a journal project (a folder with pdp.toml), or pass -C FOLDER",
+    )
 
 
 def _checked(project: Project) -> Project:
@@ -90,18 +92,18 @@ def read_config_text(project: Project) -> str:
     try:
         return project.config_file.read_text("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise UsageError(f"{project.config_file.name} is not valid UTF-8",
-                         "save it with the UTF-8 encoding") from err
+        raise UsageError(
+            f"{project.config_file.name} is not valid UTF-8", "save it with the UTF-8 encoding"
+        ) from err
 
 
 def is_ignored(name: str) -> bool:
     """Editor temp and backup files, and hidden files, are never journal files."""
-    return (name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913")
+    return name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913"
 
 
 # Editors' backups and the files they save through (vim, Emacs, JetBrains, and the rest).
-_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", "___jb_tmp___",
-                  "___jb_old___")
+_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", "___jb_tmp___", "___jb_old___")
 
 
 def list_sources(project: Project, section: str) -> list[str]:
@@ -111,8 +113,11 @@ def list_sources(project: Project, section: str) -> list[str]:
     for folder, dirs, files in os.walk(os.path.join(root, JOURNAL_DIR, section)):
         dirs[:] = sorted(name for name in dirs if not is_ignored(name))
         relative = os.path.relpath(folder, root).replace(os.sep, "/")
-        found.extend(f"{relative}/{name}" for name in files
-                     if name.endswith(MARKDOWN_SUFFIXES) and not is_ignored(name))
+        found.extend(
+            f"{relative}/{name}"
+            for name in files
+            if name.endswith(MARKDOWN_SUFFIXES) and not is_ignored(name)
+        )
     return sorted(found)
 
 
@@ -129,20 +134,39 @@ def read_source(project: Project, path: str) -> Source:
                 return Source(path, None, _not_regular(path))
             size = status.st_size
             if size > MAX_FILE_BYTES:
-                return Source(path, None, problem(
-                    "F003", path, 1, 1, "",
-                    f"the file is {size:,} bytes; a journal file can be at most "
-                    f"{MAX_FILE_BYTES:,}",
-                    "keep large material as evidence files and link them from the entry"))
+                return Source(
+                    path,
+                    None,
+                    problem(
+                        "F003",
+                        path,
+                        1,
+                        1,
+                        "",
+                        f"the file is {size:,} bytes; a journal file can be at most "
+                        f"{MAX_FILE_BYTES:,}",
+                        "keep large material as evidence files and link them from the entry",
+                    ),
+                )
             return Source(path, _read_all(fd, size))
         finally:
             os.close(fd)
     except OSError as err:
         if err.errno == errno.ENXIO:  # what opening a socket gives
             return Source(path, None, _not_regular(path))
-        return Source(path, None, problem("F008", path, 1, 1, "",
-                                          f"cannot be read: {err.strerror}",
-                                          "check the file's permissions"))
+        return Source(
+            path,
+            None,
+            problem(
+                "F008",
+                path,
+                1,
+                1,
+                "",
+                f"cannot be read: {err.strerror}",
+                "check the file's permissions",
+            ),
+        )
 
 
 # Without blocking: opening a named pipe would otherwise wait for a writer, for ever. (Reading
@@ -169,22 +193,40 @@ def _open_file(project: Project, path: str, full: str) -> int | Problem:
 
 
 def _not_regular(path: str) -> Problem:
-    return problem("F009", path, 1, 1, "",
-                   "this is not a regular file (it is a named pipe, socket or device), so it "
-                   "is not read", "remove it, or replace it with a file of the same name")
+    return problem(
+        "F009",
+        path,
+        1,
+        1,
+        "",
+        "this is not a regular file (it is a named pipe, socket or device), so it is not read",
+        "remove it, or replace it with a file of the same name",
+    )
 
 
 def _refused_link(project: Project, path: str, full: str) -> Problem | None:
     """Why a journal file that is a link cannot be read, if it cannot."""
     target = leads_to(Path(full))
     if target is None:
-        return problem("F008", path, 1, 1, "",
-                       "this file is a link in a loop of links that never reaches a file",
-                       "replace the link with the file itself")
+        return problem(
+            "F008",
+            path,
+            1,
+            1,
+            "",
+            "this file is a link in a loop of links that never reaches a file",
+            "replace the link with the file itself",
+        )
     if not _inside(target, journal_place(project)):
-        return problem("F008", path, 1, 1, "",
-                       "this file is a link to somewhere outside the journal",
-                       "copy the file into the journal instead of linking to it")
+        return problem(
+            "F008",
+            path,
+            1,
+            1,
+            "",
+            "this file is a link to somewhere outside the journal",
+            "copy the file into the journal instead of linking to it",
+        )
     return None
 
 
@@ -233,12 +275,15 @@ def journal_place(project: Project) -> Path:
     try:
         place = leads_to(project.journal)
     except OSError as err:
-        raise UsageError(f"{JOURNAL_DIR}/ cannot be read: {err.strerror}",
-                         f"check the permissions of {JOURNAL_DIR}/ and the folders above it"
-                         ) from err
+        raise UsageError(
+            f"{JOURNAL_DIR}/ cannot be read: {err.strerror}",
+            f"check the permissions of {JOURNAL_DIR}/ and the folders above it",
+        ) from err
     if place is None:
-        raise UsageError(f"{JOURNAL_DIR}/ is a link in a loop of links that never reaches a "
-                         "folder", f"replace the link with the {JOURNAL_DIR}/ folder itself")
+        raise UsageError(
+            f"{JOURNAL_DIR}/ is a link in a loop of links that never reaches a folder",
+            f"replace the link with the {JOURNAL_DIR}/ folder itself",
+        )
     return place
 
 
@@ -294,4 +339,5 @@ def _is_journal_file(path: Path, sections: tuple[Path, ...]) -> bool:
     """Whether a resolved path is a Markdown file in one of the folders of entries, goals or
     reviews (hidden and editor files too: whatever a member writes there is not evidence)."""
     return path.name.lower().endswith(MARKDOWN_SUFFIXES) and any(
-        _inside(path, section) for section in sections)
+        _inside(path, section) for section in sections
+    )

@@ -25,8 +25,7 @@ _DEEP_FIRST_LINE = re.compile(_MARKERS)
 _DEEP_LATER_LINE = re.compile("\n" + _MARKERS)
 
 
-def parser(max_nesting: int = MAX_NESTING, without: frozenset[str] = frozenset()
-           ) -> MarkdownIt:
+def parser(max_nesting: int = MAX_NESTING, without: frozenset[str] = frozenset()) -> MarkdownIt:
     """The renderer's Markdown parser: CommonMark with tables and strikethrough (less the
     rules `without`, for a text they cannot match in: see `parser_for`).
 
@@ -45,7 +44,8 @@ def _parser(max_nesting: int, without: frozenset[str]) -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": max_nesting}).enable(
-        ["table", "strikethrough"])
+        ["table", "strikethrough"]
+    )
     if without:
         md.disable(sorted(without))
     md.validateLink = is_safe_url  # type: ignore[method-assign]
@@ -70,11 +70,19 @@ _INLINE_STARTS = re.compile(r"[\n!&*\[\\\]_`<~]")
 # Two core rules leave a text as it is without theirs: `normalize` (line ends, NUL) and
 # `text_join` (joins the text that escapes and entities leave).
 NEEDS: dict[str, tuple[str, ...]] = {
-    "html_block": ("<",), "html_inline": ("<",), "autolink": ("<",),
-    "entity": ("&",), "escape": ("\\",), "backticks": ("`",),
-    "fence": ("```", "~~~"), "strikethrough": ("~~",), "blockquote": (">",),
-    "table": ("|",), "code": ("    ", "\t"),
-    "normalize": ("\r", "\0"), "text_join": ("\\", "&"),
+    "html_block": ("<",),
+    "html_inline": ("<",),
+    "autolink": ("<",),
+    "entity": ("&",),
+    "escape": ("\\",),
+    "backticks": ("`",),
+    "fence": ("```", "~~~"),
+    "strikethrough": ("~~",),
+    "blockquote": (">",),
+    "table": ("|",),
+    "code": ("    ", "\t"),
+    "normalize": ("\r", "\0"),
+    "text_join": ("\\", "&"),
 }
 _EVERY_MARKER = tuple(dict.fromkeys(marker for markers in NEEDS.values() for marker in markers))
 
@@ -83,16 +91,21 @@ def parser_for(body: str) -> MarkdownIt:
     """The renderer's parser, less the rules that cannot match anywhere in `body`."""
     # Each marker looked for once; a longer one only where its first character is (finding
     # a character is many times faster than finding a string).
-    present = {marker for marker in _EVERY_MARKER
-               if marker[0] in body and (len(marker) == 1 or marker in body)}
-    return parser(MAX_NESTING, frozenset(rule for rule, markers in NEEDS.items()
-                                         if present.isdisjoint(markers)))
+    present = {
+        marker
+        for marker in _EVERY_MARKER
+        if marker[0] in body and (len(marker) == 1 or marker in body)
+    }
+    return parser(
+        MAX_NESTING,
+        frozenset(rule for rule, markers in NEEDS.items() if present.isdisjoint(markers)),
+    )
 
 
 # An address made of these characters alone is its own normal form: parsing it, encoding its
 # host name for the web, and percent-encoding it give it back as it was. Most links are such
 # addresses, and normalising one the long way costs more than parsing the rest of its line.
-# (tests/test_markdown.py holds this against markdown-it-py's own normalisation.)
+# (tests/journal/test_markdown.py holds this against markdown-it-py's own normalisation.)
 _HOST = r"[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}"
 _PATH = r"[A-Za-z0-9._~/-]*"
 NORMAL_URL = re.compile(rf"(?:https?://{_HOST}(?:/{_PATH})?|(?!//){_PATH})(?:#{_PATH})?")
@@ -228,9 +241,11 @@ def _section_end(tokens: Sequence[Token], start: int) -> int:
     end = start + 1
     while end < len(tokens):
         token = tokens[end]
-        if token.level < heading.level or (token.type == "heading_open"
-                                           and token.level == heading.level
-                                           and token.tag <= heading.tag):
+        if token.level < heading.level or (
+            token.type == "heading_open"
+            and token.level == heading.level
+            and token.tag <= heading.tag
+        ):
             break
         end += 1
     return end
@@ -322,13 +337,13 @@ def _markers(line: str, heading: Token, inline: Token) -> str:
     """What comes before a heading on its first line: the markers of the quotes and list
     items it is in, and indentation."""
     if heading.markup.startswith("#"):
-        return line[:line.index("#")]
+        return line[: line.index("#")]
     # A setext heading: its text starts the line's last part (the parser reads NUL as U+FFFD).
     shown = line.replace("\0", "\ufffd").rstrip()
     text = inline.content.split("\n", 1)[0].rstrip()
     if shown.endswith(text):
-        return line[:len(shown) - len(text)]
-    return line[:len(line) - len(line.lstrip(" \t>"))]
+        return line[: len(shown) - len(text)]
+    return line[: len(line) - len(line.lstrip(" \t>"))]
 
 
 def render(body: str, link_map: _LinkMap | None = None, anchor_prefix: str = "r-") -> str:
@@ -370,8 +385,9 @@ def _neutralise_html(tokens: list[Token]) -> list[Token]:
 
 def _text_paragraph(token: Token) -> list[Token]:
     opening = _token("paragraph_open", "p", 1, map=token.map, level=token.level, block=True)
-    inline = _token("inline", "", 0, content=token.content.rstrip("\n"), level=token.level + 1,
-                    block=True)
+    inline = _token(
+        "inline", "", 0, content=token.content.rstrip("\n"), level=token.level + 1, block=True
+    )
     inline.children = [_token("text", "", 0, content=token.content.rstrip("\n"))]
     closing = _token("paragraph_close", "p", -1, level=token.level, block=True)
     return [opening, inline, closing]
@@ -427,13 +443,20 @@ def _mark_private(tokens: list[Token]) -> list[Token]:
     for start, end in ranges:
         marked.extend(tokens[previous:start])
         level = tokens[start].level  # in the heading's container
-        opening = _token("html_block", "", 0, block=True, level=level, content=(
-            '<div class="private-section"><p class="private-label">Private: left out of the '
-            "published portfolio</p>\n"))
+        opening = _token(
+            "html_block",
+            "",
+            0,
+            block=True,
+            level=level,
+            content=(
+                '<div class="private-section"><p class="private-label">Private: left out of the '
+                "published portfolio</p>\n"
+            ),
+        )
         marked.append(opening)
         marked.extend(tokens[start:end])
-        marked.append(_token("html_block", "", 0, block=True, level=level,
-                             content="</div>\n"))
+        marked.append(_token("html_block", "", 0, block=True, level=level, content="</div>\n"))
         previous = end
     marked.extend(tokens[previous:])
     return marked

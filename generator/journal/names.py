@@ -12,8 +12,11 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 @functools.lru_cache(maxsize=65536)  # pure, and asked for every file at every check
 def slugify(name: str) -> str:
     """A page name from a file name: lower-case ASCII letters, digits and hyphens."""
-    folded = name if name.isascii() else \
-        unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    folded = (
+        name
+        if name.isascii()
+        else unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    )
     return _NOT_SLUG.sub("-", folded.lower()).strip("-")
 
 

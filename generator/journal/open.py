@@ -56,24 +56,35 @@ class Checked:
         return tuple(p for p in self.problems if p.severity == "warning")
 
 
-def open_config(project: Project
-                ) -> tuple[Config | None, dict[str, Activity], list[Problem]]:
+def open_config(project: Project) -> tuple[Config | None, dict[str, Activity], list[Problem]]:
     """The configuration (None if broken), the catalogue it extends, and their problems."""
     config_path = project.relative(project.config_file)
     shipped = parse_catalogue(shipped_catalogue_text())
-    config, problems = parse_config(config_path, read_config_text(project), project.table,
-                                    shipped)
+    config, problems = parse_config(config_path, read_config_text(project), project.table, shipped)
     if project.also_configured is not None:
-        problems.append(problem(
-            "W005", project.relative(project.also_configured), 1, 1, "tool.pdp",
-            f"[tool.pdp] is ignored because {config_path} is used",
-            "keep the configuration in one place"))
+        problems.append(
+            problem(
+                "W005",
+                project.relative(project.also_configured),
+                1,
+                1,
+                "tool.pdp",
+                f"[tool.pdp] is ignored because {config_path} is used",
+                "keep the configuration in one place",
+            )
+        )
     return config, {**shipped, **(config.activities if config else {})}, problems
 
 
-def open_journal(project: Project, today: date, jobs: int | None = None,
-                 known: KnownEntries | None = None, pool: WorkerPool | None = None,
-                 bodies: bool = True, cache: Path | None = None) -> Checked:
+def open_journal(
+    project: Project,
+    today: date,
+    jobs: int | None = None,
+    known: KnownEntries | None = None,
+    pool: WorkerPool | None = None,
+    bodies: bool = True,
+    cache: Path | None = None,
+) -> Checked:
     """Read and check everything; the journal is None only if the configuration is broken.
 
     Entries are read and checked in `jobs` worker processes (default: one per core; those of
@@ -87,8 +98,9 @@ def open_journal(project: Project, today: date, jobs: int | None = None,
     checking = config or Config(name="")
 
     paths = {section: list_sources(project, section) for section in SECTIONS}
-    goals = _collect(problems, (validate_goal(doc)
-                                for doc in _read_all(project, paths["goals"], problems)))
+    goals = _collect(
+        problems, (validate_goal(doc) for doc in _read_all(project, paths["goals"], problems))
+    )
     goal_ids = frozenset(goal.id for goal in goals)
     settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
     if known is not None:
@@ -98,15 +110,22 @@ def open_journal(project: Project, today: date, jobs: int | None = None,
     else:
         checks = _check_entries(settings, paths["entries"], jobs, pool)
     entries = _collect(problems, checks)
-    reviews = _collect(problems, (validate_review(doc, goal_ids)
-                                  for doc in _read_all(project, paths["reviews"], problems)))
+    reviews = _collect(
+        problems,
+        (validate_review(doc, goal_ids) for doc in _read_all(project, paths["reviews"], problems)),
+    )
     for section, section_paths in paths.items():
         problems.extend(check_pages(section_paths, section))
 
     journal = None
     if config is not None:
-        journal = Journal(config, catalogue, tuple(sorted(entries, key=_entry_order)),
-                          tuple(goals), tuple(sorted(reviews, key=lambda r: (r.date, r.path))))
+        journal = Journal(
+            config,
+            catalogue,
+            tuple(sorted(entries, key=_entry_order)),
+            tuple(goals),
+            tuple(sorted(reviews, key=lambda r: (r.date, r.path))),
+        )
     files = sum(len(section_paths) for section_paths in paths.values()) + 1
     return Checked(journal, tuple(sorted(problems, key=Problem.sort_key)), files)
 
@@ -115,8 +134,7 @@ def _entry_order(entry: Entry) -> tuple[date, str]:
     return entry.date, entry.path
 
 
-def _read_all(project: Project, paths: Iterable[str], problems: list[Problem]
-              ) -> list[Document]:
+def _read_all(project: Project, paths: Iterable[str], problems: list[Problem]) -> list[Document]:
     """Parse each file; problems of reading and parsing go to `problems`."""
     documents: list[Document] = []
     for path in paths:
@@ -149,14 +167,19 @@ class _EntrySettings:
     bodies: bool = True
 
     def context(self) -> Context:
-        return Context(self.config, self.catalogue, self.goal_ids, after(self.today),
-                       evidence_probe(self.project), self.bodies)
+        return Context(
+            self.config,
+            self.catalogue,
+            self.goal_ids,
+            after(self.today),
+            evidence_probe(self.project),
+            self.bodies,
+        )
 
     def digest(self) -> bytes | None:
         """What an entry's check depends on here, besides the entry and the world (None:
         nothing can be kept)."""
-        return fingerprint((self.config, sorted(self.catalogue.items()),
-                            sorted(self.goal_ids)))
+        return fingerprint((self.config, sorted(self.catalogue.items()), sorted(self.goal_ids)))
 
 
 _Checks = list[Check]
@@ -173,8 +196,9 @@ def _check_data(path: str, data: bytes, context: Context) -> Check:
     return entry, [*document.problems, *found]
 
 
-def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
-                   pool: WorkerPool | None = None) -> _Checks:
+def _check_entries(
+    settings: _EntrySettings, paths: Sequence[str], jobs: int | None, pool: WorkerPool | None = None
+) -> _Checks:
     return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool)
 
 
@@ -182,8 +206,9 @@ def _check_entries(settings: _EntrySettings, paths: Sequence[str], jobs: int | N
 _Noted = tuple[Check, tuple[str, str] | None]
 
 
-def _check_and_note(shared: tuple[_EntrySettings, bytes | None], paths: Sequence[str]
-                    ) -> list[_Noted]:
+def _check_and_note(
+    shared: tuple[_EntrySettings, bytes | None], paths: Sequence[str]
+) -> list[_Noted]:
     """Read, parse and validate some entries; with the settings' digest, note the key of
     each check and the questions it asked, for keeping."""
     settings, digest = shared
@@ -198,16 +223,23 @@ def _check_and_note(shared: tuple[_EntrySettings, bytes | None], paths: Sequence
             results.append((_check_data(path, source.data, context), None))
         else:
             asked = Asked()
-            asking = replace(context, probe=asked.noting_probe(context.probe),
-                             after_today=asked.noting_after_today(context.after_today))
+            asking = replace(
+                context,
+                probe=asked.noting_probe(context.probe),
+                after_today=asked.noting_after_today(context.after_today),
+            )
             check = _check_data(path, source.data, asking)
-            results.append((check, (entry_key(digest, path, source.data),
-                                    record(check, asked))))
+            results.append((check, (entry_key(digest, path, source.data), record(check, asked))))
     return results
 
 
-def _check_kept(settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
-                pool: WorkerPool | None, cache: Path) -> _Checks:
+def _check_kept(
+    settings: _EntrySettings,
+    paths: Sequence[str],
+    jobs: int | None,
+    pool: WorkerPool | None,
+    cache: Path,
+) -> _Checks:
     """As `_check_entries`, taking the checks kept in `cache` that still hold and keeping
     the others."""
     digest = settings.digest()
@@ -216,8 +248,7 @@ def _check_kept(settings: _EntrySettings, paths: Sequence[str], jobs: int | None
     kept = KeptChecks.open(cache, digest)
     found = _kept_checks(settings, paths, kept) if kept.rows else {}
     stale = [path for path in paths if path not in found]
-    noted = map_chunks(_check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES,
-                       pool)
+    noted = map_chunks(_check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES, pool)
     for path, (check, keeping) in zip(stale, noted, strict=True):
         found[path] = check
         if keeping is not None:
@@ -226,8 +257,9 @@ def _check_kept(settings: _EntrySettings, paths: Sequence[str], jobs: int | None
     return [found[path] for path in paths]
 
 
-def _kept_checks(settings: _EntrySettings, paths: Sequence[str], kept: KeptChecks
-                 ) -> dict[str, Check]:
+def _kept_checks(
+    settings: _EntrySettings, paths: Sequence[str], kept: KeptChecks
+) -> dict[str, Check]:
     """The kept checks that hold for the files as they are now, by path."""
     context = settings.context()
     kept_paths = kept.paths()
@@ -236,8 +268,11 @@ def _kept_checks(settings: _EntrySettings, paths: Sequence[str], kept: KeptCheck
         if path not in kept_paths:  # a new file: only a worker need read it
             continue
         source = read_source(settings.project, path)
-        check = None if source.data is None else \
-            kept.get(path, source.data, context.probe, context.after_today)
+        check = (
+            None
+            if source.data is None
+            else kept.get(path, source.data, context.probe, context.after_today)
+        )
         if check is None:
             continue
         entry, problems = check
@@ -259,36 +294,50 @@ class KnownEntries:
 
     settings: _EntrySettings | None = None
     checks: dict[str, tuple[_FileState, tuple[Entry | None, list[Problem]]]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
 
     def forget(self) -> None:
         self.checks.clear()
 
-    def check(self, settings: _EntrySettings, paths: Sequence[str], jobs: int | None,
-              cache: Path | None = None) -> _Checks:
+    def check(
+        self,
+        settings: _EntrySettings,
+        paths: Sequence[str],
+        jobs: int | None,
+        cache: Path | None = None,
+    ) -> _Checks:
         if settings != self.settings:
             self.settings, self.checks = settings, {}
         states = {path: _state(settings.project, path) for path in paths}
         if not self.checks and cache is not None:  # nothing known: take what was kept
-            fresh = dict(zip(paths, _check_kept(settings, paths, jobs, None, cache),
-                             strict=True))
+            fresh = dict(zip(paths, _check_kept(settings, paths, jobs, None, cache), strict=True))
         else:
-            stale = [path for path in paths if states[path] is None
-                     or self.checks.get(path, (None,))[0] != states[path]]
+            stale = [
+                path
+                for path in paths
+                if states[path] is None or self.checks.get(path, (None,))[0] != states[path]
+            ]
             fresh = dict(zip(stale, _check_entries(settings, stale, jobs), strict=True))
-        self.checks = {path: (states[path] or (0, 0, 0, 0),
-                              fresh[path] if path in fresh else self.checks[path][1])
-                       for path in paths}
+        self.checks = {
+            path: (
+                states[path] or (0, 0, 0, 0),
+                fresh[path] if path in fresh else self.checks[path][1],
+            )
+            for path in paths
+        }
         return [self.checks[path][1] for path in paths]
-
 
     def refresh(self, paths: Sequence[str], today: date) -> _Checks | None:
         """Check these known entries again, as last time for the same day (watch mode's
         short way, when the file events say that only they changed); None if any is not
         known, or the day is another."""
         settings = self.settings
-        if settings is None or settings.today != today or \
-                any(path not in self.checks for path in paths):
+        if (
+            settings is None
+            or settings.today != today
+            or any(path not in self.checks for path in paths)
+        ):
             return None
         states = {path: _state(settings.project, path) for path in paths}
         results = _check_entry_files(settings, paths)
@@ -305,8 +354,7 @@ def _state(project: Project, path: str) -> _FileState | None:
     return stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns
 
 
-def _collect(problems: list[Problem], results: Iterable[tuple[T | None, list[Problem]]]
-             ) -> list[T]:
+def _collect(problems: list[Problem], results: Iterable[tuple[T | None, list[Problem]]]) -> list[T]:
     valid: list[T] = []
     for item, found in results:
         problems.extend(found)

@@ -18,10 +18,14 @@ def published(journal: Journal) -> Journal:
     without planned entries when the configuration says so)."""
     goals = tuple(_public_goal(goal) for goal in journal.goals if not goal.private)
     goal_ids = {goal.id for goal in goals}
-    entries = tuple(shown for entry in journal.entries
-                    if (shown := published_entry(entry, journal.config, goal_ids)) is not None)
-    reviews = tuple(_public_review(review, goal_ids) for review in journal.reviews
-                    if not review.private)
+    entries = tuple(
+        shown
+        for entry in journal.entries
+        if (shown := published_entry(entry, journal.config, goal_ids)) is not None
+    )
+    reviews = tuple(
+        _public_review(review, goal_ids) for review in journal.reviews if not review.private
+    )
     return replace(journal, entries=entries, goals=goals, reviews=reviews)
 
 
@@ -32,8 +36,9 @@ def withheld(journal: Journal, shown: Journal) -> frozenset[str]:
     still leads to the copy: see `site.link_map`.)"""
     entries = {entry.path for entry in journal.entries} - {entry.path for entry in shown.entries}
     evidence = {path for entry in journal.entries for path in entry.private_evidence}
-    evidence.update(path for entry in journal.entries if entry.path in entries
-                    for path in entry.evidence)
+    evidence.update(
+        path for entry in journal.entries if entry.path in entries for path in entry.evidence
+    )
     return frozenset(entries | evidence)
 
 
@@ -41,8 +46,12 @@ def published_entry(entry: Entry, config: Config, goal_ids: Collection[str]) -> 
     """The entry as published (among the published goals), or None if it is not."""
     if entry.private or not (entry.done or config.publish_planned):
         return None
-    return replace(entry, body=strip_private(entry.body), private_evidence=(),
-                   goals=tuple(goal for goal in entry.goals if goal in goal_ids))
+    return replace(
+        entry,
+        body=strip_private(entry.body),
+        private_evidence=(),
+        goals=tuple(goal for goal in entry.goals if goal in goal_ids),
+    )
 
 
 def _public_goal(goal: Goal) -> Goal:
@@ -50,5 +59,8 @@ def _public_goal(goal: Goal) -> Goal:
 
 
 def _public_review(review: Review, goal_ids: set[str]) -> Review:
-    return replace(review, body=strip_private(review.body),
-                   goals=tuple(goal for goal in review.goals if goal in goal_ids))
+    return replace(
+        review,
+        body=strip_private(review.body),
+        goals=tuple(goal for goal in review.goals if goal in goal_ids),
+    )

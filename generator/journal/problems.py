@@ -23,8 +23,10 @@ def visible(text: str) -> str:
 
 def problem_line(item: Problem, show: PathShower) -> str:
     field = f" {visible(item.field)}:" if item.field else ""
-    text = (f"{visible(show(item.path))}:{item.line}:{item.column}: "
-            f"{item.severity}[{item.code}]{field} {visible(item.message)}")
+    text = (
+        f"{visible(show(item.path))}:{item.line}:{item.column}: "
+        f"{item.severity}[{item.code}]{field} {visible(item.message)}"
+    )
     return text + (f"\n    hint: {visible(item.hint)}" if item.hint else "")
 
 
@@ -38,26 +40,39 @@ def summary_line(errors: int, warnings: int, files: int) -> str:
 
     if not errors and not warnings:
         return f"{count(files, 'file')} checked: no problems"
-    return f"{count(files, 'file')} checked: {count(errors, 'error')}, " \
-           f"{count(warnings, 'warning')}"
+    return f"{count(files, 'file')} checked: {count(errors, 'error')}, {count(warnings, 'warning')}"
 
 
 def problems_json(problems: Iterable[Problem], show: PathShower) -> str:
     def record(item: Problem) -> dict[str, Any]:
-        return {"path": show(item.path), "line": item.line, "column": item.column,
-                "code": item.code, "field": item.field, "message": item.message,
-                "hint": item.hint}
+        return {
+            "path": show(item.path),
+            "line": item.line,
+            "column": item.column,
+            "code": item.code,
+            "field": item.field,
+            "message": item.message,
+            "hint": item.hint,
+        }
 
     items = list(problems)
-    return json.dumps({
-        "errors": [record(p) for p in items if p.severity == "error"],
-        "warnings": [record(p) for p in items if p.severity == "warning"],
-    }, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "errors": [record(p) for p in items if p.severity == "error"],
+                "warnings": [record(p) for p in items if p.severity == "warning"],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def github_annotations(problems: Iterable[Problem], show: PathShower) -> str:
     """Problems as GitHub Actions workflow commands, which annotate the files in a pull
     request."""
+
     def escape(text: str, property_value: bool = False) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
@@ -69,5 +84,6 @@ def github_annotations(problems: Iterable[Problem], show: PathShower) -> str:
         lines.append(
             f"::{item.severity} file={visible(escape(show(item.path), True))},line={item.line},"
             f"col={item.column},title={escape(f'pdp {item.code}', True)}::"
-            f"{visible(escape(field + item.message + hint))}\n")
+            f"{visible(escape(field + item.message + hint))}\n"
+        )
     return "".join(lines)

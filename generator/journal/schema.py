@@ -58,11 +58,14 @@ def unsupported_date(day: date, written: str) -> str | None:
         return None
     return f"{written} is outside the dates pdp supports: {SUPPORTED_YEARS}"
 
+
 # What `private` means, the same for entries, goals and reviews: where pdp cannot tell, the
 # file is taken as private.
-PRIVATE_DOC = ("Kept out of the published portfolio. Any value but true or false, an empty "
-               "one (`private:`, `~`, `null`) too, is an error, and such a file is never "
-               "published.")
+PRIVATE_DOC = (
+    "Kept out of the published portfolio. Any value but true or false, an empty "
+    "one (`private:`, `~`, `null`) too, is an error, and such a file is never "
+    "published."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,29 +114,54 @@ ENTRY = Schema(
     "One Markdown file per learning activity, in any sub-folder of `journal/entries/`. "
     "The body is the reflection: what you did, what you learned, how you applied it.",
     (
-        Field("title", TEXT, "What the activity was, in a few words.",
-              '"Podcast on crisis messaging"', required=True),
-        Field("date", DATE, "The day it was done, or is planned for.", "2025-06-14",
-              required=True),
-        Field("activity", ID,
-              f"An activity id from the catalogue (`pdp catalogue`), or `{OTHER_ACTIVITY}` "
-              "for an activity that is not in it.", "podcast", required=True),
+        Field(
+            "title",
+            TEXT,
+            "What the activity was, in a few words.",
+            '"Podcast on crisis messaging"',
+            required=True,
+        ),
+        Field("date", DATE, "The day it was done, or is planned for.", "2025-06-14", required=True),
+        Field(
+            "activity",
+            ID,
+            f"An activity id from the catalogue (`pdp catalogue`), or `{OTHER_ACTIVITY}` "
+            "for an activity that is not in it.",
+            "podcast",
+            required=True,
+        ),
         Field("hours", HOURS, "Time spent, in hours.", "1.5", required=True),
-        Field("category", CHOICE,
-              f"The 70:20:10 category. Required when the activity is `{OTHER_ACTIVITY}`; "
-              "otherwise it must agree with the catalogue.", "formal", choices=CATEGORIES),
-        Field("goals", ID_LIST, "Ids of the PDP goals this activity serves.",
-              "[media-handling]"),
+        Field(
+            "category",
+            CHOICE,
+            f"The 70:20:10 category. Required when the activity is `{OTHER_ACTIVITY}`; "
+            "otherwise it must agree with the catalogue.",
+            "formal",
+            choices=CATEGORIES,
+        ),
+        Field("goals", ID_LIST, "Ids of the PDP goals this activity serves.", "[media-handling]"),
         Field("skills", TEXT_LIST, "Skills practised.", "[Crisis communication]"),
         Field("tags", TEXT_LIST, "Free labels for finding entries again.", "[podcast]"),
-        Field("evidence", PATH_LIST,
-              "Files kept in the journal (certificates, slides), relative to the entry.",
-              "[certificate.pdf]"),
-        Field("private_evidence", PATH_LIST,
-              "Evidence files kept for yourself: shown in your own build, never published.",
-              "[feedback-notes.txt]"),
-        Field("status", CHOICE, "Only done entries count towards the year's points.",
-              "done", choices=ENTRY_STATUSES, default="done"),
+        Field(
+            "evidence",
+            PATH_LIST,
+            "Files kept in the journal (certificates, slides), relative to the entry.",
+            "[certificate.pdf]",
+        ),
+        Field(
+            "private_evidence",
+            PATH_LIST,
+            "Evidence files kept for yourself: shown in your own build, never published.",
+            "[feedback-notes.txt]",
+        ),
+        Field(
+            "status",
+            CHOICE,
+            "Only done entries count towards the year's points.",
+            "done",
+            choices=ENTRY_STATUSES,
+            default="done",
+        ),
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
 )
@@ -144,16 +172,35 @@ GOAL = Schema(
     "One Markdown file per PDP objective in `journal/goals/`; the file name is the goal's id. "
     "The body is free text.",
     (
-        Field("title", TEXT, "The goal, in a few words.", '"Handle live media interviews"',
-              required=True),
+        Field(
+            "title",
+            TEXT,
+            "The goal, in a few words.",
+            '"Handle live media interviews"',
+            required=True,
+        ),
         Field("gap", TEXT, "The skill gap it closes.", '"No experience of live broadcast"'),
-        Field("objective", TEXT, "What you will be able to do.",
-              '"Act as a spokesperson on regional radio"'),
-        Field("measure", TEXT, "How success will be measured.",
-              '"Two live interviews, reviewed with my line manager"'),
+        Field(
+            "objective",
+            TEXT,
+            "What you will be able to do.",
+            '"Act as a spokesperson on regional radio"',
+        ),
+        Field(
+            "measure",
+            TEXT,
+            "How success will be measured.",
+            '"Two live interviews, reviewed with my line manager"',
+        ),
         Field("target_date", DATE, "When you aim to reach it.", "2026-03-31"),
-        Field("status", CHOICE, "Where the goal stands.", "in-progress",
-              choices=GOAL_STATUSES, default="in-progress"),
+        Field(
+            "status",
+            CHOICE,
+            "Where the goal stands.",
+            "in-progress",
+            choices=GOAL_STATUSES,
+            default="in-progress",
+        ),
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
 )
@@ -161,15 +208,15 @@ GOAL = Schema(
 REVIEW = Schema(
     "review",
     "journal/reviews",
-    "One Markdown file per review conversation in `journal/reviews/`. "
-    "The body holds the notes.",
+    "One Markdown file per review conversation in `journal/reviews/`. The body holds the notes.",
     (
         Field("date", DATE, "The day of the conversation.", "2025-10-02", required=True),
         Field("title", TEXT, "A name for the review.", '"Mid-year review"'),
         Field("reviewer", TEXT, "Who you reviewed with.", '"Sam Patel"'),
         Field("goals", ID_LIST, "Ids of the goals discussed.", "[media-handling]"),
-        Field("actions", TEXT_LIST, "The actions you agreed.",
-              '["Shadow the press office for a day"]'),
+        Field(
+            "actions", TEXT_LIST, "The actions you agreed.", '["Shadow the press office for a day"]'
+        ),
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
 )
@@ -180,56 +227,103 @@ CONFIG = Schema(
     "`pdp.toml` at the top of the journal project, or the `[tool.pdp]` table of its "
     "`pyproject.toml`.",
     (
-        Field("name", TEXT, "Your name, as the portfolio shows it.", '"Alex Morgan"',
-              required=True),
+        Field(
+            "name", TEXT, "Your name, as the portfolio shows it.", '"Alex Morgan"', required=True
+        ),
         Field("role", TEXT, "Your role.", '"Senior Communications Officer"'),
         Field("line_manager", TEXT, "Who reviews your PDP.", '"Sam Patel"'),
-        Field("joined", DATE,
-              "When you joined, if during a performance year: that year's target is "
-              "pro-rated to the months left.", "2024-09-02"),
-        Field("year_start_month", MONTH, "The month the performance year starts.", "4",
-              default="4"),
-        Field("target", NUMBER, "CPD points needed each performance year.", "30",
-              default="30"),
-        Field("guide", TABLE,
-              "The 70:20:10 guide: percentage of points per category, adding up to 100.",
-              '{ on-the-job = 70, relationships = 20, formal = 10 }',
-              default="70:20:10"),
-        Field("points_policy", CHOICE,
-              "`catalogue`: a catalogue activity earns its points value and a custom one a "
-              "point an hour; `hours`: every activity earns a point an hour.", '"catalogue"',
-              choices=POINTS_POLICIES, default="catalogue"),
-        Field("theme", TEXT,
-              "The site theme: a folder of `themes/` in the project (any file there replaces "
-              "the shipped theme's file of the same name), or a shipped theme.", '"default"',
-              default="default"),
-        Field("site_title", TEXT, "The portfolio's title.",
-              '"Alex Morgan: CPD portfolio"', default="NAME: CPD portfolio"),
-        Field("publish_planned", FLAG,
-              "Whether the published portfolio shows planned entries.", "true",
-              default="true"),
-        Field("search_engines", FLAG,
-              "Let search engines index the site (pages carry `noindex` otherwise).", "false",
-              default="false"),
-        Field("build_time", FLAG, "Show when the site was built (makes builds differ).",
-              "false", default="false"),
-        Field("activities", TABLE,
-              "Activities to add to the catalogue, or values to override, keyed by id.",
-              '{ press-rota = { name = "Press office rota", category = "on-the-job", '
-              "points = 5 } }"),
+        Field(
+            "joined",
+            DATE,
+            "When you joined, if during a performance year: that year's target is "
+            "pro-rated to the months left.",
+            "2024-09-02",
+        ),
+        Field(
+            "year_start_month", MONTH, "The month the performance year starts.", "4", default="4"
+        ),
+        Field("target", NUMBER, "CPD points needed each performance year.", "30", default="30"),
+        Field(
+            "guide",
+            TABLE,
+            "The 70:20:10 guide: percentage of points per category, adding up to 100.",
+            "{ on-the-job = 70, relationships = 20, formal = 10 }",
+            default="70:20:10",
+        ),
+        Field(
+            "points_policy",
+            CHOICE,
+            "`catalogue`: a catalogue activity earns its points value and a custom one a "
+            "point an hour; `hours`: every activity earns a point an hour.",
+            '"catalogue"',
+            choices=POINTS_POLICIES,
+            default="catalogue",
+        ),
+        Field(
+            "theme",
+            TEXT,
+            "The site theme: a folder of `themes/` in the project (any file there replaces "
+            "the shipped theme's file of the same name), or a shipped theme.",
+            '"default"',
+            default="default",
+        ),
+        Field(
+            "site_title",
+            TEXT,
+            "The portfolio's title.",
+            '"Alex Morgan: CPD portfolio"',
+            default="NAME: CPD portfolio",
+        ),
+        Field(
+            "publish_planned",
+            FLAG,
+            "Whether the published portfolio shows planned entries.",
+            "true",
+            default="true",
+        ),
+        Field(
+            "search_engines",
+            FLAG,
+            "Let search engines index the site (pages carry `noindex` otherwise).",
+            "false",
+            default="false",
+        ),
+        Field(
+            "build_time",
+            FLAG,
+            "Show when the site was built (makes builds differ).",
+            "false",
+            default="false",
+        ),
+        Field(
+            "activities",
+            TABLE,
+            "Activities to add to the catalogue, or values to override, keyed by id.",
+            '{ press-rota = { name = "Press office rota", category = "on-the-job", points = 5 } }',
+        ),
     ),
 )
 
 ACTIVITY = Schema(
     "activity",
     "pdp.toml",
-    "A catalogue activity, in the shipped catalogue or in `[activities.ID]` of the "
-    "configuration.",
+    "A catalogue activity, in the shipped catalogue or in `[activities.ID]` of the configuration.",
     (
-        Field("name", TEXT, "The activity, as the catalogue names it.",
-              '"Press office rota"', required=True),
-        Field("category", CHOICE, "The 70:20:10 category.", '"on-the-job"',
-              required=True, choices=CATEGORIES),
+        Field(
+            "name",
+            TEXT,
+            "The activity, as the catalogue names it.",
+            '"Press office rota"',
+            required=True,
+        ),
+        Field(
+            "category",
+            CHOICE,
+            "The 70:20:10 category.",
+            '"on-the-job"',
+            required=True,
+            choices=CATEGORIES,
+        ),
         Field("points", NUMBER, "Points earned by one such activity.", "5", required=True),
     ),
 )

@@ -31,7 +31,9 @@ FutureProbe = Callable[[date], bool]
 
 _APPLIED = re.compile(
     r"\b(?:appl(?:y|ies|ied|ying)|put (?:it|this|that|them) into practice|"
-    r"used (?:it|this|that|them)|in practice)\b", re.IGNORECASE)
+    r"used (?:it|this|that|them)|in practice)\b",
+    re.IGNORECASE,
+)
 _APPLIED_WORDS = ("appl", "into practice", "used ", "in practice")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 # A line break and the heading after it (not ^ and MULTILINE: see `markdown._DEEP_LATER_LINE`).
@@ -70,17 +72,30 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
     evidence = _evidence(values, "evidence", doc.path, ctx.probe)
     private_evidence = _evidence(values, "private_evidence", doc.path, ctx.probe)
     _check_body(values, doc)
-    if values.ok("title", "date", "activity", "hours") and category and not any(
-            p.severity == "error" for p in values.problems):
+    if (
+        values.ok("title", "date", "activity", "hours")
+        and category
+        and not any(p.severity == "error" for p in values.problems)
+    ):
         _check_points(values, ctx)
         entry = Entry(
-            path=doc.path, slug=slugify(stem_of(doc.path)), title=values["title"],
-            date=values["date"], activity=values["activity"], category=category,
-            hours=values["hours"], goals=goals, skills=_texts(values["skills"]),
-            tags=_texts(values["tags"]), evidence=evidence,
+            path=doc.path,
+            slug=slugify(stem_of(doc.path)),
+            title=values["title"],
+            date=values["date"],
+            activity=values["activity"],
+            category=category,
+            hours=values["hours"],
+            goals=goals,
+            skills=_texts(values["skills"]),
+            tags=_texts(values["tags"]),
+            evidence=evidence,
             private_evidence=private_evidence,
-            status=values["status"] or "done", private=not marked_public(doc),
-            body=doc.body if ctx.bodies else "", body_line=doc.body_line)
+            status=values["status"] or "done",
+            private=not marked_public(doc),
+            body=doc.body if ctx.bodies else "",
+            body_line=doc.body_line,
+        )
         return entry, values.problems
     return None, values.problems
 
@@ -93,30 +108,46 @@ def _entry_category(values: Fields, ctx: Context) -> str | None:
         given = values.fields.get("category")
         empty = given is None or (isinstance(given[1], Scalar) and given[1].tag == "null")
         if category is None and empty:
-            values.report("V008", "category", "a custom activity needs a category",
-                          "add the line: category: on-the-job (or relationships, formal)")
+            values.report(
+                "V008",
+                "category",
+                "a custom activity needs a category",
+                "add the line: category: on-the-job (or relationships, formal)",
+            )
         return category  # type: ignore[no-any-return]
     activity = ctx.catalogue.get(activity_id)
     if activity is None:
-        values.report("V007", "activity", f"unknown activity '{activity_id}'",
-                      did_you_mean(activity_id, ctx.catalogue,
-                                   f"run 'pdp catalogue' for the ids, or write activity: "
-                                   f"{OTHER_ACTIVITY} with a category"))
+        values.report(
+            "V007",
+            "activity",
+            f"unknown activity '{activity_id}'",
+            did_you_mean(
+                activity_id,
+                ctx.catalogue,
+                f"run 'pdp catalogue' for the ids, or write activity: "
+                f"{OTHER_ACTIVITY} with a category",
+            ),
+        )
         return None
     if category is not None and category != activity.category:
-        values.report("V008", "category",
-                      f"'{activity_id}' is a {activity.category} activity in the catalogue, "
-                      f"not {category}",
-                      f"remove the category line, or use activity: {OTHER_ACTIVITY}")
+        values.report(
+            "V008",
+            "category",
+            f"'{activity_id}' is a {activity.category} activity in the catalogue, not {category}",
+            f"remove the category line, or use activity: {OTHER_ACTIVITY}",
+        )
     return activity.category
 
 
 def _check_future(values: Fields, ctx: Context) -> None:
     when, status = values["date"], values["status"] or "done"
     if when is not None and status == "done" and ctx.after_today(when):
-        values.report("V006", "date",
-                      f"a done entry cannot be dated in the future ({when.isoformat()})",
-                      "fix the date, or mark it as planned: status: planned")
+        values.report(
+            "V006",
+            "date",
+            f"a done entry cannot be dated in the future ({when.isoformat()})",
+            "fix the date, or mark it as planned: status: planned",
+        )
 
 
 def _ids(values: Fields, name: str, known: frozenset[str], what: str) -> tuple[str, ...]:
@@ -125,14 +156,14 @@ def _ids(values: Fields, name: str, known: frozenset[str], what: str) -> tuple[s
         if item.text in known:
             ids.append(item.text)
         else:
-            hint = did_you_mean(item.text, known, f"the {what}s are the file names in "
-                                                  f"journal/{what}s/")
+            hint = did_you_mean(
+                item.text, known, f"the {what}s are the file names in journal/{what}s/"
+            )
             values.report("V009", name, f"unknown {what} '{item.text}'", hint, at=item)
     return tuple(ids)
 
 
-def _evidence(values: Fields, name: str, path: str, probe: EvidenceProbe
-              ) -> tuple[str, ...]:
+def _evidence(values: Fields, name: str, path: str, probe: EvidenceProbe) -> tuple[str, ...]:
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     found: list[str] = []
     for item in values[name] or ():
@@ -146,24 +177,33 @@ def _evidence(values: Fields, name: str, path: str, probe: EvidenceProbe
     return tuple(found)
 
 
-_KEEP_EVIDENCE = ("keep evidence files in the journal, beside the entry, and give the path "
-                  "relative to it")
+_KEEP_EVIDENCE = (
+    "keep evidence files in the journal, beside the entry, and give the path relative to it"
+)
 _EVIDENCE_PROBLEMS = {  # by the evidence probe's status: the message and the hint
     "missing": ("evidence file '{}' does not exist", _KEEP_EVIDENCE),
     "directory": ("evidence '{}' is a folder, not a file", _KEEP_EVIDENCE),
-    "loop": ("evidence '{}' is a link in a loop of links that never reaches a file",
-             "replace the link with the file itself"),
+    "loop": (
+        "evidence '{}' is a link in a loop of links that never reaches a file",
+        "replace the link with the file itself",
+    ),
     "outside": ("evidence '{}' is outside the journal", _KEEP_EVIDENCE),
     "unreadable": ("evidence '{}' cannot be reached", "check the permissions of its folders"),
-    "no name": ("evidence '{}' holds a null character, which no file name can",
-                "remove it from the path"),
-    "not regular": ("evidence '{}' is not a regular file (it is a named pipe, socket or "
-                    "device)", "replace it with the file itself"),
-    "journal file": ("evidence '{}' is a journal file (an entry, goal or review), which is "
-                     "never evidence: it would be published whole, front matter and private "
-                     "sections too",
-                     "link to it from the reflection instead: a link to an entry's or goal's "
-                     ".md file leads to its page"),
+    "no name": (
+        "evidence '{}' holds a null character, which no file name can",
+        "remove it from the path",
+    ),
+    "not regular": (
+        "evidence '{}' is not a regular file (it is a named pipe, socket or device)",
+        "replace it with the file itself",
+    ),
+    "journal file": (
+        "evidence '{}' is a journal file (an entry, goal or review), which is "
+        "never evidence: it would be published whole, front matter and private "
+        "sections too",
+        "link to it from the reflection instead: a link to an entry's or goal's "
+        ".md file leads to its page",
+    ),
 }
 
 
@@ -187,10 +227,17 @@ def resolve_relative(folder: str, reference: str) -> str | None:
 def _check_nesting(values: Fields, doc: Document) -> None:
     line = dropped_line(doc.body)
     if line is not None:
-        values.problems.append(problem(
-            "V013", doc.path, doc.body_line + line, 1, "body",
-            "content here is nested too deeply and would be dropped from the page",
-            "use fewer levels of quotes or lists"))
+        values.problems.append(
+            problem(
+                "V013",
+                doc.path,
+                doc.body_line + line,
+                1,
+                "body",
+                "content here is nested too deeply and would be dropped from the page",
+                "use fewer levels of quotes or lists",
+            )
+        )
 
 
 def marked_public(doc: Document) -> bool:
@@ -202,8 +249,12 @@ def marked_public(doc: Document) -> bool:
     if "private" not in doc.fields:
         return True
     value = doc.fields["private"][1]
-    return isinstance(value, Scalar) and value.tag == "bool" and not value.refused \
+    return (
+        isinstance(value, Scalar)
+        and value.tag == "bool"
+        and not value.refused
         and value.text.lower() not in TRUE
+    )
 
 
 def _check_body(values: Fields, doc: Document) -> None:
@@ -212,14 +263,29 @@ def _check_body(values: Fields, doc: Document) -> None:
         return
     reflection = _COMMENT.sub("", doc.body) if "<!--" in doc.body else doc.body
     if _TEXT_LINE.search(reflection) is None:
-        values.problems.append(problem(
-            "W002", doc.path, doc.body_line, 1, "body", "no reflection yet",
-            "write what you did, what you learned and how you applied it"))
+        values.problems.append(
+            problem(
+                "W002",
+                doc.path,
+                doc.body_line,
+                1,
+                "body",
+                "no reflection yet",
+                "write what you did, what you learned and how you applied it",
+            )
+        )
     elif not says_how_applied(reflection):
-        values.problems.append(problem(
-            "W003", doc.path, doc.body_line, 1, "body",
-            "the reflection does not say how you applied the learning",
-            "add a section '## How I applied it'"))
+        values.problems.append(
+            problem(
+                "W003",
+                doc.path,
+                doc.body_line,
+                1,
+                "body",
+                "the reflection does not say how you applied the learning",
+                "add a section '## How I applied it'",
+            )
+        )
 
 
 def says_how_applied(body: str) -> bool:
@@ -233,8 +299,9 @@ def says_how_applied(body: str) -> bool:
             line_end = lowered.find("\n", start)
             line_end = len(body) if line_end == -1 else line_end
             line = body[line_start:line_end]
-            if _APPLIED.search(line) and (not _HEADING.match(line)
-                                          or _section_has_text(body, line_end)):
+            if _APPLIED.search(line) and (
+                not _HEADING.match(line) or _section_has_text(body, line_end)
+            ):
                 return True
             start = lowered.find(word, line_end)
     return False
@@ -243,7 +310,7 @@ def says_how_applied(body: str) -> bool:
 def _section_has_text(body: str, heading_end: int) -> bool:
     """Whether the section after a heading holds any text before the next heading."""
     following = _LATER_HEADING.search(body, heading_end)
-    section = body[heading_end:following.start() if following else len(body)]
+    section = body[heading_end : following.start() if following else len(body)]
     return _TEXT_LINE.search(section) is not None
 
 
@@ -252,10 +319,13 @@ def _check_points(values: Fields, ctx: Context) -> None:
         return
     hours: Decimal = values["hours"]
     if hours < 2 or hours > 30:
-        values.report("W004", "hours",
-                      f"a custom activity of {hours} hours earns {hours} points; activities "
-                      "are worth 2 to 30 points",
-                      "check the hours, or use a catalogue activity (pdp catalogue)")
+        values.report(
+            "W004",
+            "hours",
+            f"a custom activity of {hours} hours earns {hours} points; activities "
+            "are worth 2 to 30 points",
+            "check the hours, or use a catalogue activity (pdp catalogue)",
+        )
 
 
 def _texts(items: Iterable[Scalar] | None) -> tuple[str, ...]:
@@ -268,22 +338,37 @@ def validate_goal(doc: Document) -> tuple[Goal | None, list[Problem]]:
     values = Fields(doc, GOAL)
     goal_id = stem_of(doc.path)
     if slugify(goal_id) != goal_id:
-        values.problems.append(problem(
-            "V012", doc.path, 1, 1, "", f"'{goal_id}' cannot be a goal id",
-            f"rename the file to '{slugify(goal_id) or 'my-goal'}.md': lower-case letters, "
-            "digits and hyphens"))
+        values.problems.append(
+            problem(
+                "V012",
+                doc.path,
+                1,
+                1,
+                "",
+                f"'{goal_id}' cannot be a goal id",
+                f"rename the file to '{slugify(goal_id) or 'my-goal'}.md': lower-case letters, "
+                "digits and hyphens",
+            )
+        )
     _check_nesting(values, doc)
     if any(p.severity == "error" for p in values.problems):
         return None, values.problems
-    return Goal(id=goal_id, path=doc.path, title=values["title"], gap=values["gap"] or "",
-                objective=values["objective"] or "", measure=values["measure"] or "",
-                target_date=values["target_date"], status=values["status"] or "in-progress",
-                private=not marked_public(doc), body=doc.body,
-                body_line=doc.body_line), values.problems
+    return Goal(
+        id=goal_id,
+        path=doc.path,
+        title=values["title"],
+        gap=values["gap"] or "",
+        objective=values["objective"] or "",
+        measure=values["measure"] or "",
+        target_date=values["target_date"],
+        status=values["status"] or "in-progress",
+        private=not marked_public(doc),
+        body=doc.body,
+        body_line=doc.body_line,
+    ), values.problems
 
 
-def validate_review(doc: Document, goal_ids: frozenset[str]
-                    ) -> tuple[Review | None, list[Problem]]:
+def validate_review(doc: Document, goal_ids: frozenset[str]) -> tuple[Review | None, list[Problem]]:
     if doc.fields is None:
         return None, []
     values = Fields(doc, REVIEW)
@@ -291,11 +376,18 @@ def validate_review(doc: Document, goal_ids: frozenset[str]
     _check_nesting(values, doc)
     if any(p.severity == "error" for p in values.problems):
         return None, values.problems
-    return Review(slug=slugify(stem_of(doc.path)), path=doc.path, date=values["date"],
-                  title=values["title"] or "", reviewer=values["reviewer"] or "",
-                  goals=goals, actions=_texts(values["actions"]),
-                  private=not marked_public(doc), body=doc.body,
-                  body_line=doc.body_line), values.problems
+    return Review(
+        slug=slugify(stem_of(doc.path)),
+        path=doc.path,
+        date=values["date"],
+        title=values["title"] or "",
+        reviewer=values["reviewer"] or "",
+        goals=goals,
+        actions=_texts(values["actions"]),
+        private=not marked_public(doc),
+        body=doc.body,
+        body_line=doc.body_line,
+    ), values.problems
 
 
 def check_pages(paths: Iterable[str], section: str) -> list[Problem]:
@@ -305,14 +397,29 @@ def check_pages(paths: Iterable[str], section: str) -> list[Problem]:
     for path in sorted(paths):
         slug = slugify(stem_of(path))
         if not slug:
-            problems.append(problem("V012", path, 1, 1, "",
-                                    "the file name gives no page name",
-                                    "use letters or digits in the file name"))
+            problems.append(
+                problem(
+                    "V012",
+                    path,
+                    1,
+                    1,
+                    "",
+                    "the file name gives no page name",
+                    "use letters or digits in the file name",
+                )
+            )
         elif slug in seen:
-            problems.append(problem(
-                "V011", path, 1, 1, "",
-                f"would publish to the same page ({section}/{slug}/) as {seen[slug]}",
-                "rename one of the two files"))
+            problems.append(
+                problem(
+                    "V011",
+                    path,
+                    1,
+                    1,
+                    "",
+                    f"would publish to the same page ({section}/{slug}/) as {seen[slug]}",
+                    "rename one of the two files",
+                )
+            )
         else:
             seen[slug] = path
     return problems

@@ -7,20 +7,31 @@ from ..journal.schema import ACTIVITY, CONFIG, ENTRY, GOAL, REVIEW, Schema
 
 
 def _table(schema: Schema, assign: str) -> list[str]:
-    rows = [f"## The {schema.name} (`{schema.folder}`)", "", schema.doc, "",
-            "| field | required | value | meaning | example |", "|---|---|---|---|---|"]
+    rows = [
+        f"## The {schema.name} (`{schema.folder}`)",
+        "",
+        schema.doc,
+        "",
+        "| field | required | value | meaning | example |",
+        "|---|---|---|---|---|",
+    ]
     for field in schema.fields:
-        required = "yes" if field.required else (f"no (default {field.default})"
-                                                 if field.default else "no")
+        required = (
+            "yes"
+            if field.required
+            else (f"no (default {field.default})" if field.default else "no")
+        )
         example = f"`{field.name}{assign}{field.example}`".replace("|", "\\|")
-        rows.append(f"| `{field.name}` | {required} | {field.expected()} | {field.doc} | "
-                    f"{example} |")
+        rows.append(
+            f"| `{field.name}` | {required} | {field.expected()} | {field.doc} | {example} |"
+        )
     return [*rows, ""]
 
 
 # What the published portfolio leaves out, as `privacy` and `markdown` decide it.
 PRIVACY = [
-    "## Privacy", "",
+    "## Privacy",
+    "",
     "`pdp build` is for you: it shows everything, and marks what is private. `pdp build "
     "--publish` (and `pdp pack`, and `pdp serve --publish`) is for your reviewer: it leaves "
     "out exactly what your own build marks as private, and every page and link that would "
@@ -34,7 +45,7 @@ PRIVACY = [
     "- **Private sections.** A heading at any level (`#` to `######`, or text underlined "
     "with `===` or `---`), in any body (an entry's, a goal's, a review's), at the top of the "
     "body or inside a block quote or a list item, whose text as a reader sees it starts "
-    "with the word \"Private\", in any case (followed by anything but a letter, a digit or "
+    'with the word "Private", in any case (followed by anything but a letter, a digit or '
     "`_`). The section runs from that heading to the next "
     "heading of the same or a higher level in the same quote, list item or body, or else to "
     "the end of that quote, list item or body; everything in it is private, headings, "
@@ -60,17 +71,33 @@ PRIVACY = [
 
 
 def format_reference() -> str:
-    lines = ["# The journal format", "",
-             "Written by `make docs` from `generator/journal/schema.py`, "
-             "`generator/journal/codes.py` and `generator/publish/docs.py`; edit those, not "
-             "this file.", ""]
-    for schema, assign in ((ENTRY, ": "), (GOAL, ": "), (REVIEW, ": "), (CONFIG, " = "),
-                           (ACTIVITY, " = ")):
+    lines = [
+        "# The journal format",
+        "",
+        "Written by `make docs` from `generator/journal/schema.py`, "
+        "`generator/journal/codes.py` and `generator/publish/docs.py`; edit those, not "
+        "this file.",
+        "",
+    ]
+    for schema, assign in (
+        (ENTRY, ": "),
+        (GOAL, ": "),
+        (REVIEW, ": "),
+        (CONFIG, " = "),
+        (ACTIVITY, " = "),
+    ):
         lines += _table(schema, assign)
     lines += PRIVACY
-    lines += ["## Problem codes", "", "`pdp check` reports each problem as "
-              "`path:line:column: error|warning[CODE] field: message`, with a hint where one "
-              "helps.", "", "| code | severity | meaning |", "|---|---|---|"]
+    lines += [
+        "## Problem codes",
+        "",
+        "`pdp check` reports each problem as "
+        "`path:line:column: error|warning[CODE] field: message`, with a hint where one "
+        "helps.",
+        "",
+        "| code | severity | meaning |",
+        "|---|---|---|",
+    ]
     lines += [f"| {code.code} | {code.severity} | {code.summary} |" for code in CODES.values()]
     return "\n".join(lines) + "\n"
 

@@ -22,14 +22,18 @@ def install_hook(project_root: Path) -> Path:
     hooks = Path(git(project_root, "rev-parse", "--git-path", "hooks").strip())
     hook = (project_root / hooks if not hooks.is_absolute() else hooks) / "pre-commit"
     if hook.exists() and HOOK_MARKER not in hook.read_text("utf-8", errors="replace"):
-        raise UsageError(f"{hook} exists and was not written by pdp; it was left as it is",
-                         "add the line 'pdp check --staged' to it yourself, or use "
-                         "pre-commit (see .pre-commit-config.yaml)")
+        raise UsageError(
+            f"{hook} exists and was not written by pdp; it was left as it is",
+            "add the line 'pdp check --staged' to it yourself, or use "
+            "pre-commit (see .pre-commit-config.yaml)",
+        )
     hook.parent.mkdir(parents=True, exist_ok=True)
     # git runs hooks from the top of the working tree: -C names the project's folder.
-    script = (f"#!/bin/sh\n{HOOK_MARKER} before each commit (pdp hook install).\n"
-              f"exec {shlex.quote(sys.executable)} -m generator "
-              f"-C {shlex.quote(_from_top(project_root))} check --staged\n")
+    script = (
+        f"#!/bin/sh\n{HOOK_MARKER} before each commit (pdp hook install).\n"
+        f"exec {shlex.quote(sys.executable)} -m generator "
+        f"-C {shlex.quote(_from_top(project_root))} check --staged\n"
+    )
     hook.write_bytes(os.fsencode(script))  # paths as the file system names them
     hook.chmod(0o755)
     return hook
@@ -50,9 +54,12 @@ def staged_copy(project_root: Path) -> Iterator[Path]:
     inside = project_root.resolve().relative_to(top.resolve())
     with tempfile.TemporaryDirectory(prefix="pdp-staged-") as temporary:
         copy = Path(temporary)
-        done = subprocess.run(["git", "-C", str(top), "checkout-index", "--all",
-                               f"--prefix={copy}/"], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["git", "-C", str(top), "checkout-index", "--all", f"--prefix={copy}/"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise PdpError(f"could not read what is staged: {done.stderr.strip()}")
         yield copy / inside

@@ -37,16 +37,21 @@ class Created:
     kept: tuple[str, ...]
 
 
-def init_project(folder: Path, name: str, today: date, install: str | None = None
-                 ) -> Created:
+def init_project(folder: Path, name: str, today: date, install: str | None = None) -> Created:
     """Create a journal project in `folder` (made if missing)."""
     _refuse_existing(folder)
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates/init"),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    values = {"name": name, "today": today.isoformat(),
-              "target_date": performance_year(today, 4).end.isoformat(),
-              "install": install or f"pdp=={__version__}"}
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    values = {
+        "name": name,
+        "today": today.isoformat(),
+        "target_date": performance_year(today, 4).end.isoformat(),
+        "install": install or f"pdp=={__version__}",
+    }
     year = performance_year(today, 4).name
     written: list[str] = []
     kept: list[str] = []
@@ -62,10 +67,15 @@ def init_project(folder: Path, name: str, today: date, install: str | None = Non
 
 def _refuse_existing(folder: Path) -> None:
     # lexists: a link counts, even one that leads nowhere or round in a loop.
-    if os.path.lexists(folder / CONFIG_FILE) or os.path.lexists(folder / JOURNAL_DIR) or (
-            (folder / PYPROJECT_FILE).is_file() and has_tool_pdp(folder / PYPROJECT_FILE)):
-        raise UsageError(f"{folder} already holds a journal; nothing was changed",
-                         "run pdp init in a new or empty folder")
+    if (
+        os.path.lexists(folder / CONFIG_FILE)
+        or os.path.lexists(folder / JOURNAL_DIR)
+        or ((folder / PYPROJECT_FILE).is_file() and has_tool_pdp(folder / PYPROJECT_FILE))
+    ):
+        raise UsageError(
+            f"{folder} already holds a journal; nothing was changed",
+            "run pdp init in a new or empty folder",
+        )
 
 
 def _create(path: Path, text: str) -> bool:

@@ -38,8 +38,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
 # A path relative to the entry: not starting with a slash, a backslash or a drive letter.
-_PATH: dict[str, Any] = {"type": "string", "minLength": 1,
-                         "pattern": r"^(?![/\\]|[A-Za-z]:)\s*\S"}
+_PATH: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"^(?![/\\]|[A-Za-z]:)\s*\S"}
 
 # The kinds whose JSON Schema does not depend on the field or on the journal.
 _FIXED: dict[Kind, dict[str, Any]] = {
@@ -60,8 +59,9 @@ class _Ids:
     goals: tuple[str, ...]
 
 
-def front_matter_schema(catalogue: Mapping[str, Activity], goal_ids: Iterable[str]
-                        ) -> dict[str, Any]:
+def front_matter_schema(
+    catalogue: Mapping[str, Activity], goal_ids: Iterable[str]
+) -> dict[str, Any]:
     """A draft 2020-12 JSON Schema of an entry's front matter, with goals and reviews in `$defs`."""
     activities = tuple(dict.fromkeys([*catalogue, OTHER_ACTIVITY]))
     ids = _Ids(activities, tuple(sorted(set(goal_ids))))
@@ -71,7 +71,7 @@ def front_matter_schema(catalogue: Mapping[str, Activity], goal_ids: Iterable[st
         "$schema": DIALECT,
         "title": "pdp journal front matter",
         "description": "The front matter of a pdp journal file. The top level checks an entry; "
-                       "use #/$defs/goal for a goal and #/$defs/review for a review.",
+        "use #/$defs/goal for a goal and #/$defs/review for a review.",
         "$ref": "#/$defs/entry",
         "$defs": {"entry": entry, "goal": _object(GOAL, ids), "review": _object(REVIEW, ids)},
     }
@@ -96,8 +96,11 @@ def _object(schema: Schema, ids: _Ids) -> dict[str, Any]:
 
 def _property(field: Field, ids: _Ids) -> dict[str, Any]:
     """One field's schema: its value's kind, with its description, example and default."""
-    result = {"description": field.doc, **_value_schema(field, ids),
-              "examples": [_example_value(field, field.example)]}
+    result = {
+        "description": field.doc,
+        **_value_schema(field, ids),
+        "examples": [_example_value(field, field.example)],
+    }
     if field.default:
         result["default"] = _example_value(field, field.default)
     return result
@@ -123,22 +126,26 @@ def _id_schema(ids: Sequence[str]) -> dict[str, Any]:
 
 def _category_rules(catalogue: Mapping[str, Activity]) -> list[dict[str, Any]]:
     """The rules tying an entry's category to its activity, one per category of the catalogue."""
-    rules = [{
-        "$comment": f"A custom activity ({OTHER_ACTIVITY}) needs a category.",
-        "if": _activity_in([OTHER_ACTIVITY]),
-        "then": {"required": ["category"]},
-    }]
+    rules = [
+        {
+            "$comment": f"A custom activity ({OTHER_ACTIVITY}) needs a category.",
+            "if": _activity_in([OTHER_ACTIVITY]),
+            "then": {"required": ["category"]},
+        }
+    ]
     by_category: dict[str, list[str]] = {}
     for activity_id, activity in catalogue.items():
         if activity_id != OTHER_ACTIVITY:
             by_category.setdefault(activity.category, []).append(activity_id)
     for category, activity_ids in by_category.items():
-        rules.append({
-            "$comment": f"The category of a {category} catalogue activity, if given, "
-                        f"is {category}.",
-            "if": _activity_in(activity_ids),
-            "then": {"properties": {"category": {"const": category}}},
-        })
+        rules.append(
+            {
+                "$comment": f"The category of a {category} catalogue activity, if given, "
+                f"is {category}.",
+                "if": _activity_in(activity_ids),
+                "then": {"properties": {"category": {"const": category}}},
+            }
+        )
     return rules
 
 

@@ -32,9 +32,11 @@ PDF_PREFIX = "review-pack-"  # the zip's copy of the PDF: review-pack-2025-26.pd
 # Printing makes no network request: the page may load its own files alone (no theme need
 # know), and Chromium resolves no host name (an address such as 127.0.0.1 included) nor
 # uses a proxy.
-NO_NETWORK_POLICY = (b'<meta http-equiv="Content-Security-Policy" content="default-src '
-                     b"'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                     b"font-src 'self' data:\">")
+NO_NETWORK_POLICY = (
+    b'<meta http-equiv="Content-Security-Policy" content="default-src '
+    b"'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    b"font-src 'self' data:\">"
+)
 NO_NETWORK_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND", "--no-proxy-server")
 _DOCTYPE = re.compile(rb"\s*<!doctype[^>]*>", re.IGNORECASE)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -65,15 +67,17 @@ def default_name(member: str, year: PerformanceYear) -> str:
     return f"{slugify(member) or 'cpd'}-{year.name}-portfolio"
 
 
-def pack(project: Project, today: date, year: PerformanceYear, member: str,
-         target: Path | None) -> PackResult:
+def pack(
+    project: Project, today: date, year: PerformanceYear, member: str, target: Path | None
+) -> PackResult:
     """Build the published site, zip it with a manifest, and print the year's pack."""
     archive = (target or project.root / (default_name(member, year) + ".zip")).absolute()
     pdf = archive.with_suffix(".pdf")
     if archive.suffix.lower() == ".pdf":
-        raise UsageError(f"{os.path.relpath(archive)} would be both the zip and the PDF",
-                         "name the zip NAME.zip with -o: the PDF is written beside it as "
-                         "NAME.pdf")
+        raise UsageError(
+            f"{os.path.relpath(archive)} would be both the zip and the PDF",
+            "name the zip NAME.zip with -o: the PDF is written beside it as NAME.pdf",
+        )
     for path in (archive, pdf):
         _refuse_place(project, path)
     _refuse_foreign(archive)
@@ -87,8 +91,10 @@ def pack(project: Project, today: date, year: PerformanceYear, member: str,
         page = site / "pack" / f"{year.name}.html"
         if not page.is_file():
             years = ", ".join(sorted(path.stem for path in page.parent.glob("*.html")))
-            raise UsageError(f"the portfolio has no review pack for {year.name}",
-                             f"choose one of its years with --year: {years}")
+            raise UsageError(
+                f"the portfolio has no review pack for {year.name}",
+                f"choose one of its years with --year: {years}",
+            )
         printed, reason = _print_pdf(page, Path(temporary) / "pack.pdf")
         if printed is not None:
             shutil.copyfile(printed, site / f"{PDF_PREFIX}{year.name}.pdf")
@@ -97,8 +103,9 @@ def pack(project: Project, today: date, year: PerformanceYear, member: str,
         if printed is not None:
             with _replacing(pdf) as stream, printed.open("rb") as source:
                 shutil.copyfileobj(source, stream)
-    return PackResult(Packed(archive, files, pdf if printed is not None else None, reason,
-                             built.warnings))
+    return PackResult(
+        Packed(archive, files, pdf if printed is not None else None, reason, built.warnings)
+    )
 
 
 def _refuse_place(project: Project, path: Path) -> None:
@@ -106,22 +113,25 @@ def _refuse_place(project: Project, path: Path) -> None:
     cache, or over the configuration; nor through a link."""
     shown = os.path.relpath(path)
     if path.is_symlink():
-        raise UsageError(f"{shown} is a link; it was left as it is",
-                         "choose another name with -o")
+        raise UsageError(f"{shown} is a link; it was left as it is", "choose another name with -o")
     folder = _leads(path.parent)
     if folder is None:
-        raise UsageError(f"the folder of {shown} cannot be entered, or leads into a loop of "
-                         "links", "choose another folder with -o")
+        raise UsageError(
+            f"the folder of {shown} cannot be entered, or leads into a loop of links",
+            "choose another folder with -o",
+        )
     place = folder / path.name
     for kept in own_folders(project):
         inside = _leads(kept)
         if inside is not None and place.is_relative_to(inside):
-            raise UsageError(f"{shown} is inside {kept.name}/, where pdp never writes",
-                             "write the pack elsewhere, such as the journal project's folder "
-                             "(the default)")
+            raise UsageError(
+                f"{shown} is inside {kept.name}/, where pdp never writes",
+                "write the pack elsewhere, such as the journal project's folder (the default)",
+            )
     if place == _leads(project.config_file):
-        raise UsageError(f"{shown} is the journal project's configuration",
-                         "choose another name with -o")
+        raise UsageError(
+            f"{shown} is the journal project's configuration", "choose another name with -o"
+        )
 
 
 def _leads(path: Path) -> Path | None:
@@ -142,8 +152,10 @@ def _refuse_foreign(archive: Path) -> None:
     except (zipfile.BadZipFile, OSError):
         ours = False
     if not ours:
-        raise UsageError(f"{archive} exists and was not made by pdp; it was left as it is",
-                         "choose another name with -o")
+        raise UsageError(
+            f"{archive} exists and was not made by pdp; it was left as it is",
+            "choose another name with -o",
+        )
 
 
 def _refuse_foreign_pdf(pdf: Path, archive: Path) -> None:
@@ -154,17 +166,23 @@ def _refuse_foreign_pdf(pdf: Path, archive: Path) -> None:
     except FileNotFoundError:
         return
     if not (stat.S_ISREG(kind) and _packed_in(pdf, archive)):
-        raise UsageError(f"{os.path.relpath(pdf)} exists and was not made by pdp; it was left "
-                         "as it is", "remove it yourself, or choose another name with -o")
+        raise UsageError(
+            f"{os.path.relpath(pdf)} exists and was not made by pdp; it was left as it is",
+            "remove it yourself, or choose another name with -o",
+        )
 
 
 def _packed_in(pdf: Path, archive: Path) -> bool:
     """Whether the file `pdf` is the same as a review pack in the zip `archive`."""
     try:
         with zipfile.ZipFile(archive) as bundle:
-            packs = [info for info in bundle.infolist()
-                     if info.filename.startswith(PDF_PREFIX) and "/" not in info.filename
-                     and info.file_size == pdf.stat().st_size]
+            packs = [
+                info
+                for info in bundle.infolist()
+                if info.filename.startswith(PDF_PREFIX)
+                and "/" not in info.filename
+                and info.file_size == pdf.stat().st_size
+            ]
             digest = _sha256(pdf.open("rb"))
             return any(_sha256(bundle.open(info)) == digest for info in packs)
     except Exception:  # any fault of reading either (a zip of any make): not shown to be ours
@@ -194,8 +212,10 @@ def _replacing(target: Path) -> Iterator[IO[bytes]]:
             partial.unlink(missing_ok=True)
             raise
     except OSError as err:
-        raise PdpError(f"could not write {os.path.relpath(target)}: {err.strerror}",
-                       "check the folder's permissions and free space") from err
+        raise PdpError(
+            f"could not write {os.path.relpath(target)}: {err.strerror}",
+            "check the folder's permissions and free space",
+        ) from err
 
 
 def _zip(site: Path, stream: IO[bytes]) -> int:
@@ -227,16 +247,29 @@ def _print_pdf(page: Path, pdf: Path) -> tuple[Path | None, str]:
     cannot be done."""
     browser = find_browser()
     if browser is None:
-        return None, ("no PDF: Chromium is not installed (install it, e.g. apt-get install "
-                      "chromium, or print pack/ pages from a browser)")
+        return None, (
+            "no PDF: Chromium is not installed (install it, e.g. apt-get install "
+            "chromium, or print pack/ pages from a browser)"
+        )
     printed = page.with_name(f".print-{page.name}")  # beside it, for its relative links
     printed.write_bytes(_without_network(page.read_bytes()))
     try:
         with tempfile.TemporaryDirectory(prefix="pdp-chromium-") as profile:
-            command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                       "--disable-background-networking", "--disable-component-update",
-                       "--disable-sync", *NO_NETWORK_FLAGS, f"--user-data-dir={profile}",
-                       "--no-pdf-header-footer", f"--print-to-pdf={pdf}", printed.as_uri()]
+            command = [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                *NO_NETWORK_FLAGS,
+                f"--user-data-dir={profile}",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf}",
+                printed.as_uri(),
+            ]
             try:
                 done = subprocess.run(command, capture_output=True, timeout=120, check=False)
             except (OSError, subprocess.TimeoutExpired) as err:

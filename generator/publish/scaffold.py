@@ -33,28 +33,40 @@ def entry_text(entry: NewEntry) -> str:
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
     return environment.get_template("entry.md").render(
         # A JSON string is a valid YAML double-quoted scalar, so any title stays one value.
         title=json.dumps(entry.title, ensure_ascii=False),
-        date=entry.date.isoformat(), activity=entry.activity, category=entry.category,
-        hours=entry.hours, goals=entry.goals, status=entry.status)
+        date=entry.date.isoformat(),
+        activity=entry.activity,
+        category=entry.category,
+        hours=entry.hours,
+        goals=entry.goals,
+        status=entry.status,
+    )
 
 
 def check_new_entry(entry: NewEntry, journal: Journal) -> None:
     """Refuse a new entry whose activity, category, goals or title do not fit the journal."""
     if entry.activity != OTHER_ACTIVITY and entry.activity not in journal.catalogue:
-        raise UsageError(f"unknown activity '{entry.activity}'",
-                         did_you_mean(entry.activity, journal.catalogue,
-                                      "run 'pdp catalogue' for the ids"))
+        raise UsageError(
+            f"unknown activity '{entry.activity}'",
+            did_you_mean(entry.activity, journal.catalogue, "run 'pdp catalogue' for the ids"),
+        )
     if entry.activity == OTHER_ACTIVITY and entry.category is None:
-        raise UsageError(f"activity '{OTHER_ACTIVITY}' needs --category",
-                         "one of " + ", ".join(CATEGORIES))
+        raise UsageError(
+            f"activity '{OTHER_ACTIVITY}' needs --category", "one of " + ", ".join(CATEGORIES)
+        )
     known = {goal.id for goal in journal.goals}
     for goal in entry.goals:
         if goal not in known:
-            raise UsageError(f"unknown goal '{goal}'", did_you_mean(
-                goal, known, "the goals are the file names in journal/goals/"))
+            raise UsageError(
+                f"unknown goal '{goal}'",
+                did_you_mean(goal, known, "the goals are the file names in journal/goals/"),
+            )
     if not entry.title:
         raise UsageError("the title is empty", 'pdp new "What I did" ...')
 
@@ -80,8 +92,10 @@ def write_new_file(root: Path, path: str, text: str) -> None:
         with target.open("x", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
     except FileExistsError as err:
-        raise UsageError(f"{path} already exists; it was left as it is",
-                         "choose another title, or edit that entry") from err
+        raise UsageError(
+            f"{path} already exists; it was left as it is",
+            "choose another title, or edit that entry",
+        ) from err
 
 
 def write_new_or_replace(target: Path, text: str) -> None:

@@ -19,13 +19,13 @@ from ..journal.load import (
 
 
 class Change(enum.Enum):
-    IGNORED = "ignored"    # the output, editor temp files, anything pdp does not read
-    ENTRY = "entry"        # an entry, goal or review file: re-read that file
+    IGNORED = "ignored"  # the output, editor temp files, anything pdp does not read
+    ENTRY = "entry"  # an entry, goal or review file: re-read that file
     EVIDENCE = "evidence"  # another file in the journal: entries that name it are re-checked
-    CONFIG = "config"      # configuration or catalogue: everything again
-    STYLE = "style"        # a theme's stylesheet: the browser swaps it in
-    THEME = "theme"        # another theme file: every page again
-    HISTORY = "history"    # a commit: the dates of writing
+    CONFIG = "config"  # configuration or catalogue: everything again
+    STYLE = "style"  # a theme's stylesheet: the browser swaps it in
+    THEME = "theme"  # another theme file: every page again
+    HISTORY = "history"  # a commit: the dates of writing
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +48,11 @@ def classify(path: str, layout: Layout) -> Change:
         return Change.IGNORED
     if _is_git(path, layout):
         return Change.HISTORY
-    if path in (layout.config, posixpath.join(layout.root, CONFIG_FILE),
-                posixpath.join(layout.root, PYPROJECT_FILE)):
+    if path in (
+        layout.config,
+        posixpath.join(layout.root, CONFIG_FILE),
+        posixpath.join(layout.root, PYPROJECT_FILE),
+    ):
         return Change.CONFIG
     journal = posixpath.join(layout.root, JOURNAL_DIR)
     if path == journal:
@@ -59,8 +62,7 @@ def classify(path: str, layout: Layout) -> Change:
         if any(is_ignored(part) for part in parts):
             return Change.IGNORED
         in_section = parts[0] in SECTIONS and len(parts) > 1
-        return Change.ENTRY if in_section and path.endswith(MARKDOWN_SUFFIXES) \
-            else Change.EVIDENCE
+        return Change.ENTRY if in_section and path.endswith(MARKDOWN_SUFFIXES) else Change.EVIDENCE
     for theme in layout.themes:
         if path == theme:
             return Change.THEME  # the themes folder made, or removed
@@ -70,8 +72,9 @@ def classify(path: str, layout: Layout) -> Change:
                 return Change.IGNORED
             # Only a stylesheet served as it is can be swapped in: one a template includes
             # changes pages.
-            return Change.STYLE if path.endswith(".css") and "static" in parts[:-1] \
-                else Change.THEME
+            return (
+                Change.STYLE if path.endswith(".css") and "static" in parts[:-1] else Change.THEME
+            )
     return Change.IGNORED
 
 

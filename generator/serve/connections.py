@@ -60,8 +60,7 @@ class Connections:
         """Count the connection as an event stream, if there is room for one more."""
         with self._lock:
             slot = self._slots.get(connection)
-            if slot is None or sum(other.stream for other in self._slots.values()) \
-                    >= MAX_STREAMS:
+            if slot is None or sum(other.stream for other in self._slots.values()) >= MAX_STREAMS:
                 return False
             slot.stream = True
             return True
@@ -83,9 +82,11 @@ class Connections:
         silent or slow ones cannot keep their place for ever."""
         before = time.monotonic() - IDLE_SECONDS
         with self._lock:
-            for connection in [connection for connection, slot in self._slots.items()
-                               if slot.waiting_since is not None
-                               and slot.waiting_since < before]:
+            for connection in [
+                connection
+                for connection, slot in self._slots.items()
+                if slot.waiting_since is not None and slot.waiting_since < before
+            ]:
                 self._close(connection)
 
     def close_all(self) -> None:
@@ -94,8 +95,11 @@ class Connections:
                 self._close(connection)
 
     def _close_longest_waiting(self) -> bool:
-        waiting = {connection: slot.waiting_since for connection, slot in self._slots.items()
-                   if slot.waiting_since is not None}
+        waiting = {
+            connection: slot.waiting_since
+            for connection, slot in self._slots.items()
+            if slot.waiting_since is not None
+        }
         if not waiting:
             return False
         self._close(min(waiting, key=waiting.__getitem__))

@@ -28,14 +28,19 @@ if TYPE_CHECKING:
 PING_SECONDS = 15.0  # an idle event stream's comment: keeps proxies open, finds gone sockets
 CHUNK = 64 * 1024
 ALLOWED_METHODS = "GET, HEAD"
-COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-                  "Referrer-Policy": "no-referrer"}
+COMMON_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 # Types whose text is UTF-8 here, beyond text/*.
 _TEXTUAL = frozenset({"application/javascript", "application/json", "image/svg+xml"})
 # The built-in table only, so a machine's /etc/mime.types or registry cannot change a type.
 _TYPES = mimetypes.MimeTypes()
-_ERROR_PAGE = ('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-               "<title>{phrase}</title>\n</head>\n<body>\n<h1>{phrase}</h1>\n</body>\n</html>\n")
+_ERROR_PAGE = (
+    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    "<title>{phrase}</title>\n</head>\n<body>\n<h1>{phrase}</h1>\n</body>\n</html>\n"
+)
 
 
 class _Refused(Exception):
@@ -146,8 +151,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:  # the browser went away, or was idle too long
             self.close_connection = True
 
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The fixed page of the status: never the path, the reason or a traceback."""
         status = HTTPStatus(code)
         body = _error_page(status)
@@ -155,8 +159,11 @@ class Handler(BaseHTTPRequestHandler):
             # Only a real HTTP/0.9 request ("GET /path") gets a reply without a status line:
             # one that failed before its version was read gets a proper one.
             self.request_version = self.protocol_version
-        headers = {"Content-Type": "text/html; charset=utf-8",
-                   "Content-Length": str(len(body)), "Connection": "close"}
+        headers = {
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Length": str(len(body)),
+            "Connection": "close",
+        }
         if status == HTTPStatus.METHOD_NOT_ALLOWED:
             headers["Allow"] = ALLOWED_METHODS
         self._head(status, headers)
@@ -171,8 +178,9 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
         except Exception as error:  # a bug: the browser gets the fixed page, the server goes on
-            sys.stderr.write("pdp: internal error while serving a request: "
-                             f"{type(error).__name__}: {error}\n")
+            sys.stderr.write(
+                f"pdp: internal error while serving a request: {type(error).__name__}: {error}\n"
+            )
             if self._replying:
                 self.close_connection = True
             else:
@@ -207,8 +215,9 @@ class Handler(BaseHTTPRequestHandler):
                     return
                 body = file.read()
         elif _is_folder(snapshot, wanted):
-            self._head(HTTPStatus.MOVED_PERMANENTLY, {"Location": path + "/",
-                                                      "Content-Length": "0"})
+            self._head(
+                HTTPStatus.MOVED_PERMANENTLY, {"Location": path + "/", "Content-Length": "0"}
+            )
             return
         else:
             raise _Refused(HTTPStatus.NOT_FOUND)
@@ -219,8 +228,9 @@ class Handler(BaseHTTPRequestHandler):
     def _stream_events(self, query: str) -> None:
         """Tell the page that opened this stream about every new site until the server stops."""
         live = self.server.live
-        if not _single_header_accepted(self.headers.get_all("Origin"), self._same_origin,
-                                       missing=True):
+        if not _single_header_accepted(
+            self.headers.get_all("Origin"), self._same_origin, missing=True
+        ):
             raise _Refused(HTTPStatus.FORBIDDEN)
         if self.command != "HEAD" and not self.server.connections.to_stream(self.connection):
             raise _Refused(HTTPStatus.SERVICE_UNAVAILABLE)
@@ -284,8 +294,9 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
 
-def _single_header_accepted(values: list[str] | None, accept: Callable[[str], bool],
-                            missing: bool = False) -> bool:
+def _single_header_accepted(
+    values: list[str] | None, accept: Callable[[str], bool], missing: bool = False
+) -> bool:
     """Whether a header that must not repeat is there once with an accepted value (or is
     absent, when `missing` is allowed)."""
     if not values:

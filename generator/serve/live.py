@@ -43,8 +43,8 @@ class Live:
         with self._condition:
             seen = self._generation
             self._condition.wait_for(
-                lambda: self._closed or not self._rebuilds or self._generation != seen,
-                REBUILD_WAIT)
+                lambda: self._closed or not self._rebuilds or self._generation != seen, REBUILD_WAIT
+            )
             return self._generation, self._snapshot
 
     @contextlib.contextmanager
@@ -73,7 +73,8 @@ class Live:
         """The site once it is no longer `generation`; None on timeout or when closed."""
         with self._condition:
             self._condition.wait_for(
-                lambda: self._closed or self._generation != generation, timeout)
+                lambda: self._closed or self._generation != generation, timeout
+            )
             if self._closed or self._generation == generation:
                 return None
             return self._generation, self._snapshot

@@ -25,8 +25,7 @@ class Notices(Protocol):
     def stopped(self) -> None: ...
 
 
-def preview(session: Session, bind: str, port: int | None, poll: bool,
-            notices: Notices) -> None:
+def preview(session: Session, bind: str, port: int | None, poll: bool, notices: Notices) -> None:
     """Build and serve the site, then rebuild it after every change until interrupted
     (Ctrl-C); the server and the watcher are stopped however it ends."""
     first = session.build(EVERYTHING, jobs=None)  # before any thread: workers may fork

@@ -39,9 +39,16 @@ SWEEP_SECONDS = 1.0  # how often connections waiting too long for a request are 
 FIRST_PAUSE = 0.01
 LONGEST_PAUSE = 1.0
 FULL_PAUSE = 0.05  # every connection is answering a request: one will soon be done
-_SHORT_OF = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM,
-                       getattr(errno, "WSAEMFILE", errno.EMFILE),
-                       getattr(errno, "WSAENOBUFS", errno.ENOBUFS)})
+_SHORT_OF = frozenset(
+    {
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.ENOBUFS,
+        errno.ENOMEM,
+        getattr(errno, "WSAEMFILE", errno.EMFILE),
+        getattr(errno, "WSAENOBUFS", errno.ENOBUFS),
+    }
+)
 STOP_WAIT = 5.0
 
 
@@ -74,8 +81,9 @@ class HttpServer(ThreadingHTTPServer):
         self.server_name, self.server_port = self.bind, port
         self.hosts = hosts_for(self.bind, port)
 
-    def process_request(self, request: socket.socket | tuple[bytes, socket.socket],
-                        client_address: object) -> None:
+    def process_request(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
         if isinstance(request, socket.socket):
             self.connections.add(request)
         super().process_request(request, client_address)
@@ -85,8 +93,9 @@ class HttpServer(ThreadingHTTPServer):
             self.connections.remove(request)
         super().shutdown_request(request)
 
-    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket],
-                     client_address: object) -> None:
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
         """A connection that broke is no news; anything else is a bug worth printing."""
         if not isinstance(sys.exc_info()[1], OSError):
             super().handle_error(request, client_address)
@@ -150,8 +159,9 @@ class Server:
         self.loopback = is_loopback(httpd.bind)  # else other computers can reach it
         self.url = f"http://{_url_host(self.host)}:{self.port}/"
         self._stopped = False
-        self._thread = threading.Thread(target=httpd.serve_until_woken, name="pdp-server",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_until_woken, name="pdp-server", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -174,8 +184,7 @@ def start_server(live: Live, bind: str = "127.0.0.1", port: int | None = None) -
     """
     bind = bind.strip().removeprefix("[").removesuffix("]")
     if not bind:
-        raise UsageError("no address to serve on", "give an address with --bind, such as "
-                         "127.0.0.1")
+        raise UsageError("no address to serve on", "give an address with --bind, such as 127.0.0.1")
     if port is not None and not 0 <= port <= 65535:
         raise UsageError(f"port {port} is not a port number", "choose one from 0 to 65535")
     try:
@@ -184,9 +193,10 @@ def start_server(live: Live, bind: str = "127.0.0.1", port: int | None = None) -
         if not _in_use(error):
             raise _cannot_bind(bind, error) from error
         if port is not None:
-            raise UsageError(f"port {port} is in use",
-                             "choose another with --port, or --port 0 for any free port"
-                             ) from error
+            raise UsageError(
+                f"port {port} is in use",
+                "choose another with --port, or --port 0 for any free port",
+            ) from error
     try:
         return Server(_listen(live, bind, 0))
     except OSError as error:
@@ -204,8 +214,10 @@ def _in_use(error: OSError) -> bool:
 
 def _cannot_bind(bind: str, error: OSError) -> UsageError:
     reason = error.strerror or str(error)
-    return UsageError(f"cannot serve on {bind}: {reason}",
-                      "give an address of this computer with --bind, such as 127.0.0.1")
+    return UsageError(
+        f"cannot serve on {bind}: {reason}",
+        "give an address of this computer with --bind, such as 127.0.0.1",
+    )
 
 
 def _url_host(host: str) -> str:

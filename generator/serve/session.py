@@ -34,12 +34,15 @@ from .watch import Watch, Watcher
 NEW_DAY_CHECK = 60.0  # seconds without a change after which the date is looked at
 EVERYTHING: frozenset[Change] = frozenset({Change.CONFIG, Change.THEME, Change.HISTORY})
 # Shown until the journal first builds: the overlay over it lists what stops it.
-WAITING_PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-                b"<title>Waiting for the journal</title>\n</head>\n<body>\n<main>\n"
-                b"<h1>Waiting for the journal</h1>\n<p>The site appears here as soon as the "
-                b"journal builds.</p>\n</main>\n</body>\n</html>\n")
-INTERNAL_HINT = ("  hint: this is a bug in pdp, not in your journal; the last good site is still "
-                 "served")
+WAITING_PAGE = (
+    b'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    b"<title>Waiting for the journal</title>\n</head>\n<body>\n<main>\n"
+    b"<h1>Waiting for the journal</h1>\n<p>The site appears here as soon as the "
+    b"journal builds.</p>\n</main>\n</body>\n</html>\n"
+)
+INTERNAL_HINT = (
+    "  hint: this is a bug in pdp, not in your journal; the last good site is still served"
+)
 # What a published preview shows of a problem that may tell private text: a page can be
 # read by others (a reviewer at the screen, another computer with --bind).
 LEFT_OUT = "(details in the terminal only: the file may be private)"
@@ -80,10 +83,13 @@ class Session:
         check_output_place(self.project, self.project.root / DEFAULT_OUTPUT)
 
     def layout(self) -> Layout:
-        return Layout(_posix(self.project.root), _posix(self.project.config_file),
-                      _posix(self.project.root / DEFAULT_OUTPUT),
-                      tuple(_posix(folder) for folder in self.theme_folders()),
-                      tuple(_posix(folder) for folder in self.git_folders))
+        return Layout(
+            _posix(self.project.root),
+            _posix(self.project.config_file),
+            _posix(self.project.root / DEFAULT_OUTPUT),
+            tuple(_posix(folder) for folder in self.theme_folders()),
+            tuple(_posix(folder) for folder in self.git_folders),
+        )
 
     def theme_folders(self) -> list[Path]:
         """The journal's own themes, and the shipped ones when they can change (a checkout)."""
@@ -96,14 +102,18 @@ class Session:
     def watches(self) -> list[Watch]:
         """The journal, the configuration, the themes and git's refs; never the output."""
         root = self.project.root
-        watches = [Watch(root, False), Watch(self.project.journal, True),
-                   *(Watch(folder, True) for folder in self.theme_folders())]
+        watches = [
+            Watch(root, False),
+            Watch(self.project.journal, True),
+            *(Watch(folder, True) for folder in self.theme_folders()),
+        ]
         for git in self.git_folders:
             watches += [Watch(git, False), Watch(git / "refs", True)]
         return watches
 
-    def build(self, changes: Collection[Change], jobs: int | None = 1,
-              paths: Collection[str] = ()) -> Rebuilt:
+    def build(
+        self, changes: Collection[Change], jobs: int | None = 1, paths: Collection[str] = ()
+    ) -> Rebuilt:
         """Build again after `changes` (to the files at `paths`, when known); on errors keep
         serving the last good site."""
         started = time.perf_counter()
@@ -135,9 +145,11 @@ class Session:
         terminal = (f"pdp: internal error while building: {kind}: {error}", INTERNAL_HINT)
         if not self.publish:
             return _Attempt(None, terminal, terminal)
-        return _Attempt(None, terminal,
-                        (f"pdp: internal error while building: {kind} {LEFT_OUT}",
-                         INTERNAL_HINT))
+        return _Attempt(
+            None,
+            terminal,
+            (f"pdp: internal error while building: {kind} {LEFT_OUT}", INTERNAL_HINT),
+        )
 
     def _failed(self, problems: Iterable[Problem], journal: Journal | None) -> _Attempt:
         """The errors of a build: in full, and as a browser may see them."""
@@ -146,19 +158,27 @@ class Session:
         if not self.publish:
             return _Attempt(None, terminal, terminal)
         privacy = _Privacy(self.project, journal)
-        served = (problems_text([error], self.show).splitlines() if not privacy.hides(error)
-                  else [f"{visible(self.show(error.path))}: {error.severity}[{error.code}] "
-                        f"{LEFT_OUT}"] for error in errors)
-        return _Attempt(None, terminal, tuple(dict.fromkeys(line for lines in served
-                                                            for line in lines)))
+        served = (
+            problems_text([error], self.show).splitlines()
+            if not privacy.hides(error)
+            else [f"{visible(self.show(error.path))}: {error.severity}[{error.code}] {LEFT_OUT}"]
+            for error in errors
+        )
+        return _Attempt(
+            None, terminal, tuple(dict.fromkeys(line for lines in served for line in lines))
+        )
 
-    def _rebuild(self, changed: frozenset[Change], jobs: int | None, paths: Collection[str]
-                 ) -> _Attempt:
+    def _rebuild(
+        self, changed: frozenset[Change], jobs: int | None, paths: Collection[str]
+    ) -> _Attempt:
         if only_styles(changed) and self.last is not None and self.shown is not None:
             # The server reads static files as they are now; only which there are may change.
             theme = find_theme(self.project.root, self.theme_name)
-            copies = {path: source for path, source in self.last.copies.items()
-                      if not path.startswith("static/")}
+            copies = {
+                path: source
+                for path, source in self.last.copies.items()
+                if not path.startswith("static/")
+            }
             copies.update(theme.static_files())
             self.last = replace(self.last, copies=copies)
             return _Attempt(replace(self.shown, copies=copies, styles_only=True))
@@ -174,8 +194,9 @@ class Session:
         years' review packs are made again, and nothing else is even looked at."""
         if self.last is None or self.shown is not self.last:
             return None
-        relative = sorted({Path(os.path.relpath(path, self.project.root)).as_posix()
-                           for path in paths})
+        relative = sorted(
+            {Path(os.path.relpath(path, self.project.root)).as_posix() for path in paths}
+        )
         today = self.today()
         checks = self.known.refresh(relative, today)
         if checks is None:
@@ -207,8 +228,9 @@ class Session:
 
     def _make(self, jobs: int | None) -> _Attempt:
         today = self.today()
-        checked = open_journal(self.project, today, jobs, self.known,
-                               cache=self.project.root / CACHE_DIR)
+        checked = open_journal(
+            self.project, today, jobs, self.known, cache=self.project.root / CACHE_DIR
+        )
         if checked.errors or checked.journal is None:
             return self._failed(checked.errors, checked.journal)
         journal = checked.journal
@@ -218,8 +240,12 @@ class Session:
             # git's dates of an entry that was not there when they were read, too.
             self.history, self.history_paths = entry_history(self.project.root, paths), paths
         files: dict[str, bytes] = {}
-        made = make_site(SiteSource(self.project, journal, today, self.publish, self.history),
-                         self.reuse, files.__setitem__, jobs)
+        made = make_site(
+            SiteSource(self.project, journal, today, self.publish, self.history),
+            self.reuse,
+            files.__setitem__,
+            jobs,
+        )
         if made.site is None:
             return self._failed(made.problems, journal)
         # Only the first build marks every kept reflection as used: later ones add the few
@@ -249,8 +275,9 @@ class _Privacy:
 
     def __init__(self, project: Project, journal: Journal | None) -> None:
         self._project = project
-        items: tuple[Entry | Goal | Review, ...] = \
+        items: tuple[Entry | Goal | Review, ...] = (
             (*journal.entries, *journal.goals, *journal.reviews) if journal else ()
+        )
         self._private: dict[str, bool] = {item.path: item.private for item in items}
 
     def hides(self, problem: Problem) -> bool:
@@ -282,8 +309,13 @@ def git_folders(root: Path) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def follow_changes(session: Session, watcher: Watcher, live: Live, stop: threading.Event,
-                   report: Callable[[Rebuilt], None]) -> None:
+def follow_changes(
+    session: Session,
+    watcher: Watcher,
+    live: Live,
+    stop: threading.Event,
+    report: Callable[[Rebuilt], None],
+) -> None:
     """Rebuild after each burst of changes until `stop` is set; requests wait meanwhile.
     A new day rebuilds too: what is in the future, and the current year, change with it."""
     day = session.today()

@@ -38,12 +38,33 @@ QUIET = 0.05
 MAX_WAIT = 1.0
 POLL_INTERVAL = 0.5
 # File systems whose changes native events miss, as /proc/self/mounts names them.
-POLLED_FILE_SYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "drvfs",
-                                 "fuse.sshfs", "vboxsf", "virtiofs", "fuse.gcsfuse"})
+POLLED_FILE_SYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "9p",
+        "drvfs",
+        "fuse.sshfs",
+        "vboxsf",
+        "virtiofs",
+        "fuse.gcsfuse",
+    }
+)
 # What a change is made of; opening or reading a file, or a folder's own timestamps, is not.
 _EVENTS: list[type[FileSystemEvent]] = [
-    FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
-    FileAttribEvent, DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    FileAttribEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +159,12 @@ class Watcher:
     def _schedule_each(self, observer: BaseObserver, watches: Sequence[Watch]) -> None:
         for watch in watches:
             if watch.folder.is_dir():
-                observer.schedule(self._collector, str(watch.folder), recursive=watch.recursive,
-                                  event_filter=_EVENTS)
+                observer.schedule(
+                    self._collector,
+                    str(watch.folder),
+                    recursive=watch.recursive,
+                    event_filter=_EVENTS,
+                )
 
     def next_batch(self, stop: threading.Event, timeout: float | None = None) -> list[str]:
         """The paths changed in the next burst (after QUIET seconds without a change, or

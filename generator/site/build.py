@@ -110,23 +110,33 @@ class BuildResult:
         return () if self.site is None else self.site.warnings
 
 
-def build_site(project: Project, today: date, publish: bool, output: Path | None = None,
-               jobs: int | None = None, cache: bool = True) -> BuildResult:
+def build_site(
+    project: Project,
+    today: date,
+    publish: bool,
+    output: Path | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
+) -> BuildResult:
     """Build the site into `output` (default: site/ in the project), or report why not."""
     output = output or project.root / DEFAULT_OUTPUT
     check_output_place(project, output)
     cache_folder = project.root / CACHE_DIR
     with WorkerPool(jobs) as pool:  # the same workers check the entries, then make pages
-        checked = open_journal(project, today, jobs, pool=pool,
-                               cache=cache_folder if cache else None)
+        checked = open_journal(
+            project, today, jobs, pool=pool, cache=cache_folder if cache else None
+        )
         journal = checked.journal
         if checked.errors or journal is None:
             return BuildResult(checked, output, None, checked.errors)
-        reuse = Reuse(Reflections(cache_folder if cache else None),
-                      previous=load_previous(cache_folder, output) if cache else None)
+        reuse = Reuse(
+            Reflections(cache_folder if cache else None),
+            previous=load_previous(cache_folder, output) if cache else None,
+        )
         history = entry_history(project.root, (entry.path for entry in journal.entries))
-        made = _write_site(SiteSource(project, journal, today, publish, history), reuse,
-                           output, jobs, pool)
+        made = _write_site(
+            SiteSource(project, journal, today, publish, history), reuse, output, jobs, pool
+        )
         if made.site is None:
             return BuildResult(checked, output, None, made.problems)
     reuse.reflections.save()
@@ -135,8 +145,9 @@ def build_site(project: Project, today: date, publish: bool, output: Path | None
     return BuildResult(checked, output, made.site)
 
 
-def _write_site(source: SiteSource, reuse: Reuse, output: Path, jobs: int | None,
-                pool: WorkerPool) -> SiteResult:
+def _write_site(
+    source: SiteSource, reuse: Reuse, output: Path, jobs: int | None, pool: WorkerPool
+) -> SiteResult:
     """Make the site in a fresh folder, swapped in for `output` only once made whole."""
     with fresh_site(output) as fresh:
         # Each page is written as soon as it is made: a large journal's site is never
@@ -153,8 +164,14 @@ def _write_site(source: SiteSource, reuse: Reuse, output: Path, jobs: int | None
     return made
 
 
-def make_site(source: SiteSource, reuse: Reuse, emit: Emit, jobs: int | None = None,
-              into: Path | None = None, pool: WorkerPool | None = None) -> SiteResult:
+def make_site(
+    source: SiteSource,
+    reuse: Reuse,
+    emit: Emit,
+    jobs: int | None = None,
+    into: Path | None = None,
+    pool: WorkerPool | None = None,
+) -> SiteResult:
     """Make every file of the site, handing each to `emit` as it is made.
 
     With `into`, the folder `emit` writes into, entry pages are written there by whichever
@@ -166,8 +183,7 @@ def make_site(source: SiteSource, reuse: Reuse, emit: Emit, jobs: int | None = N
     # Entries are most of the work: worker processes make their pages while this one makes
     # the pages that sum them up, and each year's review pack, which shows every reflection
     # of the year, once they are made.
-    with in_background(entry_files, work.job, work.todo, jobs, RENDER_MIN_ENTRIES,
-                       pool) as made:
+    with in_background(entry_files, work.job, work.todo, jobs, RENDER_MIN_ENTRIES, pool) as made:
         pages = summary_pages(plan.journal, plan.today, plan.shared, plan.makers)
         writer = _start_writing(plan, reuse, work, emit, pages)
         summaries = _write_summaries(writer, pages, made)
@@ -204,17 +220,38 @@ def _plan(source: SiteSource, reuse: Reuse) -> _Plan:
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     theme = find_theme(source.project.root, journal.config.theme)
     templates = read_templates(theme)
-    shared = entry_pages_of(journal, SiteOptions(source.publish, built), source.history,
-                            withheld(own, journal) if source.publish else frozenset())
-    own_bodies = {entry.path: (entry.body, entry.body_line)  # as written: for their lines
-                  for entry in own.entries} if shared.withheld else {}
+    shared = entry_pages_of(
+        journal,
+        SiteOptions(source.publish, built),
+        source.history,
+        withheld(own, journal) if source.publish else frozenset(),
+    )
+    own_bodies = (
+        {
+            entry.path: (entry.body, entry.body_line)  # as written: for their lines
+            for entry in own.entries
+        }
+        if shared.withheld
+        else {}
+    )
     makers = reuse.makers(shared)
-    copies = {**theme.static_files(), **evidence_copies(source.project, journal,
-                                                        source.publish)}
+    copies = {**theme.static_files(), **evidence_copies(source.project, journal, source.publish)}
     known = _files_but_summaries(journal, source.today, copies)
     basis = render_basis(templates) if reuse.previous is not None else b""
-    return _Plan(journal, source.today, theme, templates, environment(templates), shared,
-                 makers, copies, known, own_bodies, _packs_after(journal, source.today), basis)
+    return _Plan(
+        journal,
+        source.today,
+        theme,
+        templates,
+        environment(templates),
+        shared,
+        makers,
+        copies,
+        known,
+        own_bodies,
+        _packs_after(journal, source.today),
+        basis,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,25 +264,32 @@ class _EntryWork:
     job: EntryJob
 
 
-def _entry_work(plan: _Plan, reuse: Reuse, jobs: int | None, into: Path | None
-                ) -> _EntryWork:
+def _entry_work(plan: _Plan, reuse: Reuse, jobs: int | None, into: Path | None) -> _EntryWork:
     """In watch mode, an entry left as it was keeps its page without any work."""
     memo = reuse.entries
     memo.start(plan.shared)
-    kept = {entry.path: before for entry in plan.journal.entries
-            if reuse.remember and (before := memo.get(entry, plan.shared)) is not None}
+    kept = {
+        entry.path: before
+        for entry in plan.journal.entries
+        if reuse.remember and (before := memo.get(entry, plan.shared)) is not None
+    }
     todo = [entry for entry in plan.journal.entries if entry.path not in kept]
     sequential = workers(jobs, len(todo), RENDER_MIN_ENTRIES) < 2
     # Watch mode keeps every page in memory: only a one-off build writes entry pages at once.
     write_into = None if reuse.remember else into
     previous = reuse.previous
-    job = EntryJob(plan.shared, plan.templates,
-                   reuse.reflections if sequential else reuse.reflections.empty_copy(),
-                   (reuse.pages, plan.makers) if sequential and reuse.remember else None,
-                   # As it is now: this process notes more pages while workers start.
-                   None if previous is None else replace(previous, made={}),
-                   plan.basis, write_into, plan.known if write_into is not None else None,
-                   keyed=reuse.remember or reuse.reflections.folder is not None)
+    job = EntryJob(
+        plan.shared,
+        plan.templates,
+        reuse.reflections if sequential else reuse.reflections.empty_copy(),
+        (reuse.pages, plan.makers) if sequential and reuse.remember else None,
+        # As it is now: this process notes more pages while workers start.
+        None if previous is None else replace(previous, made={}),
+        plan.basis,
+        write_into,
+        plan.known if write_into is not None else None,
+        keyed=reuse.remember or reuse.reflections.folder is not None,
+    )
     return _EntryWork(kept, todo, sequential, job)
 
 
@@ -273,8 +317,9 @@ class _SiteWriter:
 
     def page(self, page: Page, keys: PageKeys | None) -> None:
         previous = self.reuse.previous
-        data, note, taken = make_page(page, partial(self.reuse.render, self.plan.env),
-                                      previous, keys)
+        data, note, taken = make_page(
+            page, partial(self.reuse.render, self.plan.env), previous, keys
+        )
         if previous is not None:
             previous.add(page.path, note)
         self.file(page.path, data, taken)
@@ -297,25 +342,33 @@ class _SiteWriter:
         reuse.reflections.note(made.key, made.reflection, made.fresh, keep=reuse.remember)
         self.reflections[entry.path] = html = made.reflection.html
         if shared.withheld:
-            self.warnings.extend(left_out_links(entry.path, made.reflection.links,
-                                                self.plan.own_bodies.get(entry.path)))
+            self.warnings.extend(
+                left_out_links(
+                    entry.path, made.reflection.links, self.plan.own_bodies.get(entry.path)
+                )
+            )
         if reuse.previous is not None:
             reuse.previous.add(entry_url(entry), made.note)
         if made.unresolved is None:
             self.file(entry_url(entry), made.page, made.taken)
         else:  # written already, its links checked against the files `known`
-            self.check.report(entry_url(entry), [link for link, target in made.unresolved
-                                                 if target not in self.check.existing])
+            self.check.report(
+                entry_url(entry),
+                [link for link, target in made.unresolved if target not in self.check.existing],
+            )
         if reuse.remember and entry.path not in self.work.kept:
             reuse.entries.keep(entry, shared, made)
             if not self.work.sequential:  # made in a worker: note what it showed
-                reuse.pages.remember(entry_page(self.plan.makers.view_of(entry, html), shared),
-                                     made.page)
+                reuse.pages.remember(
+                    entry_page(self.plan.makers.view_of(entry, html), shared), made.page
+                )
 
     def pack(self, year: PerformanceYear) -> None:
         plan = self.plan
-        self.page(pack_page(plan.journal, year, plan.today, plan.shared, self.reflections,
-                            plan.makers), self.pack_keys)
+        self.page(
+            pack_page(plan.journal, year, plan.today, plan.shared, self.reflections, plan.makers),
+            self.pack_keys,
+        )
         if self.pack_keys is not None:
             self.pack_keys.forget()  # no other page shows this pack's views
         if not self.reuse.remember:  # nor the year's reflections
@@ -323,23 +376,28 @@ class _SiteWriter:
                 del self.reflections[done.path]
 
 
-def _start_writing(plan: _Plan, reuse: Reuse, work: _EntryWork, emit: Emit,
-                   pages: Sequence[Page]) -> _SiteWriter:
+def _start_writing(
+    plan: _Plan, reuse: Reuse, work: _EntryWork, emit: Emit, pages: Sequence[Page]
+) -> _SiteWriter:
     """A writer whose link check knows every file, once the summary pages are planned and
     before any page is made."""
-    check = _link_check(plan.journal, pages, plan.known,
-                        reuse.links if reuse.remember else None)
+    check = _link_check(plan.journal, pages, plan.known, reuse.links if reuse.remember else None)
     keeping = reuse.previous is not None  # the pages of the last build, to take again
     if reuse.previous is not None:
         reuse.previous.links_now = links_digest(check.existing)
-    return _SiteWriter(plan, reuse, work, emit, check,
-                       PageKeys(plan.basis) if keeping else None,
-                       PageKeys(plan.basis) if keeping else None,
-                       deque(enumerate(plan.journal.entries)))
+    return _SiteWriter(
+        plan,
+        reuse,
+        work,
+        emit,
+        check,
+        PageKeys(plan.basis) if keeping else None,
+        PageKeys(plan.basis) if keeping else None,
+        deque(enumerate(plan.journal.entries)),
+    )
 
 
-def _write_summaries(writer: _SiteWriter, pages: list[Page], made: Results[EntryMade]
-                     ) -> int:
+def _write_summaries(writer: _SiteWriter, pages: list[Page], made: Results[EntryMade]) -> int:
     """Write the pages that sum the journal up, handling the entries made meanwhile; how many
     there were. The list is emptied: their views are needed no more."""
     for page in pages:
@@ -352,8 +410,9 @@ def _write_summaries(writer: _SiteWriter, pages: list[Page], made: Results[Entry
     return summaries
 
 
-def _finish(project: Project, plan: _Plan, reuse: Reuse, writer: _SiteWriter,
-            summaries: int) -> SiteResult:
+def _finish(
+    project: Project, plan: _Plan, reuse: Reuse, writer: _SiteWriter, summaries: int
+) -> SiteResult:
     """Drop what this build no longer shows; the site, or the broken links found."""
     check = writer.check
     reuse.pages.forget_all_but(check.existing)
@@ -364,13 +423,27 @@ def _finish(project: Project, plan: _Plan, reuse: Reuse, writer: _SiteWriter,
         reuse.last = None
         return SiteResult(None, tuple(problems))
     if reuse.remember:
-        reuse.last = LastBuild(plan.journal, plan.today, plan.shared, plan.makers,
-                               plan.templates, writer.reflections, check.existing,
-                               check.sources, check.bodies)
+        reuse.last = LastBuild(
+            plan.journal,
+            plan.today,
+            plan.shared,
+            plan.makers,
+            plan.templates,
+            writer.reflections,
+            check.existing,
+            check.sources,
+            check.bodies,
+        )
     roots = (journal_place(project), *(folder.resolve() for folder in plan.theme.folders))
     packs = sum(len(years) for years in plan.packs_after.values())
-    return SiteResult(Site(summaries + len(plan.journal.entries) + packs, plan.copies, roots,
-                           tuple(sorted(writer.warnings, key=Problem.sort_key))))
+    return SiteResult(
+        Site(
+            summaries + len(plan.journal.entries) + packs,
+            plan.copies,
+            roots,
+            tuple(sorted(writer.warnings, key=Problem.sort_key)),
+        )
+    )
 
 
 def _packs_after(journal: Journal, today: date) -> dict[int, list[PerformanceYear]]:
@@ -384,16 +457,19 @@ def _packs_after(journal: Journal, today: date) -> dict[int, list[PerformanceYea
     return after
 
 
-def _files_but_summaries(journal: Journal, today: date, copies: Mapping[str, Path]
-                         ) -> frozenset[str]:
+def _files_but_summaries(
+    journal: Journal, today: date, copies: Mapping[str, Path]
+) -> frozenset[str]:
     """Every file the site will have but the summary pages: entry pages, packs, copies."""
     packs = [pack_url(year) for year in years_of(journal, today)]
-    return frozenset([*(entry_url(entry) for entry in journal.entries), *packs, EXPORT_FILE,
-                      *copies])
+    return frozenset(
+        [*(entry_url(entry) for entry in journal.entries), *packs, EXPORT_FILE, *copies]
+    )
 
 
-def _link_check(journal: Journal, pages: Sequence[Page], known: frozenset[str],
-                memo: LinkMemo | None) -> LinkCheck:
+def _link_check(
+    journal: Journal, pages: Sequence[Page], known: frozenset[str], memo: LinkMemo | None
+) -> LinkCheck:
     """A link check that knows every file the site will have before any page is made."""
     sources = {page.path: page.source for page in pages if page.source}
     sources.update((entry_url(entry), entry.path) for entry in journal.entries)

@@ -61,8 +61,9 @@ def entry_files(job: EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     # its own, so that no more than a chunk's reflections are held. Watch mode's own
     # process keeps its reflections in memory from build to build.
     kept = job.reflections if job.kept is not None else job.reflections.empty_copy()
-    keys = [kept.key(entry.body, reflection_prefix(entry)) if job.keyed else ""
-            for entry in entries]
+    keys = [
+        kept.key(entry.body, reflection_prefix(entry)) if job.keyed else "" for entry in entries
+    ]
     kept.load(keys)
     page_keys = PageKeys(job.basis) if job.previous is not None else None
     checker = LinkCheck(job.existing or frozenset(), {}, {}, None)
@@ -72,13 +73,11 @@ def entry_files(job: EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
         reflection, fresh = _reflection(kept, key, entry, job)
         if job.kept is not None:
             pages, makers = job.kept
-            data = pages.render(env, entry_page(makers.view_of(entry, reflection.html),
-                                                job.shared))
+            data = pages.render(env, entry_page(makers.view_of(entry, reflection.html), job.shared))
             made.append(EntryMade(key, reflection, fresh, data))
             continue
         page = entry_page(entry_view(entry, job.shared, reflection.html), job.shared)
-        data, note, taken = make_page(page, partial(render_page, env), job.previous,
-                                      page_keys)
+        data, note, taken = make_page(page, partial(render_page, env), job.previous, page_keys)
         if job.into is None:
             made.append(EntryMade(key, reflection, fresh, data, note, taken))
             continue
@@ -88,8 +87,7 @@ def entry_files(job: EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     return made
 
 
-def _reflection(kept: Reflections, key: str, entry: Entry, job: EntryJob
-                ) -> tuple[Rendered, bool]:
+def _reflection(kept: Reflections, key: str, entry: Entry, job: EntryJob) -> tuple[Rendered, bool]:
     """The entry's reflection, kept from before where it still holds, else rendered now;
     and whether it was rendered now."""
     links = link_map(entry, job.shared.slugs, job.shared.withheld)

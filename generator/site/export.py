@@ -11,8 +11,18 @@ from typing import Any
 
 from .formats import number
 
-EXPORT_COLUMNS = ("date", "title", "activity", "category", "status", "hours", "points",
-                  "goals", "year", "private")
+EXPORT_COLUMNS = (
+    "date",
+    "title",
+    "activity",
+    "category",
+    "status",
+    "hours",
+    "points",
+    "goals",
+    "year",
+    "private",
+)
 
 
 def export_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -57,7 +67,17 @@ def _cell(value: Any) -> str:
 
 
 def export_json(rows: Iterable[Mapping[str, Any]]) -> str:
-    records = [{column: (number(value) if isinstance(value, Decimal) else
-                         list(value) if isinstance(value, tuple) else value)
-                for column, value in row.items()} for row in export_rows(rows)]
+    records = [
+        {
+            column: (
+                number(value)
+                if isinstance(value, Decimal)
+                else list(value)
+                if isinstance(value, tuple)
+                else value
+            )
+            for column, value in row.items()
+        }
+        for row in export_rows(rows)
+    ]
     return json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -140,22 +140,38 @@ def _line_of(link: str, body: tuple[str, int] | None) -> int:
     return line
 
 
-def left_out_links(source: str, links: Iterable[tuple[str, str | None]],
-                   body: tuple[str, int] | None) -> list[Problem]:
+def left_out_links(
+    source: str, links: Iterable[tuple[str, str | None]], body: tuple[str, int] | None
+) -> list[Problem]:
     """A warning for each link of a published reflection (each address its rendering asked
     about, with the answer) that is shown as its text alone: it leads to something the
     published portfolio leaves out."""
-    return [problem("W006", source, _line_of(link, body), 1, "body",
-                    f"the link '{link}' leads to something the published portfolio leaves "
-                    "out (private, or planned and not published): there it is shown as "
-                    "plain text",
-                    "link to something published, or keep the link for your own build only")
-            for link, answer in links if answer == PLAIN_TEXT]
+    return [
+        problem(
+            "W006",
+            source,
+            _line_of(link, body),
+            1,
+            "body",
+            f"the link '{link}' leads to something the published portfolio leaves "
+            "out (private, or planned and not published): there it is shown as "
+            "plain text",
+            "link to something published, or keep the link for your own build only",
+        )
+        for link, answer in links
+        if answer == PLAIN_TEXT
+    ]
 
 
 def _broken(source: str, link: str, body: tuple[str, int] | None) -> Problem:
     line = _line_of(link, body)
-    return problem("B001", source, line, 1, "body",
-                   f"the link '{link}' leads to no page or file of the site",
-                   "link to another entry's .md file or to a file listed as evidence, "
-                   "or use a full https:// address")
+    return problem(
+        "B001",
+        source,
+        line,
+        1,
+        "body",
+        f"the link '{link}' leads to no page or file of the site",
+        "link to another entry's .md file or to a file listed as evidence, "
+        "or use a full https:// address",
+    )

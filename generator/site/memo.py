@@ -56,6 +56,7 @@ class EntryMade(NamedTuple):
     # made it, and the file each leads to.
     unresolved: tuple[tuple[str, str], ...] | None = None
 
+
 _Neighbours = tuple[Link | None, Link | None]
 
 
@@ -81,8 +82,7 @@ class EntryMemo:
         return kept[2]
 
     def keep(self, entry: Entry, shared: EntryPages, made: EntryMade) -> None:
-        self.made[entry.path] = (entry, shared.neighbours[entry.path],
-                                 made._replace(fresh=False))
+        self.made[entry.path] = (entry, shared.neighbours[entry.path], made._replace(fresh=False))
 
     def forget_all_but(self, paths: Iterable[str]) -> None:
         for path in self.made.keys() - set(paths):
@@ -101,8 +101,13 @@ class ViewMemo:
 
     def view_of(self, shared: EntryPages) -> ViewOf:
         """The view function for one build: views it makes are kept for the next."""
-        basis = (shared.catalogue, shared.goal_titles, shared.policy, shared.start_month,
-                 shared.history)
+        basis = (
+            shared.catalogue,
+            shared.goal_titles,
+            shared.policy,
+            shared.start_month,
+            shared.history,
+        )
         self.before = self.now if basis == self.basis else {}
         self.now, self.basis = {}, basis
 
@@ -144,7 +149,8 @@ class Reuse:
     csv_basis: tuple[object, ...] = ()
     csv_lines: dict[int, tuple[Entry, str]] = field(default_factory=dict)
     year_totals: dict[PerformanceYear, tuple[tuple[object, ...], YearTotals]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     links: LinkMemo = field(default_factory=LinkMemo)
     views: ViewMemo = field(default_factory=ViewMemo)
     entries: EntryMemo = field(default_factory=EntryMemo)
@@ -182,6 +188,8 @@ class Reuse:
         """Views and goals' and reviews' HTML: kept from the last build in watch mode."""
         if not self.remember:
             return fresh_makers(shared)
-        return Makers(self.views.view_of(shared),
-                      lambda text, prefix: self.reflections.render(text, None, prefix),
-                      self.totals)
+        return Makers(
+            self.views.view_of(shared),
+            lambda text, prefix: self.reflections.render(text, None, prefix),
+            self.totals,
+        )

@@ -32,28 +32,34 @@ def check_output_place(project: Project, output: Path) -> None:
     try:
         out = leads_to(output)
     except OSError as err:
-        raise UsageError(f"the output folder {os.path.relpath(output)} cannot be used: "
-                         f"{err.strerror}",
-                         "check the permissions of its folders, or build into another "
-                         "folder with -o") from err
+        raise UsageError(
+            f"the output folder {os.path.relpath(output)} cannot be used: {err.strerror}",
+            "check the permissions of its folders, or build into another folder with -o",
+        ) from err
     if out is None:
-        raise UsageError(f"the output folder {os.path.relpath(output)} leads into a loop of "
-                         "links that never reaches a folder",
-                         "replace the link with a folder, or build into another folder "
-                         "with -o")
+        raise UsageError(
+            f"the output folder {os.path.relpath(output)} leads into a loop of "
+            "links that never reaches a folder",
+            "replace the link with a folder, or build into another folder with -o",
+        )
     root = project.root.resolve()
     if out == root or out in root.parents:
-        raise UsageError(f"the output folder {os.path.relpath(output)} holds the journal "
-                         "project",
-                         "build into a folder of its own, such as site/")
+        raise UsageError(
+            f"the output folder {os.path.relpath(output)} holds the journal project",
+            "build into a folder of its own, such as site/",
+        )
     check_output(output, [*own_folders(project), project.config_file])
 
 
 def own_folders(project: Project) -> tuple[Path, ...]:
     """The folders of a journal project that pdp never writes in: the journal, the themes,
     git's and the cache's."""
-    return (project.journal, project.root / THEMES_DIR, project.root / ".git",
-            project.root / CACHE_DIR)
+    return (
+        project.journal,
+        project.root / THEMES_DIR,
+        project.root / ".git",
+        project.root / CACHE_DIR,
+    )
 
 
 def check_output(output: Path, protected: list[Path]) -> None:
@@ -68,16 +74,22 @@ def check_output(output: Path, protected: list[Path]) -> None:
         if kept is None:  # a loop of links: it holds nothing to overlap
             continue
         if out == kept or kept in out.parents or out in kept.parents:
-            raise UsageError(f"the output folder {shown} overlaps {folder.name}",
-                             "build into a folder of its own, such as site/")
+            raise UsageError(
+                f"the output folder {shown} overlaps {folder.name}",
+                "build into a folder of its own, such as site/",
+            )
     if output.is_symlink():  # swapping a new site in would replace the link, not its folder
-        raise UsageError(f"the output folder {shown} is a link; it was left as it is",
-                         "build into the folder it leads to, or into another folder with -o")
+        raise UsageError(
+            f"the output folder {shown} is a link; it was left as it is",
+            "build into the folder it leads to, or into another folder with -o",
+        )
     if output.exists() and not (output / MARKER).is_file():
         if output.is_dir() and not any(output.iterdir()):
             return
-        raise UsageError(f"{shown} exists and was not made by pdp; it was left as it is",
-                         "remove it yourself, or build into another folder with -o")
+        raise UsageError(
+            f"{shown} exists and was not made by pdp; it was left as it is",
+            "remove it yourself, or build into another folder with -o",
+        )
 
 
 class FreshSite:
@@ -98,9 +110,11 @@ class FreshSite:
         self._parent(path)
         target = leads_inside(source, roots)
         if target is None:
-            raise PdpError(f"{os.path.relpath(source)} changed while the site was built: it "
-                           "leads outside the journal and the theme now, and was not copied",
-                           "build again, once no other program is changing the files")
+            raise PdpError(
+                f"{os.path.relpath(source)} changed while the site was built: it "
+                "leads outside the journal and the theme now, and was not copied",
+                "build again, once no other program is changing the files",
+            )
         with _naming(self.folder / path):
             shutil.copyfile(target, self.folder / path)
 
@@ -141,8 +155,10 @@ def fresh_site(output: Path) -> Iterator[FreshSite]:
             _swap(fresh, output)
     except OSError as err:
         where = "" if err.filename is None else f": {_shown(err.filename, fresh, output)}"
-        raise PdpError(f"could not write the site: {err.strerror}{where}",
-                       "check the output folder's permissions and free space") from err
+        raise PdpError(
+            f"could not write the site: {err.strerror}{where}",
+            "check the output folder's permissions and free space",
+        ) from err
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
 
@@ -202,8 +218,9 @@ def _alive(pid: int) -> bool:
 def _marked(folder: Path) -> bool:
     """Whether `folder` is a folder (not a link to one) holding pdp's marker file."""
     try:
-        return (stat.S_ISDIR(os.lstat(folder).st_mode)
-                and stat.S_ISREG(os.lstat(folder / MARKER).st_mode))
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(
+            os.lstat(folder / MARKER).st_mode
+        )
     except OSError:
         return False
 

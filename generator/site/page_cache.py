@@ -45,8 +45,9 @@ def render_basis(templates: Templates) -> bytes:
     """What every page of a build is rendered with: pdp's code and libraries (the store's
     `fingerprint`) and the theme's templates (every one, including those a more specific
     folder overrides)."""
-    return hashlib.blake2b((store.fingerprint() or b"") + templates.digest(),
-                           digest_size=20).digest()
+    return hashlib.blake2b(
+        (store.fingerprint() or b"") + templates.digest(), digest_size=20
+    ).digest()
 
 
 def _made(name: str, values: tuple[Any, ...]) -> None:
@@ -210,7 +211,8 @@ def _read_notes(output: Path, db: sqlite3.Connection) -> tuple[bytes, dict[str, 
         # Unreadable notes are no notes: every page is rendered.
         return bytes(meta.get(_META[1], b"")), {
             str(path): (bytes(key), int(size), bytes(digest))
-            for path, key, size, digest in db.execute("SELECT path, key, size, digest FROM pages")}
+            for path, key, size, digest in db.execute("SELECT path, key, size, digest FROM pages")
+        }
     except (ValueError, TypeError):
         return None
 
@@ -222,10 +224,14 @@ def save_previous(folder: Path, previous: Previous) -> None:
 
 def _write_notes(previous: Previous, db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM pages")
-    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
-        (_META[0], str(previous.output).encode()), (_META[1], previous.links_now)])
-    db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
-                   [(path, *note) for path, note in previous.made.items()])
+    db.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+        [(_META[0], str(previous.output).encode()), (_META[1], previous.links_now)],
+    )
+    db.executemany(
+        "INSERT INTO pages VALUES (?, ?, ?, ?)",
+        [(path, *note) for path, note in previous.made.items()],
+    )
 
 
 def _digest(data: bytes) -> bytes:
@@ -248,8 +254,9 @@ def _read_regular(path: Path, size: int) -> bytes | None:
     return data if len(data) == size else None
 
 
-def make_page(page: Page, render: Callable[[Page], bytes], previous: Previous | None,
-              keys: PageKeys | None) -> tuple[bytes, Note | None, bool]:
+def make_page(
+    page: Page, render: Callable[[Page], bytes], previous: Previous | None, keys: PageKeys | None
+) -> tuple[bytes, Note | None, bool]:
     """The page's bytes, its note for the next build, and whether they were taken from the
     last build rather than rendered."""
     if previous is None or keys is None:

@@ -171,91 +171,173 @@ def fresh_makers(shared: EntryPages) -> Makers:
     return Makers(view_of, lambda text, prefix: render(text, anchor_prefix=prefix))
 
 
-def _summarise(journal: Journal, today: date, makers: Makers,
-               reflections: Mapping[str, str]) -> _Summary:
-    views = {entry.path: makers.view_of(entry, reflections[entry.path])
-             for entry in journal.entries}
-    return _Summary([views[entry.path] for entry in journal.entries],
-                    _goal_views(journal, views, makers.markdown),
-                    _year_views(journal, views, today, makers.totals),
-                    _review_views(journal, journal.reviews, makers.markdown))
+def _summarise(
+    journal: Journal, today: date, makers: Makers, reflections: Mapping[str, str]
+) -> _Summary:
+    views = {
+        entry.path: makers.view_of(entry, reflections[entry.path]) for entry in journal.entries
+    }
+    return _Summary(
+        [views[entry.path] for entry in journal.entries],
+        _goal_views(journal, views, makers.markdown),
+        _year_views(journal, views, today, makers.totals),
+        _review_views(journal, journal.reviews, makers.markdown),
+    )
 
 
-def summary_pages(journal: Journal, today: date, shared: EntryPages,
-                  makers: Makers | None = None) -> list[Page]:
+def summary_pages(
+    journal: Journal, today: date, shared: EntryPages, makers: Makers | None = None
+) -> list[Page]:
     """The pages that sum entries up: dashboard, years, goals, labels, reviews, catalogue.
     They show no reflection, so they need none rendered."""
-    summary = _summarise(journal, today, makers or fresh_makers(shared),
-                         dict.fromkeys(shared.slugs, ""))
+    summary = _summarise(
+        journal, today, makers or fresh_makers(shared), dict.fromkeys(shared.slugs, "")
+    )
     current = next((year for year in summary.years if year.current), summary.years[-1])
-    return _summary_pages(shared.common, journal, current, summary.years, summary.goals,
-                          summary.reviews, summary.ordered)
+    return _summary_pages(
+        shared.common,
+        journal,
+        current,
+        summary.years,
+        summary.goals,
+        summary.reviews,
+        summary.ordered,
+    )
 
 
-def pack_page(journal: Journal, year: PerformanceYear, today: date, shared: EntryPages,
-              reflections: Mapping[str, str], makers: Makers | None = None) -> Page:
+def pack_page(
+    journal: Journal,
+    year: PerformanceYear,
+    today: date,
+    shared: EntryPages,
+    reflections: Mapping[str, str],
+    makers: Makers | None = None,
+) -> Page:
     """A year's review pack: planned from the year's own entries, goals' headings and
     reviews, all it shows, so that it can be made as soon as its year's reflections are, and
     an edit in another year leaves it as it was."""
     makers = makers or fresh_makers(shared)
-    views = {entry.path: makers.view_of(entry, reflections[entry.path])
-             for entry in entries_in(journal.entries, year)}
+    views = {
+        entry.path: makers.view_of(entry, reflections[entry.path])
+        for entry in entries_in(journal.entries, year)
+    }
     current = performance_year(today, journal.config.year_start_month)
     view = _year_view(journal, views, year, today, makers.totals, year == current)
     behind: dict[str, list[EntryView]] = {}
     for done in view.done:
         for goal_id in dict.fromkeys(done.entry.goals):
             behind.setdefault(goal_id, []).append(done)
-    evidence = [(GoalHeading(goal, goal_url(goal)), behind[goal.id]) for goal in journal.goals
-                if goal.id in behind]
-    reviews = _review_views(journal, [r for r in journal.reviews if r.date in year],
-                            makers.markdown)
-    return _page(shared.common, view.pack_url, "pack.html", f"Review pack {year.name}",
-                 year=view, goals=evidence, reviews=reviews)
+    evidence = [
+        (GoalHeading(goal, goal_url(goal)), behind[goal.id])
+        for goal in journal.goals
+        if goal.id in behind
+    ]
+    reviews = _review_views(
+        journal, [r for r in journal.reviews if r.date in year], makers.markdown
+    )
+    return _page(
+        shared.common,
+        view.pack_url,
+        "pack.html",
+        f"Review pack {year.name}",
+        year=view,
+        goals=evidence,
+        reviews=reviews,
+    )
 
 
-def _summary_pages(common: Mapping[str, Any], journal: Journal, current: YearView,
-                   years: Sequence[YearView], goals: Sequence[GoalView],
-                   reviews: Sequence[ReviewView], ordered: Sequence[EntryView]) -> list[Page]:
+def _summary_pages(
+    common: Mapping[str, Any],
+    journal: Journal,
+    current: YearView,
+    years: Sequence[YearView],
+    goals: Sequence[GoalView],
+    reviews: Sequence[ReviewView],
+    ordered: Sequence[EntryView],
+) -> list[Page]:
     pages = [
-        _page(common, "index.html", "dashboard.html", "Dashboard", year=current,
-              recent=[view for view in reversed(current.done)][:5], goals=goals,
-              years=years),
+        _page(
+            common,
+            "index.html",
+            "dashboard.html",
+            "Dashboard",
+            year=current,
+            recent=[view for view in reversed(current.done)][:5],
+            goals=goals,
+            years=years,
+        ),
         _page(common, "years/index.html", "years.html", "Performance years", years=years),
         _page(common, "goals/index.html", "goals.html", "Goals", goals=goals),
         _page(common, "reviews/index.html", "reviews.html", "Reviews", reviews=reviews),
-        _page(common, "catalogue.html", "catalogue.html", "Activity catalogue",
-              activities=sorted(journal.catalogue.values(), key=lambda a: a.points)),
+        _page(
+            common,
+            "catalogue.html",
+            "catalogue.html",
+            "Activity catalogue",
+            activities=sorted(journal.catalogue.values(), key=lambda a: a.points),
+        ),
     ]
     for year in years:
-        pages.append(_page(common, year.url, "year.html",
-                           f"Performance year {year.totals.year.name}", year=year))
+        pages.append(
+            _page(
+                common,
+                year.url,
+                "year.html",
+                f"Performance year {year.totals.year.name}",
+                year=year,
+            )
+        )
     for goal in goals:
-        pages.append(_page(common, goal.url, "goal.html", goal.goal.title, goal=goal,
-                           source=goal.goal.path))
+        pages.append(
+            _page(common, goal.url, "goal.html", goal.goal.title, goal=goal, source=goal.goal.path)
+        )
     for kind, title in (("skills", "Skills"), ("tags", "Tags")):
         groups = _labels(ordered, kind)
-        pages.append(_page(common, f"{kind}/index.html", "labels.html", title, kind=kind,
-                           groups=groups))
+        pages.append(
+            _page(common, f"{kind}/index.html", "labels.html", title, kind=kind, groups=groups)
+        )
         for label, entries in groups:
-            pages.append(_page(common, label.url, "label.html", f"{title}: {label.text}",
-                               kind=kind, label=label, entries=entries))
+            pages.append(
+                _page(
+                    common,
+                    label.url,
+                    "label.html",
+                    f"{title}: {label.text}",
+                    kind=kind,
+                    label=label,
+                    entries=entries,
+                )
+            )
     return pages
 
 
 NAVIGATION: tuple[Link, ...] = (
-    Link("index.html", "Dashboard"), Link("years/index.html", "Years"),
-    Link("goals/index.html", "Goals"), Link("skills/index.html", "Skills"),
-    Link("tags/index.html", "Tags"), Link("reviews/index.html", "Reviews"),
+    Link("index.html", "Dashboard"),
+    Link("years/index.html", "Years"),
+    Link("goals/index.html", "Goals"),
+    Link("skills/index.html", "Skills"),
+    Link("tags/index.html", "Tags"),
+    Link("reviews/index.html", "Reviews"),
     Link("catalogue.html", "Catalogue"),
 )
 
 
-def _page(common: Mapping[str, Any], path: str, template: str, title: str,
-          source: str = "", **context: Any) -> Page:
+def _page(
+    common: Mapping[str, Any],
+    path: str,
+    template: str,
+    title: str,
+    source: str = "",
+    **context: Any,
+) -> Page:
     root = "../" * path.count("/")
-    return Page(path, template, title, {**common, **context, "root": root, "path": path,
-                                        "title": title}, source)
+    return Page(
+        path,
+        template,
+        title,
+        {**common, **context, "root": root, "path": path, "title": title},
+        source,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,16 +360,21 @@ class SiteInfo:
 
 def _common(journal: Journal, options: SiteOptions) -> dict[str, Any]:
     """What every page shows: the site, the navigation, the category names."""
-    return {"site": _site_info(journal, options), "nav": NAVIGATION,
-            "labels": CATEGORY_LABELS}
+    return {"site": _site_info(journal, options), "nav": NAVIGATION, "labels": CATEGORY_LABELS}
 
 
 def _site_info(journal: Journal, options: SiteOptions) -> SiteInfo:
     config = journal.config
-    return SiteInfo(title=config.title, name=config.name, role=config.role,
-                    line_manager=config.line_manager, publish=options.publish,
-                    noindex=not config.search_engines,
-                    built=options.built if config.build_time else "", target=config.target)
+    return SiteInfo(
+        title=config.title,
+        name=config.name,
+        role=config.role,
+        line_manager=config.line_manager,
+        publish=options.publish,
+        noindex=not config.search_engines,
+        built=options.built if config.build_time else "",
+        target=config.target,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,19 +394,29 @@ class EntryPages:
     withheld: frozenset[str] = frozenset()
 
 
-def entry_pages_of(journal: Journal, options: SiteOptions, history: History | None = None,
-                   withheld: frozenset[str] = frozenset()) -> EntryPages:
+def entry_pages_of(
+    journal: Journal,
+    options: SiteOptions,
+    history: History | None = None,
+    withheld: frozenset[str] = frozenset(),
+) -> EntryPages:
     entries = journal.entries
     links = [Link(entry_url(entry), entry.title) for entry in entries]
-    neighbours = {entry.path: (links[i - 1] if i else None,
-                               links[i + 1] if i + 1 < len(links) else None)
-                  for i, entry in enumerate(entries)}
+    neighbours = {
+        entry.path: (links[i - 1] if i else None, links[i + 1] if i + 1 < len(links) else None)
+        for i, entry in enumerate(entries)
+    }
     return EntryPages(
-        common=_common(journal, options), catalogue=journal.catalogue,
+        common=_common(journal, options),
+        catalogue=journal.catalogue,
         goal_titles={goal.id: goal.title for goal in journal.goals},
         slugs={entry.path: entry.slug for entry in entries},
-        policy=journal.config.points_policy, start_month=journal.config.year_start_month,
-        neighbours=neighbours, history=history or History(), withheld=withheld)
+        policy=journal.config.points_policy,
+        start_month=journal.config.year_start_month,
+        neighbours=neighbours,
+        history=history or History(),
+        withheld=withheld,
+    )
 
 
 def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
@@ -328,20 +425,27 @@ def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
     The view's entry has no body: pages show the reflection as HTML, and a page that lists
     the entry is then unchanged by an edit of its reflection alone.
     """
-    activity = (shared.catalogue[entry.activity].name
-                if entry.activity != OTHER_ACTIVITY else "Custom activity")
+    activity = (
+        shared.catalogue[entry.activity].name
+        if entry.activity != OTHER_ACTIVITY
+        else "Custom activity"
+    )
     return EntryView(
-        entry=replace(entry, body="", body_line=1), url=entry_url(entry),
+        entry=replace(entry, body="", body_line=1),
+        url=entry_url(entry),
         points=entry_points(entry, shared.catalogue, shared.policy),
-        year=performance_year(entry.date, shared.start_month).name, activity=activity,
-        goals=tuple(Link(f"goals/{goal}.html", shared.goal_titles[goal])
-                    for goal in entry.goals),
+        year=performance_year(entry.date, shared.start_month).name,
+        activity=activity,
+        goals=tuple(Link(f"goals/{goal}.html", shared.goal_titles[goal]) for goal in entry.goals),
         skills=tuple(Link(label_url("skills", s), s) for s in entry.skills),
         tags=tuple(Link(label_url("tags", t), t) for t in entry.tags),
         evidence=tuple(Link(evidence_url(p), posixpath.basename(p)) for p in entry.evidence),
-        private_evidence=tuple(Link(evidence_url(p), posixpath.basename(p))
-                               for p in entry.private_evidence),
-        html=Markup(html), written=_written(entry, shared.history))
+        private_evidence=tuple(
+            Link(evidence_url(p), posixpath.basename(p)) for p in entry.private_evidence
+        ),
+        html=Markup(html),
+        written=_written(entry, shared.history),
+    )
 
 
 def _written(entry: Entry, history: History) -> str:
@@ -355,12 +459,21 @@ def _written(entry: Entry, history: History) -> str:
 
 def entry_page(view: EntryView, shared: EntryPages) -> Page:
     previous, following = shared.neighbours[view.entry.path]
-    return _page(shared.common, view.url, "entry.html", view.entry.title, view=view,
-                 previous=previous, next=following, source=view.entry.path)
+    return _page(
+        shared.common,
+        view.url,
+        "entry.html",
+        view.entry.title,
+        view=view,
+        previous=previous,
+        next=following,
+        source=view.entry.path,
+    )
 
 
-def link_map(entry: Entry, slugs: Mapping[str, str], withheld: Collection[str] = ()
-             ) -> Callable[[str], str | None]:
+def link_map(
+    entry: Entry, slugs: Mapping[str, str], withheld: Collection[str] = ()
+) -> Callable[[str], str | None]:
     """Links in a reflection to another entry's file, or to its evidence, go to their pages;
     those to a file `withheld` from the site are shown as their text alone."""
     folder = posixpath.dirname(entry.path)
@@ -382,8 +495,9 @@ def link_map(entry: Entry, slugs: Mapping[str, str], withheld: Collection[str] =
     return relink
 
 
-def _goal_views(journal: Journal, views: Mapping[str, EntryView], markdown: Markdown
-                ) -> list[GoalView]:
+def _goal_views(
+    journal: Journal, views: Mapping[str, EntryView], markdown: Markdown
+) -> list[GoalView]:
     behind_goal: dict[str, list[EntryView]] = {}
     for view in views.values():
         for goal_id in dict.fromkeys(view.entry.goals):
@@ -392,28 +506,44 @@ def _goal_views(journal: Journal, views: Mapping[str, EntryView], markdown: Mark
     for goal in journal.goals:
         behind = tuple(behind_goal.get(goal.id, ()))
         points = sum((v.points for v in behind if v.entry.done), ZERO)
-        goals.append(GoalView(goal, goal_url(goal), Markup(markdown(goal.body, "r-")),
-                              behind, points))
+        goals.append(
+            GoalView(goal, goal_url(goal), Markup(markdown(goal.body, "r-")), behind, points)
+        )
     return goals
 
 
-def _year_views(journal: Journal, views: Mapping[str, EntryView], today: date,
-                totals: Callable[[Journal, PerformanceYear, date], YearTotals]
-                ) -> list[YearView]:
+def _year_views(
+    journal: Journal,
+    views: Mapping[str, EntryView],
+    today: date,
+    totals: Callable[[Journal, PerformanceYear, date], YearTotals],
+) -> list[YearView]:
     current = performance_year(today, journal.config.year_start_month)
-    return [_year_view(journal, views, year, today, totals, year == current)
-            for year in years_of(journal, today)]
+    return [
+        _year_view(journal, views, year, today, totals, year == current)
+        for year in years_of(journal, today)
+    ]
 
 
-def _year_view(journal: Journal, views: Mapping[str, EntryView], year: PerformanceYear,
-               today: date, totals: Callable[[Journal, PerformanceYear, date], YearTotals],
-               current: bool) -> YearView:
+def _year_view(
+    journal: Journal,
+    views: Mapping[str, EntryView],
+    year: PerformanceYear,
+    today: date,
+    totals: Callable[[Journal, PerformanceYear, date], YearTotals],
+    current: bool,
+) -> YearView:
     in_year = [views[entry.path] for entry in entries_in(journal.entries, year)]
     done = tuple(view for view in in_year if view.entry.done)
-    return YearView(totals=totals(journal, year, today), url=f"years/{year.name}.html",
-                    pack_url=pack_url(year), done=done,
-                    planned=tuple(view for view in in_year if not view.entry.done),
-                    months=_months(year, done), current=current)
+    return YearView(
+        totals=totals(journal, year, today),
+        url=f"years/{year.name}.html",
+        pack_url=pack_url(year),
+        done=done,
+        planned=tuple(view for view in in_year if not view.entry.done),
+        months=_months(year, done),
+        current=current,
+    )
 
 
 def _months(year: PerformanceYear, done: Iterable[EntryView]) -> tuple[tuple[str, Decimal], ...]:
@@ -428,17 +558,22 @@ def _months(year: PerformanceYear, done: Iterable[EntryView]) -> tuple[tuple[str
     return tuple((date(y, m, 1).strftime("%b %Y"), points) for (y, m), points in totals.items())
 
 
-def _review_views(journal: Journal, reviews: Iterable[Review], markdown: Markdown
-                  ) -> list[ReviewView]:
+def _review_views(
+    journal: Journal, reviews: Iterable[Review], markdown: Markdown
+) -> list[ReviewView]:
     titles = {goal.id: goal.title for goal in journal.goals}
-    return [ReviewView(review, f"review-{review.slug}",
-                       tuple(Link(f"goals/{g}.html", titles[g]) for g in review.goals),
-                       Markup(markdown(review.body, f"{review.slug}-")))
-            for review in reviews]
+    return [
+        ReviewView(
+            review,
+            f"review-{review.slug}",
+            tuple(Link(f"goals/{g}.html", titles[g]) for g in review.goals),
+            Markup(markdown(review.body, f"{review.slug}-")),
+        )
+        for review in reviews
+    ]
 
 
-def _labels(views: Sequence[EntryView], kind: str
-            ) -> list[tuple[Link, list[EntryView]]]:
+def _labels(views: Sequence[EntryView], kind: str) -> list[tuple[Link, list[EntryView]]]:
     groups: dict[str, tuple[Link, list[EntryView]]] = {}
     for view in views:
         for label in getattr(view, kind):

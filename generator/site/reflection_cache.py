@@ -139,24 +139,32 @@ class Reflections:
 def _fetch(wanted: list[str], db: sqlite3.Connection) -> dict[str, Rendered]:
     found: dict[str, Rendered] = {}
     for start in range(0, len(wanted), 500):
-        batch = wanted[start:start + 500]
+        batch = wanted[start : start + 500]
         marks = ",".join("?" * len(batch))
-        found.update(_trusted(db.execute("SELECT key, html, links, digest FROM reflections "
-                                         f"WHERE key IN ({marks})", batch)))
+        found.update(
+            _trusted(
+                db.execute(
+                    f"SELECT key, html, links, digest FROM reflections WHERE key IN ({marks})",
+                    batch,
+                )
+            )
+        )
     return found
 
 
-def _write(db: sqlite3.Connection, fresh: Mapping[str, Rendered], used: set[str] | None
-           ) -> None:
+def _write(db: sqlite3.Connection, fresh: Mapping[str, Rendered], used: set[str] | None) -> None:
     row = db.execute("SELECT value FROM meta WHERE name = ?", (_BUILDS,)).fetchone()
     run = (row[0] if row and isinstance(row[0], int) else 0) + (used is not None)
-    db.executemany("INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?, ?)",
-                   [(key, r.html, json.dumps(r.links), row_digest(r.html), run)
-                    for key, r in fresh.items()])
+    db.executemany(
+        "INSERT OR REPLACE INTO reflections VALUES (?, ?, ?, ?, ?)",
+        [(key, r.html, json.dumps(r.links), row_digest(r.html), run) for key, r in fresh.items()],
+    )
     if used is not None:
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_BUILDS, run))
-        db.executemany("UPDATE reflections SET seen = ? WHERE key = ?",
-                       [(run, key) for key in used - fresh.keys()])
+        db.executemany(
+            "UPDATE reflections SET seen = ? WHERE key = ?",
+            [(run, key) for key in used - fresh.keys()],
+        )
         db.execute("DELETE FROM reflections WHERE seen <= ?", (run - KEEP_BUILDS,))
 
 
@@ -167,8 +175,10 @@ def _trusted(rows: Iterable[tuple[str, str, str, str]]) -> Mapping[str, Rendered
         if not isinstance(html, str) or row_digest(html) != digest:
             continue
         try:
-            pairs = tuple((str(href), None if answer is None else str(answer))
-                          for href, answer in json.loads(links))
+            pairs = tuple(
+                (str(href), None if answer is None else str(answer))
+                for href, answer in json.loads(links)
+            )
         except (ValueError, TypeError):
             continue
         found[key] = Rendered(html, pairs)

@@ -18,8 +18,9 @@ from .plan import entry_url, pack_page
 from .render import environment
 
 
-def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date, publish: bool
-                       ) -> dict[str, bytes] | None:
+def remake_reflections(
+    reuse: Reuse, edited: Sequence[Entry], today: date, publish: bool
+) -> dict[str, bytes] | None:
     """The remade pages by path; None where the short way does not hold (anything but a
     reflection changed, a link in one is broken, the last build made no whole site, the day
     changed, or every page shows when it was built): then build in full."""
@@ -37,8 +38,10 @@ def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date, publi
         if old is None or replace(old, body=entry.body) != entry:
             return None
     changed = {entry.path: entry for entry in edited}
-    journal = replace(last.journal, entries=tuple(changed.get(entry.path, entry)
-                                                  for entry in last.journal.entries))
+    journal = replace(
+        last.journal,
+        entries=tuple(changed.get(entry.path, entry) for entry in last.journal.entries),
+    )
     files, reflections = _remake_pages(reuse, last, journal, edited)
     bodies = {**last.bodies, **{entry.path: (entry.body, entry.body_line) for entry in edited}}
     check = LinkCheck(last.existing, last.sources, bodies, None)
@@ -52,8 +55,9 @@ def remake_reflections(reuse: Reuse, edited: Sequence[Entry], today: date, publi
     return files
 
 
-def _remake_pages(reuse: Reuse, last: LastBuild, journal: Journal, edited: Sequence[Entry]
-                  ) -> tuple[dict[str, bytes], dict[str, str]]:
+def _remake_pages(
+    reuse: Reuse, last: LastBuild, journal: Journal, edited: Sequence[Entry]
+) -> tuple[dict[str, bytes], dict[str, str]]:
     """The pages of the edited entries and of their years' packs, and every reflection's
     HTML by entry path (the edited ones as they are now)."""
     job = EntryJob(last.shared, last.templates, reuse.reflections, (reuse.pages, last.makers))
@@ -72,8 +76,9 @@ def _remake_pages(reuse: Reuse, last: LastBuild, journal: Journal, edited: Seque
     return files, reflections
 
 
-def _published_edits(edited: Sequence[Entry], journal: Journal, before: Mapping[str, Entry]
-                     ) -> list[Entry] | None:
+def _published_edits(
+    edited: Sequence[Entry], journal: Journal, before: Mapping[str, Entry]
+) -> list[Entry] | None:
     """The edited entries as published; an entry that is not published and was not before
     changes nothing. None if one was published and is no longer."""
     goal_ids = {goal.id for goal in journal.goals}

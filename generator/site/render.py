@@ -55,8 +55,9 @@ class _EscapingCodeGenerator(CodeGenerator):
     `test_templates_compile_to_call_escape_output` fails.
     """
 
-    def _output_child_pre(self, node: jinja2.nodes.Expr, frame: Frame,
-                          finalize: CodeGenerator._FinalizeInfo) -> None:
+    def _output_child_pre(
+        self, node: jinja2.nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
             super()._output_child_pre(node, frame, finalize)
             return
@@ -77,8 +78,12 @@ def environment(templates: Templates) -> jinja2.Environment:
     """Autoescaping for every template, and an error for any undefined name."""
     env = PageEnvironment(
         loader=jinja2.FunctionLoader(templates.load),
-        autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters.update(figure=figure, percent=percent, long_date=long_date)
     return env
 
@@ -112,11 +117,20 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     try:
         html = env.get_template(page.template).render(page.context)
     except jinja2.TemplateError as err:
-        raise PdpError(f"the theme's template {page.template} failed: {err}",
-                       "fix the template in your theme folder") from err
-    except (ArithmeticError, AttributeError, LookupError, RecursionError, TypeError,
-            ValueError) as err:  # what a template's own expressions can raise
-        raise PdpError(f"the theme's template {page.template} failed: "
-                       f"{type(err).__name__}: {err}",
-                       "fix the template in your theme folder") from err
+        raise PdpError(
+            f"the theme's template {page.template} failed: {err}",
+            "fix the template in your theme folder",
+        ) from err
+    except (
+        ArithmeticError,
+        AttributeError,
+        LookupError,
+        RecursionError,
+        TypeError,
+        ValueError,
+    ) as err:  # what a template's own expressions can raise
+        raise PdpError(
+            f"the theme's template {page.template} failed: {type(err).__name__}: {err}",
+            "fix the template in your theme folder",
+        ) from err
     return html.encode("utf-8")

@@ -25,8 +25,9 @@ class Theme:
     folders: tuple[Path, ...]
 
     def templates(self) -> list[str]:
-        return [str(folder / "templates") for folder in self.folders
-                if (folder / "templates").is_dir()]
+        return [
+            str(folder / "templates") for folder in self.folders if (folder / "templates").is_dir()
+        ]
 
     def static_files(self) -> dict[str, Path]:
         """Static files by output path; a file in an earlier folder replaces a later one.
@@ -47,9 +48,11 @@ class Theme:
 def _refuse_leaving(path: Path, folder: Path) -> None:
     """An error unless `path`, once its links are followed, is a file inside `folder`."""
     if leads_inside(path, (folder,)) is None:
-        raise PdpError(f"the theme file {os.path.relpath(path)} is a link to somewhere outside "
-                       "its theme folder",
-                       "copy the file into the theme folder instead of linking to it")
+        raise PdpError(
+            f"the theme file {os.path.relpath(path)} is a link to somewhere outside "
+            "its theme folder",
+            "copy the file into the theme folder instead of linking to it",
+        )
 
 
 def shipped_themes() -> Path:
@@ -59,16 +62,20 @@ def shipped_themes() -> Path:
 
 def find_theme(project_root: Path, name: str) -> Theme:
     """The project's theme folder over the shipped theme of that name, over the default."""
-    candidates = [project_root / THEMES_DIR / name, shipped_themes() / name,
-                  shipped_themes() / "default"]
+    candidates = [
+        project_root / THEMES_DIR / name,
+        shipped_themes() / name,
+        shipped_themes() / "default",
+    ]
     folders: list[Path] = []
     for folder in candidates:
         if folder.is_dir() and folder.resolve() not in {f.resolve() for f in folders}:
             folders.append(folder)
     if not (project_root / THEMES_DIR / name).is_dir() and not (shipped_themes() / name).is_dir():
-        raise PdpError(f"no theme '{name}'",
-                       f"create themes/{name}/ in the journal project, or use theme = "
-                       "\"default\"")
+        raise PdpError(
+            f"no theme '{name}'",
+            f'create themes/{name}/ in the journal project, or use theme = "default"',
+        )
     return Theme(tuple(folders))
 
 
@@ -105,9 +112,10 @@ def read_templates(theme: Theme) -> Templates:
                 try:
                     found[name] = path.read_bytes()
                 except OSError as err:
-                    raise PdpError(f"could not read the theme's template {name}: "
-                                   f"{err.strerror}", "check the theme folder's permissions"
-                                   ) from err
+                    raise PdpError(
+                        f"could not read the theme's template {name}: {err.strerror}",
+                        "check the theme folder's permissions",
+                    ) from err
     return Templates(tuple(sorted(found.items())))
 
 

@@ -31,8 +31,8 @@ from generator.journal.open import open_journal
 from generator.model import Entry, Problem
 from generator.store import FORMAT, STORE_FILE
 
-from .conftest import TODAY
-from .test_cache import example
+from ..conftest import TODAY
+from ..helpers import example
 
 FUTURE = """---
 title: Done too soon
@@ -76,10 +76,13 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["messy", "small", "hostile"])
-@pytest.mark.parametrize("command", [["check"], ["check", "--format", "json"], ["report"],
-                                     ["export", "--format", "json"]])
-def test_kept_checks_find_what_a_fresh_check_finds(project: Callable[[str], Path], name: str,
-                                                   command: list[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["check", "--format", "json"], ["report"], ["export", "--format", "json"]],
+)
+def test_kept_checks_find_what_a_fresh_check_finds(
+    project: Callable[[str], Path], name: str, command: list[str]
+) -> None:
     root = project(name)
     fresh = pdp(root, *command, "--no-cache") if command[0] == "check" else None
     assert not (root / CACHE_DIR).exists()
@@ -90,8 +93,9 @@ def test_kept_checks_find_what_a_fresh_check_finds(project: Callable[[str], Path
         assert first == fresh
 
 
-def test_a_second_check_parses_only_the_entry_that_changed(tmp_path: Path,
-                                                           parsed: list[str]) -> None:
+def test_a_second_check_parses_only_the_entry_that_changed(
+    tmp_path: Path, parsed: list[str]
+) -> None:
     root = example(tmp_path)
     entries = sorted((root / "journal" / "entries").rglob("*.md"))
     pdp(root, "check")
@@ -118,20 +122,24 @@ def test_a_kept_check_holds_only_while_its_answers_do(tmp_path: Path) -> None:
     entry.write_text(FUTURE, "utf-8")
     future = "error[V006] date: a done entry cannot be dated in the future (2026-12-01)"
     missing = "error[V010] evidence: evidence file 'notes.pdf' does not exist"
-    for today, evidence, found in [("2026-11-28", False, {future, missing}),
-                                   ("2026-11-30", False, {future, missing}),
-                                   ("2026-12-02", False, {missing}),
-                                   ("2026-12-02", True, set()),
-                                   ("2026-11-29", True, {future}),
-                                   ("2026-11-29", False, {future, missing})]:
+    for today, evidence, found in [
+        ("2026-11-28", False, {future, missing}),
+        ("2026-11-30", False, {future, missing}),
+        ("2026-12-02", False, {missing}),
+        ("2026-12-02", True, set()),
+        ("2026-11-29", True, {future}),
+        ("2026-11-29", False, {future, missing}),
+    ]:
         (entry.parent / "notes.pdf").unlink(missing_ok=True)
         if evidence:
             (entry.parent / "notes.pdf").write_bytes(b"%PDF-1.4\n")
-        kept, fresh = pdp(root, "check", today=today), pdp(root, "check", "--no-cache",
-                                                           today=today)
+        kept, fresh = pdp(root, "check", today=today), pdp(root, "check", "--no-cache", today=today)
         assert kept == fresh
-        assert {line.split(": ", 1)[1] for line in kept[1].splitlines()
-                if "2026-12-01-too-soon.md" in line} == found, today
+        assert {
+            line.split(": ", 1)[1]
+            for line in kept[1].splitlines()
+            if "2026-12-01-too-soon.md" in line
+        } == found, today
 
 
 def test_a_changed_goal_or_setting_is_never_met_by_an_older_check(tmp_path: Path) -> None:
@@ -143,13 +151,20 @@ def test_a_changed_goal_or_setting_is_never_met_by_an_older_check(tmp_path: Path
     assert checked == pdp(root, "check", "--no-cache")
     (root / "journal" / "goals" / "media-handling.md").write_text("---\ntitle: Media\n---\n")
     entry = root / "journal" / "entries" / "2025-26" / "2025-05-02-own.md"
-    entry.write_text(FUTURE.replace("podcast", "sketchnotes").replace("2026-12-01", "2025-05-02")
-                     .replace("evidence: [notes.pdf]\n", ""), "utf-8")
+    entry.write_text(
+        FUTURE.replace("podcast", "sketchnotes")
+        .replace("2026-12-01", "2025-05-02")
+        .replace("evidence: [notes.pdf]\n", ""),
+        "utf-8",
+    )
     checked = pdp(root, "check")
     assert checked[0] == 1 and "unknown activity 'sketchnotes'" in checked[1]
     config = root / "pdp.toml"
-    config.write_text(config.read_text("utf-8") + '\n[activities.sketchnotes]\nname = '
-                      '"Sketchnotes"\ncategory = "formal"\npoints = 2\n', "utf-8")
+    config.write_text(
+        config.read_text("utf-8") + "\n[activities.sketchnotes]\nname = "
+        '"Sketchnotes"\ncategory = "formal"\npoints = 2\n',
+        "utf-8",
+    )
     checked = pdp(root, "check")
     assert checked[0] == 0 and "sketchnotes" not in checked[1]
     assert checked == pdp(root, "check", "--no-cache")
@@ -160,8 +175,10 @@ def test_a_damaged_or_foreign_row_is_never_trusted(tmp_path: Path) -> None:
     plain = pdp(root, "check", "--strict", "--format", "json", "--no-cache")
     pdp(root, "check")
     with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
-        db.execute("UPDATE checks SET record = '{\"entry\": null, \"problems\": [], "
-                   "\"evidence\": {}, \"future\": {}}'")
+        db.execute(
+            'UPDATE checks SET record = \'{"entry": null, "problems": [], '
+            '"evidence": {}, "future": {}}\''
+        )
     assert pdp(root, "check", "--strict", "--format", "json") == plain
     (root / CACHE_DIR / STORE_FILE).write_bytes(b"this is not a database" * 100)
     assert pdp(root, "check", "--strict", "--format", "json") == plain
@@ -169,19 +186,22 @@ def test_a_damaged_or_foreign_row_is_never_trusted(tmp_path: Path) -> None:
     assert pdp(root, "check", "--strict", "--format", "json") == plain
 
 
-@pytest.mark.parametrize("damage", [
-    '{"entry": null, "problems": [["a.md", "1", 1, "error", "V001", "", "m", "h"]], '
-    '"evidence": {}, "future": {}}',
-    '{"entry": null, "problems": [["a.md", 1, 1, "fatal", "V001", "", "m", "h"]], '
-    '"evidence": {}, "future": {}}',
-    '{"entry": null, "problems": [], "evidence": {"a.pdf": 1}, "future": {}}',
-    '{"entry": null, "problems": [], "evidence": [], "future": {}}',
-    '{"entry": null, "problems": [], "evidence": {}, "future": {"not a date": true}}',
-    '{"entry": ["a.md"], "problems": [], "evidence": {}, "future": {}}',
-    '{"entry": null, "problems": []}',
-    '[1, 2]',
-    'not JSON',
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        '{"entry": null, "problems": [["a.md", "1", 1, "error", "V001", "", "m", "h"]], '
+        '"evidence": {}, "future": {}}',
+        '{"entry": null, "problems": [["a.md", 1, 1, "fatal", "V001", "", "m", "h"]], '
+        '"evidence": {}, "future": {}}',
+        '{"entry": null, "problems": [], "evidence": {"a.pdf": 1}, "future": {}}',
+        '{"entry": null, "problems": [], "evidence": [], "future": {}}',
+        '{"entry": null, "problems": [], "evidence": {}, "future": {"not a date": true}}',
+        '{"entry": ["a.md"], "problems": [], "evidence": {}, "future": {}}',
+        '{"entry": null, "problems": []}',
+        "[1, 2]",
+        "not JSON",
+    ],
+)
 def test_a_record_of_another_shape_is_no_check(tmp_path: Path, damage: str) -> None:
     digest = settings_digest()
     kept = KeptChecks(tmp_path, digest)
@@ -193,21 +213,34 @@ def test_a_record_of_another_shape_is_no_check(tmp_path: Path, damage: str) -> N
 
 
 def test_every_field_of_an_entry_and_a_problem_is_kept(tmp_path: Path) -> None:
-    entry = Entry(path="journal/entries/a.md", slug="a", title="A «title»", date=date(2025, 5, 2),
-                  activity="other", category="formal", hours=Decimal("1.25"),
-                  goals=("g",), skills=("s", "t"), tags=("x",), evidence=("journal/e.pdf",),
-                  private_evidence=("journal/p.pdf",), status="planned", private=True,
-                  body="", body_line=7)
-    problem = Problem("journal/entries/a.md", 3, 4, "warning", "W001", "titel", "message",
-                      "hint")
+    entry = Entry(
+        path="journal/entries/a.md",
+        slug="a",
+        title="A «title»",
+        date=date(2025, 5, 2),
+        activity="other",
+        category="formal",
+        hours=Decimal("1.25"),
+        goals=("g",),
+        skills=("s", "t"),
+        tags=("x",),
+        evidence=("journal/e.pdf",),
+        private_evidence=("journal/p.pdf",),
+        status="planned",
+        private=True,
+        body="",
+        body_line=7,
+    )
+    problem = Problem("journal/entries/a.md", 3, 4, "warning", "W001", "titel", "message", "hint")
     asked = Asked({"journal/e.pdf": "ok"}, {"2025-05-02": False})
     digest = settings_digest()
     kept = KeptChecks(tmp_path, digest)
     kept.keep("a.md", entry_key(digest, "a.md", b"data"), record((entry, [problem]), asked))
     kept.save(["a.md"])
     kept = KeptChecks.open(tmp_path, digest)
-    found = kept.get("a.md", b"data", {"journal/e.pdf": "ok"}.__getitem__,
-                     lambda when: when > date(2026, 1, 1))
+    found = kept.get(
+        "a.md", b"data", {"journal/e.pdf": "ok"}.__getitem__, lambda when: when > date(2026, 1, 1)
+    )
     assert found == (entry, [problem])
     assert kept.get("a.md", b"other data", lambda path: "ok", lambda when: False) is None
     assert kept.get("a.md", b"data", lambda path: "missing", lambda when: False) is None
@@ -222,8 +255,9 @@ def settings_digest() -> bytes:
     return digest
 
 
-def test_a_build_takes_kept_checks_and_bodies_from_the_files(tmp_path: Path,
-                                                             parsed: list[str]) -> None:
+def test_a_build_takes_kept_checks_and_bodies_from_the_files(
+    tmp_path: Path, parsed: list[str]
+) -> None:
     root = example(tmp_path)
     project = find_project(root)
     cache = root / CACHE_DIR
@@ -233,12 +267,14 @@ def test_a_build_takes_kept_checks_and_bodies_from_the_files(tmp_path: Path,
     kept = open_journal(project, TODAY, cache=cache)
     assert [path for path in parsed if path.startswith("journal/entries/")] == []
     assert kept == fresh
-    assert open_journal(project, TODAY, cache=cache, bodies=False) == \
-        open_journal(project, TODAY, bodies=False)
+    assert open_journal(project, TODAY, cache=cache, bodies=False) == open_journal(
+        project, TODAY, bodies=False
+    )
 
 
-def test_the_workers_keep_what_one_process_would(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_workers_keep_what_one_process_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     project, cache = find_project(root), root / CACHE_DIR
     fresh = open_journal(project, TODAY, jobs=1)
@@ -279,8 +315,7 @@ def test_a_damaged_file_or_one_of_another_format_is_made_afresh(tmp_path: Path) 
     assert rows(root) == entries
 
 
-def test_the_checks_of_two_versions_of_a_file_are_kept(tmp_path: Path,
-                                                        parsed: list[str]) -> None:
+def test_the_checks_of_two_versions_of_a_file_are_kept(tmp_path: Path, parsed: list[str]) -> None:
     """Those of the working copy and of the staged copy (the git hook's)."""
     root = example(tmp_path)
     entry = next((root / "journal" / "entries").rglob("*.md"))
@@ -297,12 +332,30 @@ def test_the_checks_of_two_versions_of_a_file_are_kept(tmp_path: Path,
     assert entries_in(parsed) == [entry.relative_to(root).as_posix()]
 
 
-@given(st.lists(st.sampled_from(["\ufeff", "---\n", "---\r\n", "title: A\n", "\r\n", "\n",
-                                 "\x07", "\x85", "body ", "...\n", "\t", "é"]), max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "\ufeff",
+                "---\n",
+                "---\r\n",
+                "title: A\n",
+                "\r\n",
+                "\n",
+                "\x07",
+                "\x85",
+                "body ",
+                "...\n",
+                "\t",
+                "é",
+            ]
+        ),
+        max_size=14,
+    )
+)
 @settings(max_examples=300)
 def test_the_body_read_again_is_the_one_first_read(parts: list[str]) -> None:
     data = "".join(parts).encode("utf-8")
     document = parse_document("journal/entries/a.md", data)
     if document.fields is not None:
-        assert reflection_of("journal/entries/a.md", data) == (document.body,
-                                                               document.body_line)
+        assert reflection_of("journal/entries/a.md", data) == (document.body, document.body_line)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.serve.changes import Change, Layout, classify, needs_full_rebuild, only_styles
 
-from .conftest import FIXTURES
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 LAYOUT = Layout("/p", "/p/pdp.toml", "/p/site", ("/p/themes", "/pkg/themes"), ("/p/.git",))
 
 
 def _table() -> list[tuple[str, str]]:
     lines = (FIXTURES / "changes" / "paths.txt").read_text("utf-8").splitlines()
-    return [(fields[0], fields[1]) for line in lines
-            if line.strip() and not line.startswith("#") for fields in [line.split()]]
+    return [
+        (fields[0], fields[1])
+        for line in lines
+        if line.strip() and not line.startswith("#")
+        for fields in [line.split()]
+    ]
 
 
 @pytest.mark.parametrize(("path", "expected"), _table())
@@ -32,8 +39,13 @@ def test_the_configuration_in_pyproject_is_a_config_change() -> None:
 
 
 def test_git_may_keep_its_folder_elsewhere() -> None:
-    layout = Layout("/p/journal-project", "/p/journal-project/pdp.toml",
-                    "/p/journal-project/site", (), ("/p/.git/worktrees/cpd", "/p/.git"))
+    layout = Layout(
+        "/p/journal-project",
+        "/p/journal-project/pdp.toml",
+        "/p/journal-project/site",
+        (),
+        ("/p/.git/worktrees/cpd", "/p/.git"),
+    )
     assert classify("/p/.git/refs/heads/main", layout) is Change.HISTORY
     assert classify("/p/.git/worktrees/cpd/HEAD", layout) is Change.HISTORY
     assert classify("/p/journal-project/.git", layout) is Change.IGNORED
@@ -45,5 +57,4 @@ def test_what_a_batch_of_changes_calls_for() -> None:
     assert not only_styles([Change.IGNORED])
     assert needs_full_rebuild([Change.ENTRY, Change.THEME])
     assert needs_full_rebuild([Change.CONFIG])
-    assert not needs_full_rebuild([Change.ENTRY, Change.EVIDENCE, Change.STYLE,
-                                   Change.HISTORY])
+    assert not needs_full_rebuild([Change.ENTRY, Change.EVIDENCE, Change.STYLE, Change.HISTORY])

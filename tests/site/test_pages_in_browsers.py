@@ -17,8 +17,8 @@ from generator.model import Journal
 from generator.site.build import build_site
 from generator.site.formats import figure
 
-from .conftest import REPOSITORY, TODAY
-from .site_tools import axe_violations, open_browser, validate_html
+from ..conftest import REPOSITORY, TODAY
+from ..site_tools import axe_violations, open_browser, validate_html
 
 # Every test here drives Chromium, the Nu Html Checker or axe-core.
 pytestmark = pytest.mark.tools
@@ -52,14 +52,23 @@ def test_no_page_has_accessibility_violations(sites: tuple[Path, Path, Journal])
 
 
 def test_dark_scheme_and_published_pages_have_no_violations(
-        sites: tuple[Path, Path, Journal]) -> None:
+    sites: tuple[Path, Path, Journal],
+) -> None:
     own, published, _ = sites
     # One page of each template (the published pages are the member's minus private ones).
-    samples = [own / "index.html", own / "years/index.html", own / "years/2025-26.html",
-               own / "goals/index.html", own / "reviews/index.html", own / "catalogue.html",
-               own / "skills/index.html", own / "pack/2025-26.html",
-               next((own / "entries").glob("*.html")), next((own / "goals").glob("[!i]*.html")),
-               next((own / "tags").glob("[!i]*.html"))]
+    samples = [
+        own / "index.html",
+        own / "years/index.html",
+        own / "years/2025-26.html",
+        own / "goals/index.html",
+        own / "reviews/index.html",
+        own / "catalogue.html",
+        own / "skills/index.html",
+        own / "pack/2025-26.html",
+        next((own / "entries").glob("*.html")),
+        next((own / "goals").glob("[!i]*.html")),
+        next((own / "tags").glob("[!i]*.html")),
+    ]
     assert axe_findings(samples, "dark") == {}
     assert axe_findings(pages_of(published)[::10], "light") == {}
 
@@ -146,7 +155,10 @@ def test_published_example_holds_nothing_private(sites: tuple[Path, Path, Journa
     secrets = [escape(entry.title) for entry in journal.entries if entry.private]
     for entry in journal.entries:
         kept = set(strip_private(entry.body).split("\n"))
-        secrets += [escape(line[:40]) for line in entry.body.split("\n")
-                    if line.strip() and line not in kept and not line.startswith("#")]
+        secrets += [
+            escape(line[:40])
+            for line in entry.body.split("\n")
+            if line.strip() and line not in kept and not line.startswith("#")
+        ]
     assert len(secrets) >= 2
     assert [secret for secret in secrets if secret in text] == []

@@ -6,7 +6,7 @@ from generator.journal.codes import CODES
 from generator.journal.schema import CONFIG, ENTRY
 from generator.publish.docs import format_reference
 
-from .conftest import REPOSITORY
+from ..conftest import REPOSITORY
 
 
 def test_committed_reference_is_current() -> None:

@@ -57,7 +57,11 @@ def test_python_tags_construct_nothing() -> None:
 def test_every_problem_of_a_file_is_reported_at_once() -> None:
     doc = parse_document("e.md", b"---\ntitle: A\x01\ntitle: B\non: x\ny: &a 1\n---\n")
     assert [(p.code, p.line) for p in doc.problems] == [
-        ("F002", 2), ("Y002", 5), ("Y003", 3), ("Y004", 4)]
+        ("F002", 2),
+        ("Y002", 5),
+        ("Y003", 3),
+        ("Y004", 4),
+    ]
 
 
 def test_nested_mapping_keeps_structure() -> None:
@@ -72,17 +76,27 @@ def test_nested_mapping_keeps_structure() -> None:
 
 def test_problems_are_plain_values() -> None:
     doc = parse_document("e.md", b"no front matter")
-    assert doc.problems == (Problem("e.md", 1, 1, "error", "F004", "",
-                                    "no front matter: the file must start with a line '---'",
-                                    "start the file with '---', the fields (title, date, ...), "
-                                    "then '---'"),)
+    assert doc.problems == (
+        Problem(
+            "e.md",
+            1,
+            1,
+            "error",
+            "F004",
+            "",
+            "no front matter: the file must start with a line '---'",
+            "start the file with '---', the fields (title, date, ...), then '---'",
+        ),
+    )
 
 
 def test_lone_carriage_return_and_c1_controls_are_found() -> None:
     lone = parse_document("e.md", b"---\ntitle: a\rb\n---\n")
     c1 = parse_document("e.md", "---\ntitle: a\u0085b\n---\n".encode())
     assert [(p.code, p.line, p.column, p.message) for p in (*lone.problems, *c1.problems)] == [
-        ("F002", 2, 9, "control character U+000D"), ("F002", 2, 9, "control character U+0085")]
+        ("F002", 2, 9, "control character U+000D"),
+        ("F002", 2, 9, "control character U+0085"),
+    ]
     assert parse_document("e.md", "---\ntitle: caf\u00e9 \u2019\n---\n".encode()).problems == ()
 
 
@@ -90,20 +104,44 @@ def test_bidirectional_controls_in_the_front_matter_are_found() -> None:
     text = "---\ntitle: Crisis comms\ntags: [ok, \u202egnp.exe]\n---\nBody\n"
     doc = parse_document("e.md", text.encode())
     assert [(p.code, p.line, p.column, p.message, p.hint) for p in doc.problems] == [
-        ("F010", 3, 12, "bidirectional control character U+202E RIGHT-TO-LEFT OVERRIDE",
-         "delete it; it is invisible and changes the order in which the text around it is "
-         "shown")]
+        (
+            "F010",
+            3,
+            12,
+            "bidirectional control character U+202E RIGHT-TO-LEFT OVERRIDE",
+            "delete it; it is invisible and changes the order in which the text around it is shown",
+        )
+    ]
     assert doc.fields is not None  # the rest is still read, and checked
 
 
-@pytest.mark.parametrize("control", [
-    "\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-    "\u2066", "\u2067", "\u2068", "\u2069"])
+@pytest.mark.parametrize(
+    "control",
+    [
+        "\u061c",
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+    ],
+)
 def test_every_bidirectional_control_is_found(control: str) -> None:
     doc = parse_document("e.md", f"---\ntitle: a{control}b {control}\n---\n".encode())
     assert [(p.code, p.line, p.column, p.message.split(" (")[0]) for p in doc.problems] == [
-        ("F010", 2, 9, f"bidirectional control character U+{ord(control):04X} "
-                       f"{unicodedata.name(control)}")]
+        (
+            "F010",
+            2,
+            9,
+            f"bidirectional control character U+{ord(control):04X} {unicodedata.name(control)}",
+        )
+    ]
     assert doc.problems[0].message.endswith(" (and 1 more)")
 
 

@@ -19,9 +19,9 @@ from typing import IO
 
 import pytest
 
-from .conftest import REPOSITORY, TODAY, ipv6_loopback
-from .site_tools import open_browser
-from .test_cache import example
+from ..conftest import REPOSITORY, TODAY, ipv6_loopback
+from ..helpers import example
+from ..site_tools import open_browser
 
 WAIT = 20.0  # generous: a shared machine can be slow; this is not a speed test
 
@@ -64,9 +64,15 @@ def start(root: Path, *options: str, ignore_ctrl_c: bool = False) -> subprocess.
     def ignoring() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    return subprocess.Popen([sys.executable, "-m", "generator", "serve", *options],
-                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, preexec_fn=ignoring if ignore_ctrl_c else None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", *options],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ignoring if ignore_ctrl_c else None,
+    )
 
 
 def first_line(stream: IO[str] | None) -> str:
@@ -91,8 +97,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
     root = example(tmp_path)
     process = start(root, "--port", "0")
     line = first_line(process.stdout)
-    match = re.fullmatch(r"serving the site at (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)\n",
-                         line)
+    match = re.fullmatch(
+        r"serving the site at (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)\n", line
+    )
     assert match, (line, rest(process.stderr) if process.poll() is not None else "")
     errors: list[str] = []
     reader = threading.Thread(target=collect, args=(process.stderr, errors), daemon=True)
@@ -122,8 +129,9 @@ def test_a_save_by_rename_is_served(served: Served) -> None:
     temporary = entry.with_name(f".{entry.name}.swp")
     temporary.write_text(entry.read_text("utf-8") + "\nSAVED-BY-RENAME-19bc\n", "utf-8")
     os.replace(temporary, entry)
-    served.wait_for(f"/entries/{entry.stem}.html",
-                    lambda status, body: b"SAVED-BY-RENAME-19bc" in body)
+    served.wait_for(
+        f"/entries/{entry.stem}.html", lambda status, body: b"SAVED-BY-RENAME-19bc" in body
+    )
 
 
 def test_deleted_and_renamed_entries_lose_their_old_page(served: Served) -> None:
@@ -183,14 +191,19 @@ def test_errors_show_over_every_page_and_in_the_terminal_until_fixed(served: Ser
 
 
 def test_a_published_preview_shows_a_private_entrys_problem_only_in_the_terminal(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     root = example(tmp_path)
-    private = root / "journal" / "entries" / "2025-26" / \
-        "2025-10-15-difficult-mentoring-conversation.md"
+    private = (
+        root / "journal" / "entries" / "2025-26" / "2025-10-15-difficult-mentoring-conversation.md"
+    )
     process = start(root, "--port", "0", "--publish")
     line = first_line(process.stdout)
-    match = re.fullmatch(r"serving the published portfolio at http://127\.0\.0\.1:(\d+)/ "
-                         r"\(Ctrl-C to stop\)\n", line)
+    match = re.fullmatch(
+        r"serving the published portfolio at http://127\.0\.0\.1:(\d+)/ "
+        r"\(Ctrl-C to stop\)\n",
+        line,
+    )
     assert match, line
     errors: list[str] = []
     threading.Thread(target=collect, args=(process.stderr, errors), daemon=True).start()
@@ -200,14 +213,17 @@ def test_a_published_preview_shows_a_private_entrys_problem_only_in_the_terminal
         private.write_text(text.replace("hours: 2", 'hours: "my dyslexia"'), "utf-8")
         body = served.wait_for("/", lambda status, body: b'id="pdp-errors"' in body)
         relative = private.relative_to(root).as_posix()
-        assert (f"{relative}: error[V004] (details in the terminal only: the file may be "
-                "private)").encode() in body
+        assert (
+            f"{relative}: error[V004] (details in the terminal only: the file may be private)"
+        ).encode() in body
         assert b"dyslexia" not in body
         deadline = time.monotonic() + WAIT
         while not any("dyslexia" in line for line in errors) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert any(line.startswith(f"{relative}:6:8: error[V004]") and "dyslexia" in line
-                   for line in errors)
+        assert any(
+            line.startswith(f"{relative}:6:8: error[V004]") and "dyslexia" in line
+            for line in errors
+        )
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(WAIT)
@@ -247,15 +263,23 @@ def test_another_address_only_with_a_warning(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(WAIT)
-    assert ("pdp: warning: serving on 0.0.0.0: other computers on the network can read your "
-            "journal, private parts too\n") in rest(process.stderr)
+    assert (
+        "pdp: warning: serving on 0.0.0.0: other computers on the network can read your "
+        "journal, private parts too\n"
+    ) in rest(process.stderr)
 
 
-@pytest.mark.parametrize(("bind", "url"), [("127.0.0.2", "http://127.0.0.2:"),
-                                           ("[::1]", "http://[::1]:"),
-                                           ("localhost", "http://localhost:")])
-def test_a_loopback_address_is_served_without_a_warning(tmp_path: Path, bind: str,
-                                                        url: str) -> None:
+@pytest.mark.parametrize(
+    ("bind", "url"),
+    [
+        ("127.0.0.2", "http://127.0.0.2:"),
+        ("[::1]", "http://[::1]:"),
+        ("localhost", "http://localhost:"),
+    ],
+)
+def test_a_loopback_address_is_served_without_a_warning(
+    tmp_path: Path, bind: str, url: str
+) -> None:
     root = example(tmp_path)
     process = start(root, "--port", "0", "--bind", bind)
     if bind == "[::1]" and not ipv6_loopback():  # a machine without IPv6: a clear error
@@ -309,8 +333,9 @@ def test_a_browser_reloads_after_an_edit_and_shows_errors(served: Served) -> Non
         assert page.locator("h1").inner_text() == title[1]
         page.evaluate("window.notReloaded = true")
         entry.write_text(original.replace(title[0], 'title: "Retitled while open"', 1), "utf-8")
-        page.wait_for_function("document.querySelector('h1')?.innerText === "
-                               "'Retitled while open'", timeout=WAIT * 1000)
+        page.wait_for_function(
+            "document.querySelector('h1')?.innerText === 'Retitled while open'", timeout=WAIT * 1000
+        )
         assert page.evaluate("window.notReloaded === undefined")  # a real reload
         entry.write_text(original.replace("hours:", "hours: many\nhourz:", 1), "utf-8")
         page.wait_for_selector("#pdp-errors", state="visible", timeout=WAIT * 1000)
@@ -337,7 +362,8 @@ def test_the_stylesheet_is_swapped_without_a_reload(tmp_path: Path) -> None:
             own.write_text(own.read_text("utf-8") + "\nh1 { letter-spacing: 7px; }\n", "utf-8")
             page.wait_for_function(
                 "getComputedStyle(document.querySelector('h1')).letterSpacing === '7px'",
-                timeout=WAIT * 1000)
+                timeout=WAIT * 1000,
+            )
             assert page.evaluate("window.notReloaded") is True
     finally:
         process.send_signal(signal.SIGINT)
@@ -352,6 +378,9 @@ def test_a_theme_folder_made_while_serving_is_watched(served: Served) -> None:
     time.sleep(0.5)  # the folder's own event first: from then on, its files are watched
     shipped = REPOSITORY / "themes" / "default" / "templates" / "entry.html"
     (templates / "entry.html").write_text(
-        shipped.read_text("utf-8").replace("{% block main %}",
-                                           "{% block main %}<p>OWN-THEME-5c1e</p>", 1), "utf-8")
+        shipped.read_text("utf-8").replace(
+            "{% block main %}", "{% block main %}<p>OWN-THEME-5c1e</p>", 1
+        ),
+        "utf-8",
+    )
     served.wait_for(page, lambda status, body: b"OWN-THEME-5c1e" in body)

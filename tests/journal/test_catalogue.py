@@ -28,25 +28,40 @@ def test_each_group_holds_the_categories_in_the_guidance_order() -> None:
         assert order == sorted(order)
 
 
-@pytest.mark.parametrize(("activity_id", "category", "points", "name"), [
-    ("podcast", "formal", 2, "Listening to a relevant podcast"),
-    ("book", "formal", 5, "Reading a book related to a communications topic"),
-    ("project-7-hours", "on-the-job", 10,
-     "Spending a total of 7 hours on a relevant research or learning project, including "
-     "corporate contribution in your department"),
-    ("project-14-hours", "on-the-job", 20,
-     "Spending a total of 14 hours on a relevant research or learning project, including "
-     "corporate contribution in your department"),
-    ("academic-qualification", "formal", 30, "Completing a relevant academic qualification"),
-    ("mutual-mentoring", "relationships", 10,
-     "Taking part in the Connecting Diverse Voices mutual mentoring scheme"),
-    ("civil-service-award", "on-the-job", 30, "Winning a Civil Service Award"),
-])
-def test_activities_of_the_guidance(activity_id: str, category: str, points: int,
-                                    name: str) -> None:
+@pytest.mark.parametrize(
+    ("activity_id", "category", "points", "name"),
+    [
+        ("podcast", "formal", 2, "Listening to a relevant podcast"),
+        ("book", "formal", 5, "Reading a book related to a communications topic"),
+        (
+            "project-7-hours",
+            "on-the-job",
+            10,
+            "Spending a total of 7 hours on a relevant research or learning project, including "
+            "corporate contribution in your department",
+        ),
+        (
+            "project-14-hours",
+            "on-the-job",
+            20,
+            "Spending a total of 14 hours on a relevant research or learning project, including "
+            "corporate contribution in your department",
+        ),
+        ("academic-qualification", "formal", 30, "Completing a relevant academic qualification"),
+        (
+            "mutual-mentoring",
+            "relationships",
+            10,
+            "Taking part in the Connecting Diverse Voices mutual mentoring scheme",
+        ),
+        ("civil-service-award", "on-the-job", 30, "Winning a Civil Service Award"),
+    ],
+)
+def test_activities_of_the_guidance(
+    activity_id: str, category: str, points: int, name: str
+) -> None:
     activity = CATALOGUE[activity_id]
-    assert (activity.category, activity.points, activity.name) == (category, Decimal(points),
-                                                                   name)
+    assert (activity.category, activity.points, activity.name) == (category, Decimal(points), name)
 
 
 def test_ids_are_stable_slugs_and_names_unique() -> None:

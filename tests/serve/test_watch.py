@@ -50,7 +50,8 @@ def test_an_edit_in_place_is_seen(watched: tuple[Path, Watcher]) -> None:
 
 
 def test_a_save_through_a_temporary_file_names_the_file_saved(
-        watched: tuple[Path, Watcher]) -> None:
+    watched: tuple[Path, Watcher],
+) -> None:
     folder, watcher = watched
     (folder / ".a.md.swp").write_text("second\n", "utf-8")
     os.replace(folder / ".a.md.swp", folder / "a.md")

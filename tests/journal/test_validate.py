@@ -12,7 +12,9 @@ from generator.journal.problems import problems_text
 from generator.journal.validate import Context, after, validate_entry
 from generator.model import Config, Problem
 
-from .conftest import FIXTURES, TODAY
+from ..conftest import TODAY
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 CASES = sorted((FIXTURES / "entries").glob("*.md"))
 EVIDENCE = {"journal/entries/certificate.pdf": "ok", "journal/entries/slides": "directory"}

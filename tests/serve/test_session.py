@@ -23,8 +23,8 @@ from generator.serve.session import EVERYTHING, WAITING_PAGE, Rebuilt, Session, 
 from generator.serve.watch import Watcher
 from generator.site.reflection_cache import KEEP_BUILDS
 
-from .conftest import TODAY
-from .test_cache import example, rows
+from ..conftest import REPOSITORY, TODAY
+from ..helpers import example, rows
 
 Edit = Callable[[Path], list[Path]]
 
@@ -50,8 +50,9 @@ def edit_body(root: Path) -> list[Path]:
 def edit_title(root: Path) -> list[Path]:
     target = entries(root)[5]
     text = target.read_text("utf-8")
-    target.write_text(re.sub(r"(?m)^title: .*$", 'title: "A title changed"', text, count=1),
-                      "utf-8")
+    target.write_text(
+        re.sub(r"(?m)^title: .*$", 'title: "A title changed"', text, count=1), "utf-8"
+    )
     return [target]
 
 
@@ -77,16 +78,18 @@ def rename_entry(root: Path) -> list[Path]:
 
 def add_entry(root: Path) -> list[Path]:
     target = root / "journal" / "entries" / "2026-27" / "2026-06-01-new-webinar.md"
-    target.write_text('---\ntitle: "A new webinar"\ndate: 2026-06-01\nactivity: webinar\n'
-                      "hours: 1\ntags: [fresh-tag]\n---\n\nWhat I learned.\n", "utf-8")
+    target.write_text(
+        '---\ntitle: "A new webinar"\ndate: 2026-06-01\nactivity: webinar\n'
+        "hours: 1\ntags: [fresh-tag]\n---\n\nWhat I learned.\n",
+        "utf-8",
+    )
     return [target]
 
 
 def edit_goal(root: Path) -> list[Path]:
     target = sorted((root / "journal" / "goals").glob("*.md"))[0]
     text = target.read_text("utf-8")
-    target.write_text(re.sub(r"(?m)^title: .*$", 'title: "A goal renamed"', text, count=1),
-                      "utf-8")
+    target.write_text(re.sub(r"(?m)^title: .*$", 'title: "A goal renamed"', text, count=1), "utf-8")
     return [target]
 
 
@@ -102,15 +105,17 @@ def change_target(root: Path) -> list[Path]:
 def override_template(root: Path) -> list[Path]:
     target = root / "themes" / "default" / "templates" / "macros.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shipped = Path(__file__).parent.parent / "themes" / "default" / "templates" / "macros.html"
-    target.write_text(shipped.read_text("utf-8").replace("</", "<!-- own theme --></", 1),
-                      "utf-8")
+    shipped = REPOSITORY / "themes" / "default" / "templates" / "macros.html"
+    target.write_text(shipped.read_text("utf-8").replace("</", "<!-- own theme --></", 1), "utf-8")
     return [target]
 
 
 def delete_evidence(root: Path) -> list[Path]:
-    target = next(path for path in sorted((root / "journal").rglob("*"))
-                  if path.is_file() and path.suffix != ".md")
+    target = next(
+        path
+        for path in sorted((root / "journal").rglob("*"))
+        if path.is_file() and path.suffix != ".md"
+    )
     target.unlink()
     return [target]
 
@@ -150,10 +155,22 @@ def make_entry_private(root: Path) -> list[Path]:
     return [target]
 
 
-EDITS: list[Edit] = [edit_body, edit_private_entry, edit_planned_entry, add_private_section,
-                     edit_private_section, make_entry_private, edit_title,
-                     move_to_another_year, delete_entry, rename_entry, add_entry, edit_goal,
-                     change_target, override_template]
+EDITS: list[Edit] = [
+    edit_body,
+    edit_private_entry,
+    edit_planned_entry,
+    add_private_section,
+    edit_private_section,
+    make_entry_private,
+    edit_title,
+    move_to_another_year,
+    delete_entry,
+    rename_entry,
+    add_entry,
+    edit_goal,
+    change_target,
+    override_template,
+]
 
 
 @pytest.mark.parametrize("publish", [False, True], ids=["own", "published"])
@@ -175,7 +192,8 @@ def test_every_rebuild_equals_a_full_build(tmp_path: Path, publish: bool) -> Non
 
 
 def test_reflections_edited_remake_their_pages_and_packs_alone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     watching = session(root)
     first = watching.build(EVERYTHING).snapshot
@@ -190,8 +208,9 @@ def test_reflections_edited_remake_their_pages_and_packs_alone(
     rebuilt = watching.build({Change.ENTRY}, paths=[str(path) for path in targets])
     monkeypatch.undo()
     assert not rebuilt.errors
-    changed = sorted(path for path, data in rebuilt.snapshot.files.items()
-                     if first.files[path] != data)
+    changed = sorted(
+        path for path, data in rebuilt.snapshot.files.items() if first.files[path] != data
+    )
     years = sorted({f"pack/{target.parent.name}.html" for target in targets})
     assert changed == sorted([*(f"entries/{target.stem}.html" for target in targets), *years])
     assert rebuilt.snapshot.files == session(root).build(EVERYTHING).snapshot.files
@@ -202,7 +221,8 @@ def test_reflections_edited_remake_their_pages_and_packs_alone(
 
 
 def test_the_published_site_takes_the_short_way_too(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     watching = session(root, publish=True)
     first = watching.build(EVERYTHING).snapshot
@@ -220,8 +240,9 @@ def test_the_published_site_takes_the_short_way_too(
     kept = watching.build({Change.ENTRY}, paths=[str(private)])
     monkeypatch.undo()
     assert edited.errors == kept.errors == ()
-    changed = sorted(path for path, data in edited.snapshot.files.items()
-                     if first.files[path] != data)
+    changed = sorted(
+        path for path, data in edited.snapshot.files.items() if first.files[path] != data
+    )
     assert changed == [f"entries/{public.stem}.html", f"pack/{public.parent.name}.html"]
     assert kept.snapshot.files == edited.snapshot.files  # a private section is not published
     assert kept.snapshot.files == session(root, publish=True).build(EVERYTHING).snapshot.files
@@ -235,8 +256,12 @@ def test_the_short_way_never_starts_from_a_build_that_failed(tmp_path: Path) -> 
     text = broken.read_text("utf-8")
     broken.write_text(text.replace("date: ", "date: not-a-", 1), "utf-8")
     assert watching.build({Change.ENTRY}, paths=[str(broken)]).errors
-    renamed.write_text(re.sub(r"(?m)^title: .*$", 'title: "Renamed meanwhile"',
-                              renamed.read_text("utf-8"), count=1), "utf-8")
+    renamed.write_text(
+        re.sub(
+            r"(?m)^title: .*$", 'title: "Renamed meanwhile"', renamed.read_text("utf-8"), count=1
+        ),
+        "utf-8",
+    )
     assert watching.build({Change.ENTRY}, paths=[str(renamed)]).errors
     style = root / "themes" / "default" / "static" / "extra.css"
     style.parent.mkdir(parents=True)
@@ -265,7 +290,8 @@ class _Batches(Watcher):
 
 
 def test_a_save_through_a_temporary_file_goes_the_short_way(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     watching = session(root)
     live = Live(watching.build(EVERYTHING).snapshot)
@@ -274,8 +300,9 @@ def test_a_save_through_a_temporary_file_goes_the_short_way(
     temporary.write_text(target.read_text("utf-8") + "\nSaved the safe way.\n", "utf-8")
     os.replace(temporary, target)
     full_builds: list[object] = []
-    monkeypatch.setattr(generator.serve.session, "make_site",
-                        lambda *args, **kwargs: full_builds.append(args))
+    monkeypatch.setattr(
+        generator.serve.session, "make_site", lambda *args, **kwargs: full_builds.append(args)
+    )
     stop = threading.Event()
     rebuilt: list[Rebuilt] = []
     batch = [str(temporary), str(target), str(target.with_name(target.name + "~"))]
@@ -308,8 +335,7 @@ def test_a_broken_entry_keeps_the_last_good_site_until_it_is_fixed(tmp_path: Pat
     target.write_text(original.replace("hours:", "hours: lots\nhourz:", 1), "utf-8")
     broken = watching.build({Change.ENTRY})
     relative = target.relative_to(root).as_posix()
-    assert broken.errors and all(line.startswith((relative, "    hint:"))
-                                 for line in broken.errors)
+    assert broken.errors and all(line.startswith((relative, "    hint:")) for line in broken.errors)
     assert broken.snapshot.files is good.files
     assert broken.snapshot.errors == broken.errors
     target.write_text(original, "utf-8")
@@ -336,7 +362,8 @@ def test_a_theme_that_fails_is_shown_not_raised(tmp_path: Path) -> None:
     rebuilt = watching.build({Change.THEME})
     assert rebuilt.errors == (
         "pdp: error: the theme's template entry.html failed: 'no_such_thing' is undefined",
-        "  hint: fix the template in your theme folder")
+        "  hint: fix the template in your theme folder",
+    )
     broken.unlink()
     assert watching.build({Change.THEME}).errors == ()
 
@@ -368,7 +395,8 @@ def test_what_a_theme_or_configuration_mistake_raises_is_shown(tmp_path: Path) -
     assert rebuilt.errors == (
         "pdp: error: the theme's template entry.html failed: ZeroDivisionError: "
         "integer division or modulo by zero",
-        "  hint: fix the template in your theme folder")
+        "  hint: fix the template in your theme folder",
+    )
     own.unlink()
     config = root / "pdp.toml"
     kept = config.read_text("utf-8")
@@ -393,14 +421,12 @@ def test_a_new_template_in_an_existing_theme_folder_is_used(tmp_path: Path) -> N
     assert rebuilt.snapshot.files == session(root).build(EVERYTHING).snapshot.files
 
 
-def test_a_stylesheet_saved_while_the_journal_is_broken_keeps_the_errors(tmp_path: Path
-                                                                         ) -> None:
+def test_a_stylesheet_saved_while_the_journal_is_broken_keeps_the_errors(tmp_path: Path) -> None:
     root = example(tmp_path)
     watching = session(root)
     watching.build(EVERYTHING)
     target = entries(root)[2]
-    target.write_text(target.read_text("utf-8").replace("hours:", "hours: lots\nx:", 1),
-                      "utf-8")
+    target.write_text(target.read_text("utf-8").replace("hours:", "hours: lots\nx:", 1), "utf-8")
     broken = watching.build({Change.ENTRY})
     own = root / "themes" / "default" / "static" / "style.css"
     own.parent.mkdir(parents=True)
@@ -433,8 +459,9 @@ def test_private_evidence_written_in_markdown_is_checked_again(tmp_path: Path) -
     notes.write_text("# My notes\n", "utf-8")
     target = entries(root)[1]
     text = target.read_text("utf-8")
-    target.write_text(text.replace("\n---\n", "\nprivate_evidence: [../../files/notes.md]\n---\n",
-                                   1), "utf-8")
+    target.write_text(
+        text.replace("\n---\n", "\nprivate_evidence: [../../files/notes.md]\n---\n", 1), "utf-8"
+    )
     for publish in (False, True):
         watching = session(root, publish)
         assert watching.build(EVERYTHING).errors == ()
@@ -502,13 +529,18 @@ def public_entry(root: Path) -> str:
     return entries(root)[2].relative_to(root).as_posix()
 
 
-@pytest.mark.parametrize(("case", "front"), [
-    ("private", ""),
-    ("private: null", "private:\n"),  # cannot tell: private
-    ("private: a word", "private: maybe\n"),
-], ids=["private", "null", "word"])
+@pytest.mark.parametrize(
+    ("case", "front"),
+    [
+        ("private", ""),
+        ("private: null", "private:\n"),  # cannot tell: private
+        ("private: a word", "private: maybe\n"),
+    ],
+    ids=["private", "null", "word"],
+)
 def test_a_published_preview_names_only_file_and_code_of_a_private_files_problem(
-        tmp_path: Path, case: str, front: str) -> None:
+    tmp_path: Path, case: str, front: str
+) -> None:
     root = example(tmp_path)
     relative = PRIVATE_ENTRY if case == "private" else public_entry(root)
     if front:
@@ -520,11 +552,17 @@ def test_a_published_preview_names_only_file_and_code_of_a_private_files_problem
     assert SECRET in "\n".join(own.snapshot.errors)  # the member's own preview: in full
     assert published.errors == own.errors  # the terminal: in full
     assert SECRET not in "\n".join(published.snapshot.errors)
-    codes = sorted({line.split("[")[1].split("]")[0] for line in own.snapshot.errors
-                    if line.startswith(relative)})
+    codes = sorted(
+        {
+            line.split("[")[1].split("]")[0]
+            for line in own.snapshot.errors
+            if line.startswith(relative)
+        }
+    )
     assert "V004" in codes
-    assert published.snapshot.errors == tuple(f"{relative}: error[{code}] {LEFT_OUT}"
-                                              for code in codes)
+    assert published.snapshot.errors == tuple(
+        f"{relative}: error[{code}] {LEFT_OUT}" for code in codes
+    )
 
 
 def test_a_published_preview_shows_a_public_files_problem_in_full(tmp_path: Path) -> None:
@@ -549,8 +587,9 @@ def test_a_published_preview_names_no_private_evidence(tmp_path: Path) -> None:
     root = example(tmp_path)
     target = entries(root)[1]
     text = target.read_text("utf-8")
-    target.write_text(text.replace("\n---\n", f"\nprivate_evidence: [{SECRET}.pdf]\n---\n", 1),
-                      "utf-8")
+    target.write_text(
+        text.replace("\n---\n", f"\nprivate_evidence: [{SECRET}.pdf]\n---\n", 1), "utf-8"
+    )
     relative = target.relative_to(root).as_posix()
     published = session(root, publish=True).build(EVERYTHING)
     assert any(SECRET in line for line in published.errors)
@@ -558,7 +597,8 @@ def test_a_published_preview_names_no_private_evidence(tmp_path: Path) -> None:
 
 
 def test_a_bug_in_a_published_preview_shows_only_its_kind(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
 
     def failing(*args: object, **kwargs: object) -> None:
@@ -566,9 +606,9 @@ def test_a_bug_in_a_published_preview_shows_only_its_kind(
 
     monkeypatch.setattr(generator.serve.session, "make_site", failing)
     published = session(root, publish=True).build(EVERYTHING)
-    hint = ("  hint: this is a bug in pdp, not in your journal; the last good site is still "
-            "served")
-    assert published.errors == (f"pdp: internal error while building: ValueError: {SECRET}",
-                                hint)
+    hint = "  hint: this is a bug in pdp, not in your journal; the last good site is still served"
+    assert published.errors == (f"pdp: internal error while building: ValueError: {SECRET}", hint)
     assert published.snapshot.errors == (
-        f"pdp: internal error while building: ValueError {LEFT_OUT}", hint)
+        f"pdp: internal error while building: ValueError {LEFT_OUT}",
+        hint,
+    )

@@ -22,9 +22,8 @@ from generator.site.plan import Link, Page
 from generator.site.theme import Templates, Theme, read_templates
 from generator.store import STORE_FILE
 
-from .conftest import TODAY
-from .test_cache import example
-from .test_site import tree
+from ..conftest import TODAY
+from ..helpers import example, tree
 
 Rendered = list[str]
 ENTRY = "2025-06-25-conversations-with-operator-comms-teams"
@@ -44,8 +43,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Rendered:
     return paths
 
 
-def build(root: Path, publish: bool = False, out: str = "site", cache: bool = True
-          ) -> dict[str, bytes]:
+def build(
+    root: Path, publish: bool = False, out: str = "site", cache: bool = True
+) -> dict[str, bytes]:
     built = build_site(find_project(root), TODAY, publish, root / out, cache=cache)
     assert not built.problems, built.problems
     return tree(root / out)
@@ -63,7 +63,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_a_build_after_a_build_renders_no_page_and_makes_the_same_site(
-        tmp_path: Path, rendered: Rendered) -> None:
+    tmp_path: Path, rendered: Rendered
+) -> None:
     root = example(tmp_path)
     first = build(root)
     pages = len(rendered)
@@ -76,7 +77,8 @@ def test_a_build_after_a_build_renders_no_page_and_makes_the_same_site(
 
 
 def test_an_edited_reflection_renders_its_page_and_its_review_pack_only(
-        tmp_path: Path, rendered: Rendered) -> None:
+    tmp_path: Path, rendered: Rendered
+) -> None:
     root = example(tmp_path)
     build(root)
     entry = root / "journal" / "entries" / "2025-26" / f"{ENTRY}.md"
@@ -91,14 +93,15 @@ def test_an_edited_reflection_renders_its_page_and_its_review_pack_only(
 EDITS = [
     (f"entries/2025-26/{ENTRY}.md", "hours: 4", "hours: 2.5"),
     (f"entries/2025-26/{ENTRY}.md", "date: 2025-06-25", "date: 2024-06-12"),
-    ("goals/incident-comms.md", "title: \"", "title: \"Renamed: "),
+    ("goals/incident-comms.md", 'title: "', 'title: "Renamed: '),
     ("../pdp.toml", "target = 30", "target = 45"),
 ]
 
 
 @pytest.mark.parametrize(("path", "old", "new"), EDITS)
 def test_after_any_edit_the_site_is_what_a_build_without_a_cache_makes(
-        tmp_path: Path, path: str, old: str, new: str) -> None:
+    tmp_path: Path, path: str, old: str, new: str
+) -> None:
     root = example(tmp_path)
     for publish in (False, True):
         build(root, publish)
@@ -120,14 +123,16 @@ def test_new_deleted_and_renamed_entries_and_a_new_template(tmp_path: Path) -> N
     templates.mkdir(parents=True)
     base = generator.site.theme.shipped_themes() / "default" / "templates" / "base.html"
     (templates / "base.html").write_text(
-        base.read_text("utf-8").replace("<main", "<!-- overridden --><main"), "utf-8")
+        base.read_text("utf-8").replace("<main", "<!-- overridden --><main"), "utf-8"
+    )
     site = build(root)
     assert b"<!-- overridden -->" in site["index.html"]
     assert site == fresh(root)
 
 
 def test_a_page_changed_or_replaced_in_the_output_is_never_taken(
-        tmp_path: Path, rendered: Rendered) -> None:
+    tmp_path: Path, rendered: Rendered
+) -> None:
     root = example(tmp_path)
     first = build(root)
     index = root / "site" / "index.html"
@@ -145,8 +150,7 @@ def test_a_page_changed_or_replaced_in_the_output_is_never_taken(
     assert sorted(rendered) == ["catalogue.html", "goals/index.html", "index.html"]
 
 
-def test_damaged_or_missing_notes_only_cost_time(tmp_path: Path,
-                                                 rendered: Rendered) -> None:
+def test_damaged_or_missing_notes_only_cost_time(tmp_path: Path, rendered: Rendered) -> None:
     root = example(tmp_path)
     first = build(root)
     notes = root / CACHE_DIR / STORE_FILE
@@ -159,8 +163,7 @@ def test_damaged_or_missing_notes_only_cost_time(tmp_path: Path,
     assert rendered == []
 
 
-def test_notes_hold_for_the_folder_they_were_made_in(tmp_path: Path,
-                                                    rendered: Rendered) -> None:
+def test_notes_hold_for_the_folder_they_were_made_in(tmp_path: Path, rendered: Rendered) -> None:
     root = example(tmp_path)
     first = build(root)
     rendered.clear()
@@ -173,8 +176,12 @@ def test_a_key_covers_every_value_a_page_shows() -> None:
     keys = PageKeys(b"basis")
 
     def page(points: object, template: str = "year.html") -> Page:
-        return Page("years/2025-26.html", template, "Year",
-                    {"points": points, "links": (Link("a.html", "A"),)})
+        return Page(
+            "years/2025-26.html",
+            template,
+            "Year",
+            {"points": points, "links": (Link("a.html", "A"),)},
+        )
 
     one = keys.key(page(Decimal("1.5")))
     assert one is not None
@@ -204,7 +211,8 @@ def test_the_basis_covers_every_template_even_in_a_linked_folder(tmp_path: Path)
 
 
 def test_a_template_saved_during_a_build_changes_nothing_it_notes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     templates = root / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
@@ -214,8 +222,7 @@ def test_a_template_saved_during_a_build_changes_nothing_it_notes(
 
     def read_then_save(theme: Theme) -> Templates:
         read = read_templates(theme)
-        (templates / "base.html").write_text(text.replace("<main", "<p>DRAFT</p><main"),
-                                             "utf-8")
+        (templates / "base.html").write_text(text.replace("<main", "<p>DRAFT</p><main"), "utf-8")
         return read
 
     monkeypatch.setattr(generator.site.build, "read_templates", read_then_save)
@@ -226,8 +233,7 @@ def test_a_template_saved_during_a_build_changes_nothing_it_notes(
     assert build(root) == fresh(root)
 
 
-def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                         ) -> None:
+def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 2)
     log = tmp_path / "rendered.txt"
 

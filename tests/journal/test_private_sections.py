@@ -31,20 +31,49 @@ from generator.journal.markdown import (
 from generator.model import Problem
 from generator.site.build import build_site
 
-from .conftest import TODAY
+from ..conftest import TODAY
 
 # Heading texts that a reader reads as starting with the word "Private", however written.
 READS_PRIVATE = [
-    "Private", "PRIVATE", "private", "Pr*iv*ate", "*Private*", "**Pri**vate", "_Private_",
-    "&#80;rivate", "&#x70;rivate", "&nbsp;Private", "Pri<!-- -->vate", "Pri<!-- a -->vate",
-    "`Priv`ate", "` Private `", "Pri\u00advate", "Pri\u200bvate", "\uff30rivate",
-    "[Private](https://example.org)", "~~Private~~", "![Private](x.png)", "Private\\!",
-    "<%70rivate@example.org>", "Private:", "P<!---->rivate", "Pr&shy;ivate",
+    "Private",
+    "PRIVATE",
+    "private",
+    "Pr*iv*ate",
+    "*Private*",
+    "**Pri**vate",
+    "_Private_",
+    "&#80;rivate",
+    "&#x70;rivate",
+    "&nbsp;Private",
+    "Pri<!-- -->vate",
+    "Pri<!-- a -->vate",
+    "`Priv`ate",
+    "` Private `",
+    "Pri\u00advate",
+    "Pri\u200bvate",
+    "\uff30rivate",
+    "[Private](https://example.org)",
+    "~~Private~~",
+    "![Private](x.png)",
+    "Private\\!",
+    "<%70rivate@example.org>",
+    "Private:",
+    "P<!---->rivate",
+    "Pr&shy;ivate",
 ]
 # Heading texts that a reader does not: the word is not first, or not the word.
 READS_PUBLIC = [
-    "Public", "Privately", "Private_notes", "Pri vate", "<b>Private</b>", "\\Private",
-    "(Private)", "Pri&#32;vate", "`Pri` vate", "A private note", "Pri\\*vate",
+    "Public",
+    "Privately",
+    "Private_notes",
+    "Pri vate",
+    "<b>Private</b>",
+    "\\Private",
+    "(Private)",
+    "Pri&#32;vate",
+    "`Pri` vate",
+    "A private note",
+    "Pri\\*vate",
 ]
 # Heading texts over two lines (setext headings only), as read: private or not.
 TWO_LINES_PRIVATE = [("Pr*iv*ate", "notes"), ("Private", "notes"), ("&#80;rivate", "x")]
@@ -106,8 +135,15 @@ def headings(draw: st.DrawFn, marker: Callable[[], str]) -> Heading:
 
 # Lines that change how the lines around them are read, when nothing keeps them apart: an
 # underline, a paragraph that starts with the word, indented code, a table.
-WILD = [("---",), ("===",), ("Private words {}",), ("    indented {}",), ("| a {} |", "|---|"),
-        ("\tPrivate {}",), ("<div>{}</div>",)]
+WILD = [
+    ("---",),
+    ("===",),
+    ("Private words {}",),
+    ("    indented {}",),
+    ("| a {} |", "|---|"),
+    ("\tPrivate {}",),
+    ("<div>{}</div>",),
+]
 
 
 @st.composite
@@ -123,8 +159,7 @@ def blocks(draw: st.DrawFn, marker: Callable[[], str], depth: int, wild: bool) -
     if kind == "heading":
         return draw(headings(marker))
     if kind == "paragraph":
-        return Paragraph(tuple(f"text {marker()}"
-                               for _ in range(draw(st.integers(1, 2)))))
+        return Paragraph(tuple(f"text {marker()}" for _ in range(draw(st.integers(1, 2)))))
     if kind == "code":
         return Verbatim(("```", f"## Private {marker()}", "```"))
     if kind == "comment":
@@ -132,8 +167,7 @@ def blocks(draw: st.DrawFn, marker: Callable[[], str], depth: int, wild: bool) -
     if kind == "rule":
         return Verbatim(("***",))
     inner = tuple(draw(st.lists(blocks(marker, depth + 1, wild), min_size=1, max_size=4)))
-    return Container("> " if kind == "quote" else draw(st.sampled_from(["- ", "1. ", "+ "])),
-                     inner)
+    return Container("> " if kind == "quote" else draw(st.sampled_from(["- ", "1. ", "+ "])), inner)
 
 
 def lines_of(block: Block, apart: Callable[[], bool]) -> list[str]:
@@ -149,8 +183,7 @@ def lines_of(block: Block, apart: Callable[[], bool]) -> list[str]:
         return [f"> {line}" if line else ">" for line in inner]
     pad = " " * len(block.kind)
     # On the marker's line, no indentation of its own: it would move the item's content.
-    return [block.kind + inner[0].lstrip(" "),
-            *(pad + line if line else "" for line in inner[1:])]
+    return [block.kind + inner[0].lstrip(" "), *(pad + line if line else "" for line in inner[1:])]
 
 
 def body_lines(parts: tuple[Block, ...], apart: Callable[[], bool]) -> list[str]:
@@ -211,22 +244,26 @@ def shown(html: str) -> _Text:
     return text
 
 
-def bodies(apart: st.SearchStrategy[bool], wild: bool = False
-           ) -> st.SearchStrategy[tuple[tuple[Block, ...], str]]:
+def bodies(
+    apart: st.SearchStrategy[bool], wild: bool = False
+) -> st.SearchStrategy[tuple[tuple[Block, ...], str]]:
     """Bodies of blocks (each marked with words of its own), and their Markdown: blocks kept
     apart by blank lines where `apart` says, with `wild` lines among them if asked."""
+
     @st.composite
     def make(draw: st.DrawFn) -> tuple[tuple[Block, ...], str]:
         marker = _markers()
         parts = tuple(draw(st.lists(blocks(marker, 0, wild), min_size=1, max_size=6)))
         return parts, "\n".join(body_lines(parts, lambda: draw(apart)))
+
     return make()
 
 
 @given(bodies(st.booleans(), wild=True))
 @settings(max_examples=400, deadline=None)
 def test_the_published_build_leaves_out_exactly_what_the_own_build_marks_private(
-        case: tuple[tuple[Block, ...], str]) -> None:
+    case: tuple[tuple[Block, ...], str],
+) -> None:
     _, body = case
     own = shown(render(body))
     published_html = render(strip_private(body))
@@ -240,7 +277,8 @@ def test_the_published_build_leaves_out_exactly_what_the_own_build_marks_private
 @given(bodies(st.just(True)))
 @settings(max_examples=400, deadline=None)
 def test_private_is_what_the_reader_reads_as_private_in_any_container(
-        case: tuple[tuple[Block, ...], str]) -> None:
+    case: tuple[tuple[Block, ...], str],
+) -> None:
     parts, body = case
     expected = private_markers(parts)
     own = shown(render(body))
@@ -252,7 +290,8 @@ def test_private_is_what_the_reader_reads_as_private_in_any_container(
 @given(bodies(st.booleans(), wild=True))
 @settings(max_examples=300, deadline=None)
 def test_a_body_the_quick_test_passes_over_has_no_private_section(
-        case: tuple[tuple[Block, ...], str]) -> None:
+    case: tuple[tuple[Block, ...], str],
+) -> None:
     _, body = case
     if not may_hold_private(body):
         assert private_sections(parser_for(body).parse(body)) == []
@@ -266,8 +305,12 @@ def test_each_way_of_writing_private_makes_a_private_section(text: str) -> None:
     assert "private-section" not in published
     assert "Before." in published and "Still public." in published
     own = render(body)
-    assert own.index('<div class="private-section">') < own.index("SECRET") < \
-        own.index("</div>") < own.index("Still public.")
+    assert (
+        own.index('<div class="private-section">')
+        < own.index("SECRET")
+        < own.index("</div>")
+        < own.index("Still public.")
+    )
 
 
 def test_a_setext_heading_over_two_lines_makes_a_private_section() -> None:
@@ -283,15 +326,19 @@ def test_a_heading_not_read_as_private_stays_public(text: str) -> None:
     assert "private-section" not in render(body)
 
 
-@pytest.mark.parametrize(("body", "secret"), [
-    ("> Quoted.\n>\n> ## Private notes\n> SECRET in a quote\nlazily SECRET too\n\nAfter.\n",
-     "SECRET"),
-    ("- An item.\n\n  ### Private\n\n  SECRET in an item.\n- Next item.\n\nAfter.\n", "SECRET"),
-    ("- ## Private\n  SECRET on the item's first line.\n- Next item.\n\nAfter.\n", "SECRET"),
-    ("> - > ## Private\n>   > SECRET deep down.\n> - Next item.\n\nAfter.\n", "SECRET"),
-])
-def test_a_private_heading_in_a_quote_or_a_list_item_is_private(body: str, secret: str
-                                                                   ) -> None:
+@pytest.mark.parametrize(
+    ("body", "secret"),
+    [
+        (
+            "> Quoted.\n>\n> ## Private notes\n> SECRET in a quote\nlazily SECRET too\n\nAfter.\n",
+            "SECRET",
+        ),
+        ("- An item.\n\n  ### Private\n\n  SECRET in an item.\n- Next item.\n\nAfter.\n", "SECRET"),
+        ("- ## Private\n  SECRET on the item's first line.\n- Next item.\n\nAfter.\n", "SECRET"),
+        ("> - > ## Private\n>   > SECRET deep down.\n> - Next item.\n\nAfter.\n", "SECRET"),
+    ],
+)
+def test_a_private_heading_in_a_quote_or_a_list_item_is_private(body: str, secret: str) -> None:
     own = render(body)
     assert own.index('<div class="private-section">') < own.index(secret)
     published = render(strip_private(body))
@@ -323,12 +370,15 @@ def test_leaving_a_section_out_joins_nothing_around_it() -> None:
     assert "private-section" not in html
 
 
-@pytest.mark.parametrize(("heading", "anchor"), [
-    ("## Pri<!-- hidden -->vate notes", 'id="r-private-notes"'),
-    ("## What <!-- a note to myself --> I did", 'id="r-what-i-did"'),
-    ("## &#80;lan &amp; act", 'id="r-plan-act"'),
-    ("## `code` and *emphasis*", 'id="r-code-and-emphasis"'),
-])
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [
+        ("## Pri<!-- hidden -->vate notes", 'id="r-private-notes"'),
+        ("## What <!-- a note to myself --> I did", 'id="r-what-i-did"'),
+        ("## &#80;lan &amp; act", 'id="r-plan-act"'),
+        ("## `code` and *emphasis*", 'id="r-code-and-emphasis"'),
+    ],
+)
 def test_a_heading_s_id_comes_from_the_text_a_reader_sees(heading: str, anchor: str) -> None:
     html = render(heading + "\n")
     assert anchor in html
@@ -337,14 +387,49 @@ def test_a_heading_s_id_comes_from_the_text_a_reader_sees(heading: str, anchor: 
 
 def test_heading_text_is_what_the_reader_sees() -> None:
     tokens = parser_for("## Pr*iv*<!-- x -->ate &#80; `c` ![alt](x.png)\n").parse(
-        "## Pr*iv*<!-- x -->ate &#80; `c` ![alt](x.png)\n")
+        "## Pr*iv*<!-- x -->ate &#80; `c` ![alt](x.png)\n"
+    )
     assert heading_text(tokens[1]) == "Private P c alt"
 
 
-PIECES = st.sampled_from(["Private", "private", "Pr", "ivate", "*", "_", "`", "&#80;", "&", "#",
-                          "# ", "## ", "\n", "\n\n", " ", "   ", "\t", "> ", "- ", "1. ", "===",
-                          "---", "<!--", "-->", "<b>", "\\", "[", "](x)", "%70", "<", ">",
-                          "\u200b", "\r", "words"])
+PIECES = st.sampled_from(
+    [
+        "Private",
+        "private",
+        "Pr",
+        "ivate",
+        "*",
+        "_",
+        "`",
+        "&#80;",
+        "&",
+        "#",
+        "# ",
+        "## ",
+        "\n",
+        "\n\n",
+        " ",
+        "   ",
+        "\t",
+        "> ",
+        "- ",
+        "1. ",
+        "===",
+        "---",
+        "<!--",
+        "-->",
+        "<b>",
+        "\\",
+        "[",
+        "](x)",
+        "%70",
+        "<",
+        ">",
+        "\u200b",
+        "\r",
+        "words",
+    ]
+)
 
 
 @given(st.lists(PIECES, max_size=40).map("".join))
@@ -359,15 +444,23 @@ def test_any_text_published_holds_no_private_section(body: str) -> None:
 
 
 def _left_out(link: str) -> Problem:
-    return Problem("journal/entries/public.md", 11, 1, "warning", "W006", "body",
-                   f"the link '{link}' leads to something the published portfolio leaves out "
-                   "(private, or planned and not published): there it is shown as plain text",
-                   "link to something published, or keep the link for your own build only")
+    return Problem(
+        "journal/entries/public.md",
+        11,
+        1,
+        "warning",
+        "W006",
+        "body",
+        f"the link '{link}' leads to something the published portfolio leaves out "
+        "(private, or planned and not published): there it is shown as plain text",
+        "link to something published, or keep the link for your own build only",
+    )
 
 
 @pytest.mark.parametrize("workers", [False, True])
 def test_a_published_link_to_something_private_is_its_text_alone_with_a_warning(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, workers: bool) -> None:
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
     monkeypatch.setattr(generator.site.build, "RENDER_MIN_ENTRIES", 1 if workers else 10**9)
     monkeypatch.setattr(generator.parallel, "cores", lambda: 2)
     root = project("hostile")
@@ -375,11 +468,15 @@ def test_a_published_link_to_something_private_is_its_text_alone_with_a_warning(
         config.write("publish_planned = false\n")
     (root / "journal/entries/plan.md").write_text(
         "---\ntitle: A plan of mine\ndate: 2027-01-10\nactivity: book\nhours: 2\n"
-        "status: planned\n---\nNot yet.\n", "utf-8")
+        "status: planned\n---\nNot yet.\n",
+        "utf-8",
+    )
     entry = root / "journal/entries/public.md"
-    entry.write_text(entry.read_text("utf-8") + "\nAlso [my own notes](secret.md \"A title\") "
-                     "and [the file I kept](kept-back.txt) and [my plan](plan.md#r-x).\n",
-                     "utf-8")
+    entry.write_text(
+        entry.read_text("utf-8") + '\nAlso [my own notes](secret.md "A title") '
+        "and [the file I kept](kept-back.txt) and [my plan](plan.md#r-x).\n",
+        "utf-8",
+    )
     # The member's own build first: its reflections are kept, with the links' answers.
     own = build_site(find_project(root), TODAY, publish=False, output=root / "own")
     assert (own.problems, own.warnings) == ((), ())
@@ -389,8 +486,11 @@ def test_a_published_link_to_something_private_is_its_text_alone_with_a_warning(
 
     built = build_site(find_project(root), TODAY, publish=True, output=root / "out")
     assert built.problems == ()
-    assert built.warnings == (_left_out("kept-back.txt"), _left_out("plan.md#r-x"),
-                              _left_out("secret.md"))
+    assert built.warnings == (
+        _left_out("kept-back.txt"),
+        _left_out("plan.md#r-x"),
+        _left_out("secret.md"),
+    )
     page = (root / "out/entries/public.html").read_text("utf-8")
     assert "Also my own notes and the file I kept and my plan." in page
     for path in (root / "out").rglob("*"):
@@ -405,7 +505,8 @@ def test_a_published_link_to_something_private_is_its_text_alone_with_a_warning(
 
 
 def test_the_command_line_prints_the_warning_and_builds(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = project("hostile")
     entry = root / "journal/entries/public.md"
     entry.write_text(entry.read_text("utf-8") + "\nAlso [my own notes](secret.md).\n", "utf-8")
@@ -417,5 +518,6 @@ def test_the_command_line_prints_the_warning_and_builds(
         "journal/entries/public.md:11:1: warning[W006] body: the link 'secret.md' leads to "
         "something the published portfolio leaves out (private, or planned and not published): "
         "there it is shown as plain text\n"
-        "    hint: link to something published, or keep the link for your own build only\n")
+        "    hint: link to something published, or keep the link for your own build only\n"
+    )
     assert out.getvalue().startswith("built the published portfolio")

@@ -21,8 +21,8 @@ from generator.site.reflection_cache import (
 )
 from generator.store import STORE_FILE
 
-from .conftest import REPOSITORY, TODAY
-from .test_site import tree
+from ..conftest import TODAY
+from ..helpers import example, rows, tree
 
 LINKING = """---
 title: "Linking to another entry"
@@ -35,25 +35,10 @@ Read [the other one](OTHER.md#what) before this one.
 """
 
 
-def example(tmp_path: Path) -> Path:
-    """A copy of the example journal project, to change freely."""
-    root = tmp_path / "journal-project"
-    root.mkdir()
-    shutil.copy(REPOSITORY / "pdp.toml", root)
-    shutil.copytree(REPOSITORY / "journal", root / "journal")
-    return root
-
-
 def build(root: Path, out: str, cache: bool = True, publish: bool = False) -> dict[str, bytes]:
     built = build_site(find_project(root), TODAY, publish, root.parent / out, cache=cache)
     assert not built.problems, built.problems
     return tree(root.parent / out)
-
-
-def rows(root: Path) -> int:
-    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
-        count: int = db.execute("SELECT count(*) FROM reflections").fetchone()[0]
-    return count
 
 
 def test_builds_with_and_without_the_cache_are_identical(tmp_path: Path) -> None:
@@ -71,8 +56,9 @@ def test_builds_with_and_without_the_cache_are_identical(tmp_path: Path) -> None
     assert entries < rows(root) < 2 * entries
 
 
-def test_a_warm_build_renders_no_reflection_again(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warm_build_renders_no_reflection_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     build(root, "cold")
     rendered: list[str] = []
@@ -91,8 +77,9 @@ def test_a_warm_build_renders_no_reflection_again(tmp_path: Path,
     assert len(rendered) == 1
 
 
-def test_a_build_without_the_cache_hashes_no_reflection(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_without_the_cache_hashes_no_reflection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = example(tmp_path)
     hashed: list[str] = []
 
@@ -130,26 +117,31 @@ def test_a_kept_reflection_is_not_used_once_its_links_lead_elsewhere(tmp_path: P
     other = sorted(entries.glob("*.md"))[0]
     (entries / "2025-05-02-linking.md").write_text(LINKING.replace("OTHER", other.stem), "utf-8")
     first = build(root, "first")
-    assert f'href="../entries/{other.stem}.html#what"'.encode() in first[
-        "entries/2025-05-02-linking.html"]
+    assert (
+        f'href="../entries/{other.stem}.html#what"'.encode()
+        in first["entries/2025-05-02-linking.html"]
+    )
     other.rename(entries / "renamed-entry.md")
-    (entries / "2025-05-02-linking.md").write_text(LINKING.replace("OTHER", "renamed-entry"),
-                                                   "utf-8")
+    (entries / "2025-05-02-linking.md").write_text(
+        LINKING.replace("OTHER", "renamed-entry"), "utf-8"
+    )
     assert build(root, "second") == build(root, "second-plain", cache=False)
 
 
 def test_rendered_links_are_recorded_and_checked() -> None:
     answers = {"a.md": "../entries/a.html"}
     made = render_recorded("[a](a.md) [b](b.md) [c](https://example.org)", answers.get, "x-")
-    assert made.links == (("a.md", "../entries/a.html"), ("b.md", None),
-                          ("https://example.org", None))
+    assert made.links == (
+        ("a.md", "../entries/a.html"),
+        ("b.md", None),
+        ("https://example.org", None),
+    )
     assert made.still_valid(answers.get)
     assert not made.still_valid({"a.md": "../entries/z.html"}.get)
     assert not made.still_valid({**answers, "b.md": "../entries/b.html"}.get)
 
 
-def test_a_reflection_is_held_only_where_it_may_be_saved_or_used_again(tmp_path: Path
-                                                                         ) -> None:
+def test_a_reflection_is_held_only_where_it_may_be_saved_or_used_again(tmp_path: Path) -> None:
     made = Rendered("<p>a</p>\n")
     once = Reflections(None)  # a build without the cache, in a process that builds once
     once.note("k", made, fresh=True, keep=False)

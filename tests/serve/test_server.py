@@ -21,12 +21,14 @@ from generator.defaults import DEFAULT_PORT
 from generator.errors import EXIT_USAGE, UsageError
 from generator.serve.server import Live, Server, Snapshot, is_loopback, start_server
 
-from .conftest import REPOSITORY, ipv6_loopback
+from ..conftest import REPOSITORY, ipv6_loopback
 
 WAIT = 5.0  # generous: a shared machine can be slow; this is not a speed test
-PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<title>Entry A</title>\n'
-        b'<link rel="stylesheet" href="../static/style.css">\n</head>\n<body class="entry">\n'
-        b"<h1>Entry A</h1>\n</body>\n</html>\n")
+PAGE = (
+    b'<!doctype html>\n<html lang="en">\n<head>\n<title>Entry A</title>\n'
+    b'<link rel="stylesheet" href="../static/style.css">\n</head>\n<body class="entry">\n'
+    b"<h1>Entry A</h1>\n</body>\n</html>\n"
+)
 INDEX = b"<!doctype html>\n<html>\n<body>\n<h1>Dashboard</h1>\n</body>\n</html>\n"
 YEARS = b"<!doctype html>\n<html>\n<BODY>\n<h1>Years</h1>\n</BODY>\n</html>\n"
 BARE = b"<p>No body element</p>\n"
@@ -37,21 +39,29 @@ STYLE = b"h1 { color: navy; }\n"
 PDF = b"%PDF-1.4 evidence\n"
 EVIDENCE_PAGE = b"<html><body><p>Saved web page</p></body></html>"
 SECRET = b"outside the roots\n"
-COMMON = {"Server": "pdp", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-          "Referrer-Policy": "no-referrer"}
+COMMON = {
+    "Server": "pdp",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 # What must never reach a browser in an error: paths asked for, internals.
 LEAKS = (b"pdp.toml", b"passwd", b"evil", b"Traceback", b"Python", b"secret", b"..", b"%")
 
 
 def error_page(phrase: str) -> bytes:
-    return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{phrase}</title>\n</head>\n<body>\n<h1>{phrase}</h1>\n</body>\n"
-            f"</html>\n").encode()
+    return (
+        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{phrase}</title>\n</head>\n<body>\n<h1>{phrase}</h1>\n</body>\n"
+        f"</html>\n"
+    ).encode()
 
 
 def script_tag(generation: int, instance: str) -> bytes:
-    return (f'<script src="/_pdp/live.js" data-generation="{generation}" '
-            f'data-instance="{instance}"></script>').encode()
+    return (
+        f'<script src="/_pdp/live.js" data-generation="{generation}" '
+        f'data-instance="{instance}"></script>'
+    ).encode()
 
 
 def served_page(page: bytes, generation: int, instance: str) -> bytes:
@@ -82,8 +92,7 @@ def parse(received: bytes) -> Reply:
     status_line, *lines = head.decode("iso-8859-1").split("\r\n")
     version, status, _ = status_line.split(" ", 2)
     assert version == "HTTP/1.1", status_line
-    headers = [(name, value.strip()) for name, _, value in
-               (line.partition(":") for line in lines)]
+    headers = [(name, value.strip()) for name, _, value in (line.partition(":") for line in lines)]
     assert not any(name.lower().startswith("access-control-") for name, _ in headers), headers
     return Reply(int(status), headers, body)
 
@@ -98,8 +107,15 @@ def exchange(port: int, request: bytes, address: str = "127.0.0.1") -> Reply:
     return parse(received)
 
 
-def ask(port: int, target: str, method: str = "GET", host: str | None = None,
-        extra: str = "", address: str = "127.0.0.1", send_host: bool = True) -> Reply:
+def ask(
+    port: int,
+    target: str,
+    method: str = "GET",
+    host: str | None = None,
+    extra: str = "",
+    address: str = "127.0.0.1",
+    send_host: bool = True,
+) -> Reply:
     """One request with exactly this target; Host is 127.0.0.1:port unless given."""
     host = f"127.0.0.1:{port}" if host is None else host
     lines = [f"{method} {target} HTTP/1.1", "Connection: close"]
@@ -124,8 +140,14 @@ class Site:
     def port(self) -> int:
         return self.server.port
 
-    def get(self, target: str, method: str = "GET", host: str | None = None, extra: str = "",
-            send_host: bool = True) -> Reply:
+    def get(
+        self,
+        target: str,
+        method: str = "GET",
+        host: str | None = None,
+        extra: str = "",
+        send_host: bool = True,
+    ) -> Reply:
         return ask(self.port, target, method, host, extra, send_host=send_host)
 
     def instance(self) -> str:
@@ -133,10 +155,15 @@ class Site:
         assert found
         return found[1].decode()
 
-    def snapshot(self, files: Mapping[str, bytes] | None = None, errors: tuple[str, ...] = (),
-                 styles_only: bool = False) -> Snapshot:
-        return Snapshot(self.files if files is None else files, self.copies, self.roots, errors,
-                        styles_only)
+    def snapshot(
+        self,
+        files: Mapping[str, bytes] | None = None,
+        errors: tuple[str, ...] = (),
+        styles_only: bool = False,
+    ) -> Snapshot:
+        return Snapshot(
+            self.files if files is None else files, self.copies, self.roots, errors, styles_only
+        )
 
 
 @pytest.fixture
@@ -153,20 +180,31 @@ def site(tmp_path: Path, request: pytest.FixtureRequest) -> Site:
     (outside / "secret.txt").write_bytes(SECRET)
     (journal / "evidence" / "escape.txt").symlink_to(outside / "secret.txt")
     (journal / "evidence" / "inside.pdf").symlink_to(journal / "evidence" / "x.pdf")
-    files = {"index.html": INDEX, "years/index.html": YEARS, "entries/a.html": PAGE,
-             "bare.html": BARE, "entries.csv": CSV, "data/a.json": JSON,
-             "data/a.unknownext": UNKNOWN,
-             # Never in a real snapshot; here to show that such paths are refused anyway.
-             ".pdp-site/index.html": INDEX, "entries/.a.html": PAGE, "x/../index.html": INDEX,
-             "/etc/passwd": SECRET, "static\\x.css": STYLE}
-    copies = {"static/style.css": theme / "static" / "style.css",
-              "evidence/x.pdf": journal / "evidence" / "x.pdf",
-              "evidence/page.html": journal / "evidence" / "page.html",
-              "evidence/inside.pdf": journal / "evidence" / "inside.pdf",
-              "evidence/escape.txt": journal / "evidence" / "escape.txt",
-              "evidence/gone.pdf": journal / "evidence" / "gone.pdf",
-              "evidence/folder.pdf": journal / "evidence",
-              ".git/config": journal / ".git" / "config"}
+    files = {
+        "index.html": INDEX,
+        "years/index.html": YEARS,
+        "entries/a.html": PAGE,
+        "bare.html": BARE,
+        "entries.csv": CSV,
+        "data/a.json": JSON,
+        "data/a.unknownext": UNKNOWN,
+        # Never in a real snapshot; here to show that such paths are refused anyway.
+        ".pdp-site/index.html": INDEX,
+        "entries/.a.html": PAGE,
+        "x/../index.html": INDEX,
+        "/etc/passwd": SECRET,
+        "static\\x.css": STYLE,
+    }
+    copies = {
+        "static/style.css": theme / "static" / "style.css",
+        "evidence/x.pdf": journal / "evidence" / "x.pdf",
+        "evidence/page.html": journal / "evidence" / "page.html",
+        "evidence/inside.pdf": journal / "evidence" / "inside.pdf",
+        "evidence/escape.txt": journal / "evidence" / "escape.txt",
+        "evidence/gone.pdf": journal / "evidence" / "gone.pdf",
+        "evidence/folder.pdf": journal / "evidence",
+        ".git/config": journal / ".git" / "config",
+    }
     roots = (journal, theme)
     live = Live(Snapshot(files, copies, roots))
     server = start_server(live, "127.0.0.1", 0)
@@ -177,9 +215,12 @@ def site(tmp_path: Path, request: pytest.FixtureRequest) -> Site:
 def assert_refused(reply: Reply, status: int, phrase: str) -> None:
     assert reply.status == status
     assert reply.body == error_page(phrase)
-    assert reply.without_date() == {**COMMON, "Content-Type": "text/html; charset=utf-8",
-                                    "Content-Length": str(len(error_page(phrase))),
-                                    "Connection": "close"}
+    assert reply.without_date() == {
+        **COMMON,
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Length": str(len(error_page(phrase))),
+        "Connection": "close",
+    }
     assert not any(leak in reply.body for leak in LEAKS)
 
 
@@ -190,19 +231,25 @@ def test_a_file_is_served_from_memory_with_exact_headers(site: Site) -> None:
     reply = site.get("/entries.csv")
     assert reply.status == 200
     assert reply.body == CSV
-    assert reply.without_date() == {**COMMON, "Content-Type": "text/csv; charset=utf-8",
-                                    "Content-Length": str(len(CSV))}
+    assert reply.without_date() == {
+        **COMMON,
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Length": str(len(CSV)),
+    }
 
 
-@pytest.mark.parametrize(("target", "kind", "body"), [
-    ("/data/a.json", "application/json; charset=utf-8", JSON),
-    ("/data/a.unknownext", "application/octet-stream", UNKNOWN),
-    ("/static/style.css", "text/css; charset=utf-8", STYLE),
-    ("/evidence/x.pdf", "application/pdf", PDF),
-    ("/evidence/inside.pdf", "application/pdf", PDF),  # a symlink that stays inside a root
-    ("/entries.csv?download=1#top", "text/csv; charset=utf-8", CSV),  # query ignored
-    ("/entries/%61.html", "text/html; charset=utf-8", None),  # decoded once
-])
+@pytest.mark.parametrize(
+    ("target", "kind", "body"),
+    [
+        ("/data/a.json", "application/json; charset=utf-8", JSON),
+        ("/data/a.unknownext", "application/octet-stream", UNKNOWN),
+        ("/static/style.css", "text/css; charset=utf-8", STYLE),
+        ("/evidence/x.pdf", "application/pdf", PDF),
+        ("/evidence/inside.pdf", "application/pdf", PDF),  # a symlink that stays inside a root
+        ("/entries.csv?download=1#top", "text/csv; charset=utf-8", CSV),  # query ignored
+        ("/entries/%61.html", "text/html; charset=utf-8", None),  # decoded once
+    ],
+)
 def test_types_and_copies(site: Site, target: str, kind: str, body: bytes | None) -> None:
     reply = site.get(target)
     assert reply.status == 200
@@ -223,8 +270,11 @@ def test_html_gets_the_reload_script_and_the_built_files_stay_as_given(site: Sit
     reply = site.get("/entries/a.html")
     assert reply.status == 200
     assert reply.body == served_page(PAGE, 1, instance)
-    assert reply.without_date() == {**COMMON, "Content-Type": "text/html; charset=utf-8",
-                                    "Content-Length": str(len(reply.body))}
+    assert reply.without_date() == {
+        **COMMON,
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Length": str(len(reply.body)),
+    }
     assert site.get("/").body == served_page(INDEX, 1, instance)
     assert site.get("/index.html").body == served_page(INDEX, 1, instance)
     assert site.get("/years/").body == served_page(YEARS, 1, instance)  # </BODY> too
@@ -329,10 +379,12 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("target", "status", "phrase"), REFUSED,
-                         ids=[target for target, _, _ in REFUSED])
-def test_a_request_for_anything_else_is_refused(site: Site, target: str, status: int,
-                                                phrase: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "status", "phrase"), REFUSED, ids=[target for target, _, _ in REFUSED]
+)
+def test_a_request_for_anything_else_is_refused(
+    site: Site, target: str, status: int, phrase: str
+) -> None:
     assert_refused(site.get(target), status, phrase)
 
 
@@ -342,24 +394,37 @@ def test_an_absolute_target_naming_this_server_is_served(site: Site) -> None:
     assert_refused(site.get(f"http://localhost:{site.port}//etc/passwd"), 404, "Not Found")
 
 
-@pytest.mark.parametrize("request_line", [
-    b"GET / HTTP/9.9", b"NONSENSE", b"GET / HTTP/1.1 extra", b"GET /\x01 HTTP/1.1",
-    b"GET /\xc3\xa9 HTTP/1.1", b"GET /passwd HTTP/1.x"])
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        b"GET / HTTP/9.9",
+        b"NONSENSE",
+        b"GET / HTTP/1.1 extra",
+        b"GET /\x01 HTTP/1.1",
+        b"GET /\xc3\xa9 HTTP/1.1",
+        b"GET /passwd HTTP/1.x",
+    ],
+)
 def test_a_malformed_request_gets_a_fixed_page(site: Site, request_line: bytes) -> None:
     reply = exchange(site.port, request_line + b"\r\nHost: 127.0.0.1:%d\r\n\r\n" % site.port)
     phrase = "HTTP Version Not Supported" if b"9.9" in request_line else "Bad Request"
     assert_refused(reply, 505 if b"9.9" in request_line else 400, phrase)
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE",
-                                    "PROPFIND", "BREW"])
+@pytest.mark.parametrize(
+    "method", ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "PROPFIND", "BREW"]
+)
 def test_only_get_and_head_are_allowed(site: Site, method: str) -> None:
     reply = site.get("/entries.csv", method=method, extra="Content-Length: 0\r\n")
     assert reply.status == 405
     assert reply.body == error_page("Method Not Allowed")
     assert reply.without_date() == {
-        **COMMON, "Allow": "GET, HEAD", "Content-Type": "text/html; charset=utf-8",
-        "Content-Length": str(len(error_page("Method Not Allowed"))), "Connection": "close"}
+        **COMMON,
+        "Allow": "GET, HEAD",
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Length": str(len(error_page("Method Not Allowed"))),
+        "Connection": "close",
+    }
 
 
 def test_connect_is_not_allowed_either(site: Site) -> None:
@@ -369,8 +434,12 @@ def test_connect_is_not_allowed_either(site: Site) -> None:
 
 def test_no_reply_allows_other_origins(site: Site) -> None:
     origin = "Origin: http://evil.example\r\nAccess-Control-Request-Method: GET\r\n"
-    for method, target in (("OPTIONS", "/entries.csv"), ("GET", "/entries.csv"),
-                           ("GET", "/_pdp/live.js"), ("GET", "/nothing")):
+    for method, target in (
+        ("OPTIONS", "/entries.csv"),
+        ("GET", "/entries.csv"),
+        ("GET", "/_pdp/live.js"),
+        ("GET", "/nothing"),
+    ):
         reply = site.get(target, method=method, extra=origin)  # parse() checks the headers
         assert reply.status in (200, 404, 405)
 
@@ -378,24 +447,27 @@ def test_no_reply_allows_other_origins(site: Site) -> None:
 # Only for requests that name this server
 
 
-@pytest.mark.parametrize(("host", "status"), [
-    ("127.0.0.1:{port}", 200),
-    ("localhost:{port}", 200),
-    ("LOCALHOST:{port}", 200),
-    ("[::1]:{port}", 200),
-    ("evil.example:{port}", 403),
-    ("evil.example", 403),
-    ("127.0.0.1", 403),
-    ("localhost", 403),
-    ("127.0.0.1:1", 403),
-    ("localhost.:{port}", 403),
-    ("192.168.1.20:{port}", 403),  # bound to loopback: no other address names it
-    ("127.0.0.1:{port}@evil.example", 403),
-    ("[localhost]:{port}", 403),
-    ("::1:{port}", 403),
-    ("", 403),
-    (None, 403),
-])
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("127.0.0.1:{port}", 200),
+        ("localhost:{port}", 200),
+        ("LOCALHOST:{port}", 200),
+        ("[::1]:{port}", 200),
+        ("evil.example:{port}", 403),
+        ("evil.example", 403),
+        ("127.0.0.1", 403),
+        ("localhost", 403),
+        ("127.0.0.1:1", 403),
+        ("localhost.:{port}", 403),
+        ("192.168.1.20:{port}", 403),  # bound to loopback: no other address names it
+        ("127.0.0.1:{port}@evil.example", 403),
+        ("[localhost]:{port}", 403),
+        ("::1:{port}", 403),
+        ("", 403),
+        (None, 403),
+    ],
+)
 def test_the_host_must_name_this_server(site: Site, host: str | None, status: int) -> None:
     if host is None:
         reply = site.get("/entries.csv", send_host=False)
@@ -419,8 +491,7 @@ def test_a_foreign_host_is_refused_before_anything_else(site: Site) -> None:
         assert_refused(reply, 403, "Forbidden")
 
 
-def test_bound_to_all_addresses_any_address_or_the_machine_name_names_it(
-        site: Site) -> None:
+def test_bound_to_all_addresses_any_address_or_the_machine_name_names_it(site: Site) -> None:
     server = start_server(Live(site.snapshot()), "0.0.0.0", 0)
     try:
         assert server.url == f"http://0.0.0.0:{server.port}/"
@@ -438,27 +509,35 @@ def test_bound_to_all_addresses_any_address_or_the_machine_name_names_it(
 
 def test_errors_show_escaped_over_every_page_until_a_good_site(site: Site) -> None:
     instance = site.instance()
-    errors = ("journal/entries/a.md:3:8: error[V007] title: <script>alert(1)</script>",
-              "journal/goals/b.md:1:1: error[V001] goals: 'x' & \"y\"")
+    errors = (
+        "journal/entries/a.md:3:8: error[V007] title: <script>alert(1)</script>",
+        "journal/goals/b.md:1:1: error[V001] goals: 'x' & \"y\"",
+    )
     site.live.publish(site.snapshot(errors=errors))
-    escaped = (b"journal/entries/a.md:3:8: error[V007] title: &lt;script&gt;alert(1)"
-               b"&lt;/script&gt;\njournal/goals/b.md:1:1: error[V001] goals: &#x27;x&#x27; "
-               b"&amp; &quot;y&quot;")
-    for target, page, opening in (("/entries/a.html", PAGE, b'<body class="entry">'),
-                                  ("/", INDEX, b"<body>"), ("/years/", YEARS, b"<BODY>")):
+    escaped = (
+        b"journal/entries/a.md:3:8: error[V007] title: &lt;script&gt;alert(1)"
+        b"&lt;/script&gt;\njournal/goals/b.md:1:1: error[V001] goals: &#x27;x&#x27; "
+        b"&amp; &quot;y&quot;"
+    )
+    for target, page, opening in (
+        ("/entries/a.html", PAGE, b'<body class="entry">'),
+        ("/", INDEX, b"<body>"),
+        ("/years/", YEARS, b"<BODY>"),
+    ):
         reply = site.get(target)
         assert reply.status == 200
         assert reply.header("Content-Length") == str(len(reply.body))
         assert b"<script>alert(1)" not in reply.body
-        overlay = re.search(rb'<div id="pdp-errors" role="alert" style="([^"]*)">.*?</div>',
-                            reply.body, re.DOTALL)
+        overlay = re.search(
+            rb'<div id="pdp-errors" role="alert" style="([^"]*)">.*?</div>', reply.body, re.DOTALL
+        )
         assert overlay
-        assert reply.body[overlay.start() - len(opening):overlay.start()] == opening
+        assert reply.body[overlay.start() - len(opening) : overlay.start()] == opening
         assert b"position:fixed" in overlay[1]
         assert b"monospace" in overlay[1]
         assert b">The journal has problems: showing the last good site</h2>" in overlay[0]
         assert re.search(rb"<pre[^>]*>" + re.escape(escaped) + rb"</pre>", overlay[0])
-        without = reply.body[:overlay.start()] + reply.body[overlay.end():]
+        without = reply.body[: overlay.start()] + reply.body[overlay.end() :]
         assert without == served_page(page, 2, instance)
     bare = site.get("/bare.html").body
     assert bare.startswith(b'<div id="pdp-errors"')
@@ -475,12 +554,21 @@ def test_the_reload_script(site: Site) -> None:
     reply = site.get("/_pdp/live.js")
     assert reply.status == 200
     assert reply.without_date() == {
-        **COMMON, "Content-Type": "application/javascript; charset=utf-8",
-        "Content-Length": str(len(reply.body))}
+        **COMMON,
+        "Content-Type": "application/javascript; charset=utf-8",
+        "Content-Length": str(len(reply.body)),
+    }
     script = reply.body.decode()
-    for part in ("document.currentScript", "dataset.generation", "dataset.instance",
-                 'new EventSource("/_pdp/events?"', '"reload", () => location.reload()',
-                 '"css"', 'link[rel~="stylesheet"]', 'searchParams.set("v", event.data)'):
+    for part in (
+        "document.currentScript",
+        "dataset.generation",
+        "dataset.instance",
+        'new EventSource("/_pdp/events?"',
+        '"reload", () => location.reload()',
+        '"css"',
+        'link[rel~="stylesheet"]',
+        'searchParams.set("v", event.data)',
+    ):
         assert part in script, part
 
 
@@ -497,8 +585,9 @@ class Stream:
     def __post_init__(self) -> None:
         self.connection = socket.create_connection(("127.0.0.1", self.port), timeout=WAIT)
         target = "/_pdp/events" + (f"?{self.query}" if self.query else "")
-        self.connection.sendall((f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-                                 f"{self.extra}\r\n").encode())
+        self.connection.sendall(
+            (f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{self.extra}\r\n").encode()
+        )
 
     def read(self, size: int) -> bytes:
         while len(self.buffer) < size:
@@ -521,8 +610,11 @@ class Stream:
         """The stream, checked to have started as every stream starts."""
         reply = self.head()
         assert reply.status == 200
-        assert reply.without_date() == {**COMMON, "Content-Type": "text/event-stream",
-                                        "Connection": "close"}
+        assert reply.without_date() == {
+            **COMMON,
+            "Content-Type": "text/event-stream",
+            "Connection": "close",
+        }
         assert self.read(len(b"retry: 1000\n\n")) == b"retry: 1000\n\n"
         return self
 
@@ -550,13 +642,19 @@ def test_a_new_site_is_announced_as_a_reload_or_a_stylesheet_swap(site: Site) ->
         stream.close()
 
 
-@pytest.mark.parametrize("query", ["generation=0&instance={instance}",
-                                   "generation=x&instance={instance}",
-                                   "generation=1&instance=0123456789abcdef",
-                                   "generation=1&instance=",
-                                   "generation=1&generation=1&instance={instance}"])
-def test_a_page_from_an_older_site_or_another_server_reloads_at_once(site: Site,
-                                                                     query: str) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "generation=0&instance={instance}",
+        "generation=x&instance={instance}",
+        "generation=1&instance=0123456789abcdef",
+        "generation=1&instance=",
+        "generation=1&generation=1&instance={instance}",
+    ],
+)
+def test_a_page_from_an_older_site_or_another_server_reloads_at_once(
+    site: Site, query: str
+) -> None:
     stream = Stream(site.port, query.format(instance=site.instance())).opened()
     try:
         stream.expect(b"event: reload\ndata: 1\n\n")
@@ -587,16 +685,24 @@ def test_twenty_open_tabs_all_reload(site: Site) -> None:
             stream.close()
 
 
-@pytest.mark.parametrize("origin", ["http://evil.example", "http://evil.example:{port}",
-                                    "null", "https://127.0.0.1:{port}",
-                                    "http://127.0.0.1:{port}.evil.example"])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://evil.example",
+        "http://evil.example:{port}",
+        "null",
+        "https://127.0.0.1:{port}",
+        "http://127.0.0.1:{port}.evil.example",
+    ],
+)
 def test_events_for_another_origin_are_refused(site: Site, origin: str) -> None:
     reply = site.get("/_pdp/events", extra=f"Origin: {origin.format(port=site.port)}\r\n")
     assert_refused(reply, 403, "Forbidden")
 
 
-@pytest.mark.parametrize("origin", ["", "Origin: http://127.0.0.1:{port}\r\n",
-                                    "Origin: http://localhost:{port}\r\n"])
+@pytest.mark.parametrize(
+    "origin", ["", "Origin: http://127.0.0.1:{port}\r\n", "Origin: http://localhost:{port}\r\n"]
+)
 def test_events_for_this_origin_are_streamed(site: Site, origin: str) -> None:
     stream = Stream(site.port, extra=origin.format(port=site.port)).opened()
     stream.close()
@@ -671,13 +777,14 @@ class Exploding(dict[str, bytes]):
         raise RuntimeError("/secret/path went wrong")
 
 
-def test_a_bug_is_a_fixed_page_and_the_server_goes_on(site: Site,
-                                                      capsys: pytest.CaptureFixture[str]
-                                                      ) -> None:
+def test_a_bug_is_a_fixed_page_and_the_server_goes_on(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
     site.live.publish(site.snapshot(files=Exploding(site.files)))
     assert_refused(site.get("/entries.csv"), 500, "Internal Server Error")
-    assert capsys.readouterr().err == ("pdp: internal error while serving a request: "
-                                       "RuntimeError: /secret/path went wrong\n")
+    assert capsys.readouterr().err == (
+        "pdp: internal error while serving a request: RuntimeError: /secret/path went wrong\n"
+    )
     assert site.get("/_pdp/live.js").status == 200
     site.live.publish(site.snapshot())
     assert site.get("/entries.csv").body == CSV
@@ -729,8 +836,7 @@ def test_an_ipv6_address_is_served() -> None:
     try:
         assert (server.host, server.url) == ("::1", f"http://[::1]:{server.port}/")
         for host in ("[::1]", "localhost", "127.0.0.1"):
-            reply = ask(server.port, "/entries.csv", host=f"{host}:{server.port}",
-                        address="::1")
+            reply = ask(server.port, "/entries.csv", host=f"{host}:{server.port}", address="::1")
             assert (reply.status, reply.body) == (200, CSV)
         reply = ask(server.port, "/entries.csv", host=f"[::2]:{server.port}", address="::1")
         assert_refused(reply, 403, "Forbidden")
@@ -788,8 +894,13 @@ def half_open(port: int, count: int) -> list[socket.socket]:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no file-descriptor limit to lower")
 def test_out_of_file_descriptors_the_server_waits_and_still_answers() -> None:
-    child = subprocess.Popen([sys.executable, "-c", LIMITED_SERVER], cwd=REPOSITORY,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", LIMITED_SERVER],
+        cwd=REPOSITORY,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdin is not None and child.stdout is not None
     connections: list[socket.socket] = []
 
@@ -809,8 +920,10 @@ def test_out_of_file_descriptors_the_server_waits_and_still_answers() -> None:
         cpu_after, wall_after = times()
         # A server that retries accept() at once spins at a full core's time.
         assert (cpu_after - cpu) / (wall_after - wall) < 0.25
-        reply = exchange(port, b"GET /entries.csv HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
-                               b"Connection: close\r\n\r\n" % port)
+        reply = exchange(
+            port,
+            b"GET /entries.csv HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % port,
+        )
         assert (reply.status, reply.body) == (200, b"date,title\n")
     finally:
         for connection in connections:
@@ -832,15 +945,14 @@ def closed_by_server(connection: socket.socket, deadline: float) -> bool:
 
 
 def test_silent_connections_beyond_the_cap_make_room_for_a_request(
-        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("generator.serve.connections.MAX_CONNECTIONS", 4)
-    silent = [socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
-              for _ in range(10)]
+    silent = [socket.create_connection(("127.0.0.1", site.port), timeout=WAIT) for _ in range(10)]
     try:
         # Each one that came when all places were taken closed the one waiting longest.
         deadline = time.monotonic() + WAIT
-        assert [closed_by_server(connection, deadline) for connection in silent[:6]] == \
-            [True] * 6
+        assert [closed_by_server(connection, deadline) for connection in silent[:6]] == [True] * 6
         assert site.get("/entries.csv").body == CSV
     finally:
         for connection in silent:
@@ -848,7 +960,8 @@ def test_silent_connections_beyond_the_cap_make_room_for_a_request(
 
 
 def test_connections_that_wait_too_long_for_a_request_are_closed_but_streams_stay(
-        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     stream = Stream(site.port).opened()
     monkeypatch.setattr("generator.serve.connections.IDLE_SECONDS", 0.5)
     silent = socket.create_connection(("127.0.0.1", site.port), timeout=WAIT)
@@ -869,8 +982,7 @@ def test_connections_that_wait_too_long_for_a_request_are_closed_but_streams_sta
         stream.close()
 
 
-def test_event_streams_have_a_cap_of_their_own(site: Site,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_event_streams_have_a_cap_of_their_own(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("generator.serve.connections.MAX_STREAMS", 3)
     monkeypatch.setattr("generator.serve.connections.MAX_CONNECTIONS", 2)
     streams = [Stream(site.port).opened() for _ in range(3)]
@@ -885,10 +997,26 @@ def test_event_streams_have_a_cap_of_their_own(site: Site,
             stream.close()
 
 
-@pytest.mark.parametrize(("bind", "loopback"), [
-    ("127.0.0.1", True), ("127.0.0.2", True), ("127.255.255.254", True), ("::1", True),
-    ("[::1]", True), (" localhost ", True), ("LOCALHOST", True), ("::ffff:127.0.0.1", True),
-    ("0.0.0.0", False), ("::", False), ("[::]", False), ("192.168.1.20", False),
-    ("128.0.0.1", False), ("::2", False), ("example.org", False), ("", False)])
+@pytest.mark.parametrize(
+    ("bind", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("127.255.255.254", True),
+        ("::1", True),
+        ("[::1]", True),
+        (" localhost ", True),
+        ("LOCALHOST", True),
+        ("::ffff:127.0.0.1", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("[::]", False),
+        ("192.168.1.20", False),
+        ("128.0.0.1", False),
+        ("::2", False),
+        ("example.org", False),
+        ("", False),
+    ],
+)
 def test_which_addresses_are_this_computers_alone(bind: str, loopback: bool) -> None:
     assert is_loopback(bind) is loopback

@@ -21,11 +21,13 @@ from generator.journal.schema import ENTRY, GOAL, REVIEW, TABLE, TEXT, Field, Sc
 from generator.model import Activity, Journal
 from generator.publish.jsonschema import front_matter_schema, schema_json
 
-from .conftest import REPOSITORY, TODAY
+from ..conftest import REPOSITORY, TODAY
 
 SCHEMAS = {"entry": ENTRY, "goal": GOAL, "review": REVIEW}
 GOOD_ENTRY: dict[str, Any] = {
-    "title": "Podcast on crisis messaging", "date": "2025-06-14", "activity": "podcast",
+    "title": "Podcast on crisis messaging",
+    "date": "2025-06-14",
+    "activity": "podcast",
     "hours": 1.5,
 }
 
@@ -54,7 +56,7 @@ def front_matter(path: Path) -> dict[str, Any]:
     """A file's front matter as an editor sees it: YAML dates are the text they were written as."""
     lines = path.read_text("utf-8").splitlines()
     assert lines[0] == "---", path
-    data = yaml.safe_load("\n".join(lines[1:lines.index("---", 1)]))
+    data = yaml.safe_load("\n".join(lines[1 : lines.index("---", 1)]))
     assert isinstance(data, dict), path
     return {key: as_written(value) for key, value in data.items()}
 
@@ -76,8 +78,9 @@ def case_id(value: Any) -> str:
 
 def problems(check: Any, instance: Any) -> list[tuple[str, tuple[str | int, ...]]]:
     """Each error as its keyword and the path to the offending value."""
-    return sorted((error.validator, tuple(error.absolute_path))
-                  for error in check.iter_errors(instance))
+    return sorted(
+        (error.validator, tuple(error.absolute_path)) for error in check.iter_errors(instance)
+    )
 
 
 def test_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
@@ -85,9 +88,14 @@ def test_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
     Draft202012Validator.check_schema(schema)
 
 
-@pytest.mark.parametrize(("name", "pattern"), [
-    ("entry", "entries/**/*.md"), ("goal", "goals/*.md"), ("review", "reviews/*.md"),
-])
+@pytest.mark.parametrize(
+    ("name", "pattern"),
+    [
+        ("entry", "entries/**/*.md"),
+        ("goal", "goals/*.md"),
+        ("review", "reviews/*.md"),
+    ],
+)
 def test_example_journal_validates(schema: dict[str, Any], name: str, pattern: str) -> None:
     paths = sorted((REPOSITORY / "journal").glob(pattern))
     assert paths
@@ -102,33 +110,40 @@ def test_top_level_checks_an_entry(schema: dict[str, Any]) -> None:
     assert problems(check, {**GOOD_ENTRY, "activity": "podcats"}) == [("enum", ("activity",))]
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"activity": "podcats"}, [("enum", ("activity",))]),
-    ({"hours": "3"}, [("type", ("hours",))]),
-    ({"hours": -2}, [("exclusiveMinimum", ("hours",))]),
-    ({"hours": 0}, [("exclusiveMinimum", ("hours",))]),
-    ({"hours": 1001}, [("maximum", ("hours",))]),
-    ({"hours": True}, [("type", ("hours",))]),
-    ({"title": None}, [("required", ())]),
-    ({"title": None, "titel": "Podcast"}, [("additionalProperties", ()), ("required", ())]),
-    ({"title": "   "}, [("pattern", ("title",))]),
-    ({"activity": "other"}, [("required", ())]),
-    ({"category": "on-the-job"}, [("const", ("category",))]),
-    ({"activity": "other", "category": "informal"}, [("enum", ("category",))]),
-    ({"goals": ["media-handling", "media-handlin"]}, [("enum", ("goals", 1))]),
-    ({"goals": "media-handling"}, [("type", ("goals",))]),
-    ({"date": "2024-13-45"}, [("format", ("date",))]),
-    ({"date": "2025-6-14"}, [("format", ("date",)), ("pattern", ("date",))]),
-    ({"date": "2025-06-14 10:30"}, [("format", ("date",)), ("pattern", ("date",))]),
-    ({"private": "yes"}, [("type", ("private",))]),
-    ({"status": "finished"}, [("enum", ("status",))]),
-    ({"skills": ["Writing", 3]}, [("type", ("skills", 1))]),
-    ({"tags": [""]}, [("minLength", ("tags", 0)), ("pattern", ("tags", 0))]),
-    ({"evidence": ["/etc/passwd"]}, [("pattern", ("evidence", 0))]),
-    ({"private_evidence": ["C:\\notes.txt"]}, [("pattern", ("private_evidence", 0))]),
-], ids=case_id)
-def test_rejects_bad_entries(schema: dict[str, Any], change: dict[str, Any],
-                             expected: list[tuple[str, tuple[str | int, ...]]]) -> None:
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"activity": "podcats"}, [("enum", ("activity",))]),
+        ({"hours": "3"}, [("type", ("hours",))]),
+        ({"hours": -2}, [("exclusiveMinimum", ("hours",))]),
+        ({"hours": 0}, [("exclusiveMinimum", ("hours",))]),
+        ({"hours": 1001}, [("maximum", ("hours",))]),
+        ({"hours": True}, [("type", ("hours",))]),
+        ({"title": None}, [("required", ())]),
+        ({"title": None, "titel": "Podcast"}, [("additionalProperties", ()), ("required", ())]),
+        ({"title": "   "}, [("pattern", ("title",))]),
+        ({"activity": "other"}, [("required", ())]),
+        ({"category": "on-the-job"}, [("const", ("category",))]),
+        ({"activity": "other", "category": "informal"}, [("enum", ("category",))]),
+        ({"goals": ["media-handling", "media-handlin"]}, [("enum", ("goals", 1))]),
+        ({"goals": "media-handling"}, [("type", ("goals",))]),
+        ({"date": "2024-13-45"}, [("format", ("date",))]),
+        ({"date": "2025-6-14"}, [("format", ("date",)), ("pattern", ("date",))]),
+        ({"date": "2025-06-14 10:30"}, [("format", ("date",)), ("pattern", ("date",))]),
+        ({"private": "yes"}, [("type", ("private",))]),
+        ({"status": "finished"}, [("enum", ("status",))]),
+        ({"skills": ["Writing", 3]}, [("type", ("skills", 1))]),
+        ({"tags": [""]}, [("minLength", ("tags", 0)), ("pattern", ("tags", 0))]),
+        ({"evidence": ["/etc/passwd"]}, [("pattern", ("evidence", 0))]),
+        ({"private_evidence": ["C:\\notes.txt"]}, [("pattern", ("private_evidence", 0))]),
+    ],
+    ids=case_id,
+)
+def test_rejects_bad_entries(
+    schema: dict[str, Any],
+    change: dict[str, Any],
+    expected: list[tuple[str, tuple[str | int, ...]]],
+) -> None:
     entry = {key: value for key, value in {**GOOD_ENTRY, **change}.items() if value is not None}
     assert problems(validator(schema, "entry"), entry) == expected
 
@@ -142,10 +157,17 @@ def test_other_activity_needs_a_category(schema: dict[str, Any]) -> None:
 
 
 def test_accepts_full_entries(schema: dict[str, Any]) -> None:
-    entry = {**GOOD_ENTRY, "category": "formal", "goals": ["media-handling"],
-             "skills": ["Crisis communication"], "tags": ["podcast"],
-             "evidence": ["evidence/notes.txt"], "private_evidence": ["../private/a.txt"],
-             "status": "planned", "private": True}
+    entry = {
+        **GOOD_ENTRY,
+        "category": "formal",
+        "goals": ["media-handling"],
+        "skills": ["Crisis communication"],
+        "tags": ["podcast"],
+        "evidence": ["evidence/notes.txt"],
+        "private_evidence": ["../private/a.txt"],
+        "status": "planned",
+        "private": True,
+    }
     assert problems(validator(schema, "entry"), entry) == []
 
 
@@ -153,21 +175,22 @@ def test_goals_and_reviews_are_checked(schema: dict[str, Any]) -> None:
     goal, review = validator(schema, "goal"), validator(schema, "review")
     assert problems(goal, {"title": "Lead", "status": "done"}) == [("enum", ("status",))]
     assert problems(goal, {"title": "Lead", "target_date": "2026-02-30"}) == [
-        ("format", ("target_date",))]
+        ("format", ("target_date",))
+    ]
     assert problems(goal, {"gap": "Leadership"}) == [("required", ())]
-    assert problems(review, {"date": "2025-10-02", "goals": ["nope"]}) == [
-        ("enum", ("goals", 0))]
-    assert problems(review, {"date": "2025-10-02", "actions": "Shadow"}) == [
-        ("type", ("actions",))]
-    assert problems(review, {"date": "2025-10-02", "hours": 1}) == [
-        ("additionalProperties", ())]
+    assert problems(review, {"date": "2025-10-02", "goals": ["nope"]}) == [("enum", ("goals", 0))]
+    assert problems(review, {"date": "2025-10-02", "actions": "Shadow"}) == [("type", ("actions",))]
+    assert problems(review, {"date": "2025-10-02", "hours": 1}) == [("additionalProperties", ())]
 
 
 def test_configured_activities_follow_their_category() -> None:
     rota = Activity("press-rota", "Press office rota", "on-the-job", Decimal(5))
     podcast = Activity("podcast", "A podcast", "relationships", Decimal(3))
-    catalogue = {**parse_catalogue(shipped_catalogue_text()), "press-rota": rota,
-                 "podcast": podcast}
+    catalogue = {
+        **parse_catalogue(shipped_catalogue_text()),
+        "press-rota": rota,
+        "podcast": podcast,
+    }
     check = validator(front_matter_schema(catalogue, ["evaluation"]), "entry")
     entry = {**GOOD_ENTRY, "activity": "press-rota"}
     assert problems(check, entry) == []
@@ -204,8 +227,12 @@ def test_follows_the_schema_data(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jsonschema_module, "ENTRY", replace(ENTRY, fields=(*ENTRY.fields, mood)))
     schema = front_matter_schema(parse_catalogue(shipped_catalogue_text()), [])
     assert schema["$defs"]["entry"]["properties"]["mood"] == {
-        "description": "How it went.", "type": "string", "minLength": 1, "pattern": r"\S",
-        "examples": ["Well, mostly"]}
+        "description": "How it went.",
+        "type": "string",
+        "minLength": 1,
+        "pattern": r"\S",
+        "examples": ["Well, mostly"],
+    }
 
 
 def test_a_kind_without_json_schema_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,10 +19,11 @@ from generator.journal.markdown import (
 )
 from generator.journal.schema import MAX_NESTING
 
-from .conftest import REPOSITORY
+from ..conftest import REPOSITORY
 
-PREFIXES = st.lists(st.sampled_from(["> ", ">", "- ", "* ", "1. ", "2) ", "  ", "\t", "+ ",
-                                     "x "]), max_size=40)
+PREFIXES = st.lists(
+    st.sampled_from(["> ", ">", "- ", "* ", "1. ", "2) ", "  ", "\t", "+ ", "x "]), max_size=40
+)
 
 
 def drops(body: str) -> bool:
@@ -56,8 +57,10 @@ def test_deep_nested_list_is_found() -> None:
 
 
 def test_ordinary_reflection_is_kept() -> None:
-    body = "## What I did\n\n- one\n  - two\n    - three\n\n> quote\n>> nested\n\n| a | b |\n" \
-           "|---|---|\n| 1 | 2 |\n"
+    body = (
+        "## What I did\n\n- one\n  - two\n    - three\n\n> quote\n>> nested\n\n| a | b |\n"
+        "|---|---|\n| 1 | 2 |\n"
+    )
     assert not drops(body)
     assert dropped_line(body) is None
 
@@ -77,12 +80,22 @@ def test_an_address_taken_as_normal_is_one(url: str) -> None:
     assert normalizeLink(url) == url
 
 
-@pytest.mark.parametrize("url", [
-    "https://Example.org/", "HTTPS://example.org/", "https://example.org:8080/",
-    "https://bücher.example/", "https://example.org/a b", "https://example.org/%7e",
-    "//example.org/x", "mailto:someone@example.org", "https://example.org/?q=1",
-    "https://" + "a" * 64 + ".org/", "javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://Example.org/",
+        "HTTPS://example.org/",
+        "https://example.org:8080/",
+        "https://bücher.example/",
+        "https://example.org/a b",
+        "https://example.org/%7e",
+        "//example.org/x",
+        "mailto:someone@example.org",
+        "https://example.org/?q=1",
+        "https://" + "a" * 64 + ".org/",
+        "javascript:alert(1)",
+    ],
+)
 def test_an_address_that_may_change_takes_the_long_way(url: str) -> None:
     assert NORMAL_URL.fullmatch(url) is None
     assert parser().normalizeLink(url) == normalizeLink(url)
@@ -91,22 +104,93 @@ def test_an_address_that_may_change_takes_the_long_way(url: str) -> None:
 # Text made of every marker a rule of the parser may need (see NEEDS), in runs and at line
 # starts, so that shortcuts that are wrong for some text are found.
 MARKERS = [
-    "<", "<b>", "<!-- c -->", "<https://a.example>", "&", "&amp;", "&#124;", "\\", "\\*", "`",
-    "``", "```", "~", "~~", "~~~", ">", "> ", "|", "| a |", "|---|", "-", "--", "*", "_", "#",
-    "# ", "1. ", "[", "]", "(", ")", "![", " ", "  ", "    ", "\t", "\n", "\n\n", "a", "word",
-    "=", "\r\n", "\0"]
+    "<",
+    "<b>",
+    "<!-- c -->",
+    "<https://a.example>",
+    "&",
+    "&amp;",
+    "&#124;",
+    "\\",
+    "\\*",
+    "`",
+    "``",
+    "```",
+    "~",
+    "~~",
+    "~~~",
+    ">",
+    "> ",
+    "|",
+    "| a |",
+    "|---|",
+    "-",
+    "--",
+    "*",
+    "_",
+    "#",
+    "# ",
+    "1. ",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    " ",
+    "  ",
+    "    ",
+    "\t",
+    "\n",
+    "\n\n",
+    "a",
+    "word",
+    "=",
+    "\r\n",
+    "\0",
+]
 MARKUP = st.lists(st.sampled_from(MARKERS), max_size=30)
 # ... and the characters markdown-it-py's text rule stops at that no rule of ours starts with.
-STOPS = st.lists(st.sampled_from([*MARKERS, ":", "+", "$", "%", "@", "{", "}", "^", "a-b",
-                                  "](", "[a](b)", "[a]: b", "a  \n", "http://a.example",
-                                  "***", "a*b*", "_a_"]), max_size=30)
+STOPS = st.lists(
+    st.sampled_from(
+        [
+            *MARKERS,
+            ":",
+            "+",
+            "$",
+            "%",
+            "@",
+            "{",
+            "}",
+            "^",
+            "a-b",
+            "](",
+            "[a](b)",
+            "[a]: b",
+            "a  \n",
+            "http://a.example",
+            "***",
+            "a*b*",
+            "_a_",
+        ]
+    ),
+    max_size=30,
+)
 
 
 def parsed(md: MarkdownIt, body: str) -> list[tuple[object, ...]]:
     tokens = md.parse(body)
-    return [(t.type, t.map, t.content, t.markup, t.info, t.attrs,
-             [(c.type, c.content, c.markup, c.attrs) for c in t.children or ()])
-            for t in tokens]
+    return [
+        (
+            t.type,
+            t.map,
+            t.content,
+            t.markup,
+            t.info,
+            t.attrs,
+            [(c.type, c.content, c.markup, c.attrs) for c in t.children or ()],
+        )
+        for t in tokens
+    ]
 
 
 @given(MARKUP)
@@ -114,8 +198,7 @@ def parsed(md: MarkdownIt, body: str) -> list[tuple[object, ...]]:
 @example(["    ", "code"])
 @example(["> ", "a"])
 @settings(max_examples=1500)
-def test_a_text_parses_the_same_without_the_rules_it_has_no_markers_for(parts: list[str]
-                                                                        ) -> None:
+def test_a_text_parses_the_same_without_the_rules_it_has_no_markers_for(parts: list[str]) -> None:
     body = "".join(parts)
     assert parsed(parser_for(body), body) == parsed(parser(), body)
 
@@ -123,7 +206,8 @@ def test_a_text_parses_the_same_without_the_rules_it_has_no_markers_for(parts: l
 def stock_parser() -> MarkdownIt:
     """The renderer's parser with the text rule markdown-it-py gives it."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(
-        ["table", "strikethrough"])
+        ["table", "strikethrough"]
+    )
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     return md
 

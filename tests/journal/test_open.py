@@ -15,7 +15,7 @@ from generator.cli import run
 from generator.journal.load import find_project
 from generator.journal.open import open_journal
 
-from .conftest import FIXTURES, TODAY
+from ..conftest import FIXTURES, TODAY
 
 EXPECTED = FIXTURES / "projects"
 
@@ -29,23 +29,25 @@ def run_in(root: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[int
 
 
 def test_messy_journal_reports_every_mistake(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = run_in(project("messy"), monkeypatch, "check")
     assert code == 1
     assert out == (EXPECTED / "messy.check.out").read_text("utf-8")
 
 
 def test_messy_journal_totals_what_is_valid(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, err = run_in(project("messy"), monkeypatch, "report", "--format", "json")
     assert code == 1
     assert json.loads(out) == json.loads((EXPECTED / "messy.report.json").read_text("utf-8"))
-    assert err.endswith("pdp: 7 errors in the journal; what is shown counts only the valid "
-                        "files\n")
+    assert err.endswith("pdp: 7 errors in the journal; what is shown counts only the valid files\n")
 
 
 def test_messy_journal_text_report(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, out, _ = run_in(project("messy"), monkeypatch, "report")
     assert out == (EXPECTED / "messy.report.txt").read_text("utf-8")
 
@@ -69,16 +71,16 @@ def test_parallel_check_equals_sequential(project: Callable[[str], Path]) -> Non
     lean = open_journal(found, TODAY, jobs=2, bodies=False)
     assert sequential.journal is not None and lean.journal is not None
     assert all(entry.body for entry in sequential.journal.entries)
-    assert lean.journal.entries == tuple(replace(entry, body="")
-                                         for entry in sequential.journal.entries)
+    assert lean.journal.entries == tuple(
+        replace(entry, body="") for entry in sequential.journal.entries
+    )
     assert (lean.problems, lean.files) == (sequential.problems, sequential.files)
 
 
 ENTRY_FRONT = "---\ntitle: Deep\ndate: 2025-06-01\nactivity: webinar\nhours: 1\n---\n"
 GOAL_FRONT = "---\ntitle: Deep goal\n---\n"
 REVIEW_FRONT = "---\ndate: 2025-10-02\n---\n"
-COMMANDS = [("check",), ("report",), ("build", "-o", "out"),
-            ("build", "--publish", "-o", "out")]
+COMMANDS = [("check",), ("report",), ("build", "-o", "out"), ("build", "--publish", "-o", "out")]
 
 
 def problem_lines(out: str, err: str) -> list[str]:
@@ -86,49 +88,67 @@ def problem_lines(out: str, err: str) -> list[str]:
 
 
 # Bodies nested hundreds deep, and the line of the first content nested past the limit.
-@pytest.mark.parametrize(("body", "first"), [
-    (">" * 600 + " x", 7), ("* " * 600 + "x", 7),
-    ("\n".join("  " * level + "- x" for level in range(600)), 16)],
-    ids=["quotes", "bullets", "indented-lists"])
+@pytest.mark.parametrize(
+    ("body", "first"),
+    [
+        (">" * 600 + " x", 7),
+        ("* " * 600 + "x", 7),
+        ("\n".join("  " * level + "- x" for level in range(600)), 16),
+    ],
+    ids=["quotes", "bullets", "indented-lists"],
+)
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_nesting_hundreds_deep_is_reported_not_a_crash(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, body: str,
-        first: int, command: tuple[str, ...]) -> None:
+    project: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    first: int,
+    command: tuple[str, ...],
+) -> None:
     root = project("small")
     (root / "journal/entries/2025-26/deep.md").write_text(ENTRY_FRONT + body + "\n")
     code, out, err = run_in(root, monkeypatch, *command)
     assert code == 1, err
     assert problem_lines(out, err) == [
         f"journal/entries/2025-26/deep.md:{first}:1: error[V013] body: content here is "
-        "nested too deeply and would be dropped from the page"]
+        "nested too deeply and would be dropped from the page"
+    ]
     assert not (root / "out").exists()
 
 
-@pytest.mark.parametrize(("path", "front"), [("goals/deep.md", GOAL_FRONT),
-                                             ("reviews/deep.md", REVIEW_FRONT)],
-                         ids=["goal", "review"])
+@pytest.mark.parametrize(
+    ("path", "front"),
+    [("goals/deep.md", GOAL_FRONT), ("reviews/deep.md", REVIEW_FRONT)],
+    ids=["goal", "review"],
+)
 def test_goals_and_reviews_nested_too_deeply_are_reported(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, path: str,
-        front: str) -> None:
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, path: str, front: str
+) -> None:
     root = project("small")
     (root / "journal" / path).write_text(front + ">" * 600 + " x\n")
     code, out, err = run_in(root, monkeypatch, "check")
     line = front.count("\n") + 1
-    assert (code, problem_lines(out, err)) == (1, [
-        f"journal/{path}:{line}:1: error[V013] body: content here is nested too deeply and "
-        "would be dropped from the page"])
+    assert (code, problem_lines(out, err)) == (
+        1,
+        [
+            f"journal/{path}:{line}:1: error[V013] body: content here is nested too deeply and "
+            "would be dropped from the page"
+        ],
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_dates_out_of_the_supported_range_are_errors_not_crashes(
-        project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch,
-        command: tuple[str, ...]) -> None:
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
     root = project("small")
     journal = root / "journal"
-    (journal / "entries/far.md").write_text(ENTRY_FRONT.replace(
-        "2025-06-01", "9999-12-31\nstatus: planned") + "## Plan\n")
-    (journal / "entries/old.md").write_text(ENTRY_FRONT.replace("2025-06-01", "0001-01-01")
-                                            + "I applied it.\n")
+    (journal / "entries/far.md").write_text(
+        ENTRY_FRONT.replace("2025-06-01", "9999-12-31\nstatus: planned") + "## Plan\n"
+    )
+    (journal / "entries/old.md").write_text(
+        ENTRY_FRONT.replace("2025-06-01", "0001-01-01") + "I applied it.\n"
+    )
     (journal / "goals/far.md").write_text("---\ntitle: Far\ntarget_date: 9999-12-31\n---\n")
     (journal / "reviews/old.md").write_text("---\ndate: 0999-12-31\n---\n")
     code, out, err = run_in(root, monkeypatch, *command)
@@ -138,4 +158,5 @@ def test_dates_out_of_the_supported_range_are_errors_not_crashes(
         f"journal/entries/far.md:3:7: error[V003] date: 9999-12-31 {outside}",
         f"journal/entries/old.md:3:7: error[V003] date: 0001-01-01 {outside}",
         f"journal/goals/far.md:3:14: error[V003] target_date: 9999-12-31 {outside}",
-        f"journal/reviews/old.md:2:7: error[V003] date: 0999-12-31 {outside}"]
+        f"journal/reviews/old.md:2:7: error[V003] date: 0999-12-31 {outside}",
+    ]

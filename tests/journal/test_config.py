@@ -12,7 +12,8 @@ from generator.journal.config import parse_config
 from generator.journal.problems import problems_text
 from generator.model import Activity
 
-from .conftest import FIXTURES
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 CASES = sorted((FIXTURES / "config").glob("*.toml"))
 CATALOGUE = parse_catalogue(shipped_catalogue_text())
@@ -44,6 +45,8 @@ def test_activities_extend_and_override_the_catalogue() -> None:
     config, _ = parse_config("pdp.toml", text, (), CATALOGUE)
     assert config is not None
     assert config.activities["press-rota"] == Activity(
-        "press-rota", "A week on the press office rota", "on-the-job", Decimal(5))
+        "press-rota", "A week on the press office rota", "on-the-job", Decimal(5)
+    )
     assert config.activities["podcast"] == Activity(
-        "podcast", "Listening to a relevant podcast", "formal", Decimal(3))
+        "podcast", "Listening to a relevant podcast", "formal", Decimal(3)
+    )

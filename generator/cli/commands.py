@@ -1,0 +1,460 @@
+"""Each command of `pdp`: its options, and what runs it, in the table `COMMANDS`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..defaults import DEFAULT_PORT
+from ..errors import EXIT_INVALID, EXIT_OK, UsageError
+from ..journal.compute import entry_records, performance_year, year_totals, years_of
+from ..journal.load import CACHE_DIR, find_project
+from ..journal.open import Checked, open_config, open_journal
+from ..journal.privacy import published
+from ..journal.problems import github_annotations, problems_json, problems_text, summary_line
+from ..model import CATEGORIES, OTHER_ACTIVITY
+from ..publish.hooks import install_hook, staged_copy
+from ..publish.jsonschema import front_matter_schema, schema_json
+from ..publish.report import catalogue_json, catalogue_text, report_json, report_text
+from ..publish.scaffold import (
+    NewEntry,
+    check_new_entry,
+    entry_path,
+    entry_text,
+    page_taken,
+    write_new_file,
+    write_new_or_replace,
+)
+from ..site.export import export_csv, export_json
+from .context import (
+    Call,
+    Command,
+    InProject,
+    date_argument,
+    hours_argument,
+    in_project,
+    port_argument,
+    today,
+    year_named,
+)
+
+if TYPE_CHECKING:
+    from ..serve.session import Rebuilt
+
+LOOPBACK = "127.0.0.1"
+
+
+def _check_options(check: argparse.ArgumentParser) -> None:
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--staged",
+        action="store_true",
+        help="check what is staged in git, not the files as they are",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="github: annotations for GitHub Actions",
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"check every entry afresh, without reading or writing {CACHE_DIR}/",
+    )
+
+
+def _check(run: InProject) -> int:
+    if not run.args.staged:
+        return _checked(run, open_journal(run.project, run.today, bodies=False, cache=run.cache()))
+    # The staged copy lasts for this check alone: its checks are kept with the project's.
+    with staged_copy(run.project.root) as copy:
+        return _checked(
+            run, open_journal(find_project(copy), run.today, bodies=False, cache=run.cache())
+        )
+
+
+def _checked(run: InProject, checked: Checked) -> int:
+    failing = checked.problems if run.args.strict else checked.errors
+    if run.args.format == "json":
+        run.out.write(problems_json(checked.problems, run.show))
+    elif run.args.format == "github":
+        run.out.write(github_annotations(checked.problems, run.show))
+    else:
+        run.out.write(problems_text(checked.problems, run.show))
+        run.out.write(
+            summary_line(len(checked.errors), len(checked.warnings), checked.files) + "\n"
+        )
+    return EXIT_INVALID if failing else EXIT_OK
+
+
+def _report_options(report: argparse.ArgumentParser) -> None:
+    report.add_argument("--year", metavar="YEAR", help="one year, named like 2025-26")
+    report.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _report(run: InProject) -> int:
+    checked = run.open()
+    journal = run.journal_or_fail(checked)
+    years = years_of(journal, run.today)
+    if run.args.year is not None:
+        years = [year_named(run.args.year, journal.config.year_start_month, years[-1].name)]
+    totals = [year_totals(journal, year, run.today) for year in years]
+    if run.args.format == "json":
+        run.out.write(report_json(journal.config, totals))
+    else:
+        run.out.write(report_text(journal.config, totals))
+    return EXIT_INVALID if checked.errors else EXIT_OK
+
+
+def _catalogue_options(catalogue: argparse.ArgumentParser) -> None:
+    catalogue.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _catalogue(run: InProject) -> int:
+    config, catalogue, problems = open_config(run.project)  # the entries are not needed
+    if config is None:
+        errors = [problem for problem in problems if problem.severity == "error"]
+        if errors:
+            run.show_errors(errors)
+        raise run.broken_config()
+    render = catalogue_json if run.args.format == "json" else catalogue_text
+    run.out.write(render(catalogue))
+    return EXIT_OK
+
+
+def _build_options(build: argparse.ArgumentParser) -> None:
+    build.add_argument(
+        "--publish",
+        action="store_true",
+        help="for the reviewer: leave out everything marked private",
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        help="where to write the site (default: site/ in the project)",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every entry and render every reflection afresh, "
+        f"without reading or writing {CACHE_DIR}/",
+    )
+
+
+def _build(run: InProject) -> int:
+    from ..site.build import build_site  # here: rendering costs the other commands start-up
+
+    built = build_site(
+        run.project, run.today, run.args.publish, run.args.output, cache=not run.args.no_cache
+    )
+    site = built.site
+    if site is None:
+        run.err.write(problems_text(built.problems, run.show))
+        run.err.write("pdp: the site was not built; the previous site is unchanged\n")
+        return EXIT_INVALID
+    if site.warnings:
+        run.err.write(problems_text(site.warnings, run.show))
+    kind = (
+        "published portfolio (private content left out)"
+        if run.args.publish
+        else "site (with private content, for you only)"
+    )
+    run.out.write(
+        f"built the {kind}: {site.pages} pages, {site.files} files in "
+        f"{os.path.relpath(built.output)}\n"
+    )
+    return EXIT_OK
+
+
+def _serve_options(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--port",
+        type=port_argument,
+        metavar="N",
+        help=f"the port (default: {DEFAULT_PORT}, or a free one if it is busy; 0: any free port)",
+    )
+    serve.add_argument(
+        "--bind",
+        default=LOOPBACK,
+        metavar="ADDR",
+        help=f"the address to listen on (default: {LOOPBACK}, this computer only)",
+    )
+    serve.add_argument("--open", action="store_true", help="open the site in your browser")
+    serve.add_argument(
+        "--publish",
+        action="store_true",
+        help="preview what the reviewer sees: everything private left out",
+    )
+    serve.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for changes every half second instead of relying on file "
+        "events (for network drives and some containers)",
+    )
+
+
+def _serve(run: InProject) -> int:
+    # Imported here: watching and the browser cost every other command start-up time.
+    from ..serve.preview import preview
+    from ..serve.session import Session
+
+    _stop_on_signals()
+    session = Session(run.project, today, run.args.publish, run.show)
+    run.err.write("building the site...\n")
+    preview(session, run.args.bind, run.args.port, run.args.poll, _Notices(run))
+    return EXIT_OK
+
+
+@dataclass(frozen=True, slots=True)
+class _Notices:
+    """What `pdp serve` prints as it goes."""
+
+    run: InProject
+
+    def rebuilt(self, rebuilt: Rebuilt) -> None:
+        """The terminal shows what the page shows: the errors, or that all is well."""
+        err = self.run.err
+        if rebuilt.errors:
+            err.write("".join(line + "\n" for line in rebuilt.errors))
+            err.write("pdp: the journal has errors: still serving the last good site\n")
+        else:
+            err.write(f"built in {rebuilt.seconds * 1000:.0f} ms\n")
+        err.flush()
+
+    def serving(self, url: str, loopback: bool, polling: str) -> None:
+        import webbrowser
+
+        from ..serve.watch import POLL_INTERVAL
+
+        args, out, err = self.run.args, self.run.out, self.run.err
+        if not loopback:
+            err.write(
+                f"pdp: warning: serving on {args.bind.strip()}: other computers on the "
+                "network can read your journal, private parts too\n"
+            )
+        if polling:
+            err.write(f"pdp: looking for changes every {POLL_INTERVAL} s: {polling}\n")
+        kind = "published portfolio" if args.publish else "site"
+        out.write(f"serving the {kind} at {url} (Ctrl-C to stop)\n")
+        out.flush()
+        if args.open:
+            webbrowser.open(url)
+
+    def stopped(self) -> None:
+        self.run.err.write("pdp: stopped\n")
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and a polite kill both stop a server cleanly, even where the shell that started
+    it in the background set Ctrl-C to be ignored."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _export_options(export: argparse.ArgumentParser) -> None:
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--publish",
+        action="store_true",
+        help="leave out private entries (and planned ones if so configured)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        type=Path,
+        help="write to a file instead of standard output",
+    )
+
+
+def _export(run: InProject) -> int:
+    journal = run.journal_or_fail(run.open())
+    if run.args.publish:
+        journal = published(journal)
+    rows = entry_records(journal)
+    text = export_csv(rows) if run.args.format == "csv" else export_json(rows)
+    if run.args.output is None:
+        run.out.write(text)
+    else:
+        write_new_or_replace(run.args.output, text)
+        run.out.write(f"wrote {len(rows)} entries to {run.args.output}\n")
+    return EXIT_OK
+
+
+def _pack_options(pack: argparse.ArgumentParser) -> None:
+    pack.add_argument("--year", metavar="YEAR", help="the review pack's year (default: now)")
+    pack.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        type=Path,
+        help="the zip (default: NAME-YEAR-portfolio.zip in the project)",
+    )
+
+
+def _pack(run: InProject) -> int:
+    from ..publish.pack import pack  # here: it builds the site, which costs start-up time
+
+    journal = run.journal_or_fail(run.open(), counting=False)
+    start_month = journal.config.year_start_month
+    year = performance_year(run.today, start_month)
+    if run.args.year is not None:
+        year = year_named(run.args.year, start_month, year.name)
+    result = pack(run.project, run.today, year, journal.config.name, run.args.output)
+    packed = result.packed
+    if packed is None:
+        run.err.write(problems_text(result.problems, run.show))
+        run.err.write("pdp: nothing was packed\n")
+        return EXIT_INVALID
+    if packed.warnings:
+        run.err.write(problems_text(packed.warnings, run.show))
+    run.out.write(
+        f"packed {packed.files} files into {os.path.relpath(packed.archive)} "
+        "(private content left out; SHA256SUMS lists every file)\n"
+    )
+    if packed.pdf is not None:
+        run.out.write(f"printed the {year.name} review pack to {os.path.relpath(packed.pdf)}\n")
+    else:
+        run.err.write(f"pdp: {packed.no_pdf_reason}\n")
+    return EXIT_OK
+
+
+def _no_options(parser: argparse.ArgumentParser) -> None:
+    """For a command that takes none of its own."""
+
+
+def _schema(run: InProject) -> int:
+    journal = run.journal_or_fail(run.open(), counting=False)
+    goals = (goal.id for goal in journal.goals)
+    run.out.write(schema_json(front_matter_schema(journal.catalogue, goals)))
+    return EXIT_OK
+
+
+def _init_options(init: argparse.ArgumentParser) -> None:
+    init.add_argument("folder", nargs="?", default=".", type=Path, help="default: here")
+    init.add_argument("--name", default="Your Name", help="your name, as the portfolio shows it")
+    init.add_argument(
+        "--install",
+        metavar="SPEC",
+        help="how CI installs pdp (a pip requirement; default: this version)",
+    )
+
+
+def _init(call: Call) -> int:
+    from ..publish.init import init_project  # here: its templates cost the other commands start-up
+
+    folder: Path = call.args.folder
+    created = init_project(folder, call.args.name, call.today, call.args.install)
+    for path in created.written:
+        call.out.write(f"created {os.path.relpath(folder / path)}\n")
+    for path in created.kept:
+        call.out.write(
+            f"kept {os.path.relpath(folder / path)} as it was: add pdp's lines "
+            "to it yourself if you want them\n"
+        )
+    call.out.write("next: edit pdp.toml, replace the examples, then run 'pdp check'\n")
+    return EXIT_OK
+
+
+def _hook_options(hook: argparse.ArgumentParser) -> None:
+    hook.add_argument(
+        "action", choices=("install",), help="install: check the staged journal before each commit"
+    )
+
+
+def _hook(run: InProject) -> int:
+    path = install_hook(run.project.root)
+    run.out.write(
+        f"installed {os.path.relpath(path)}: each commit runs 'pdp check' on what is staged\n"
+    )
+    return EXIT_OK
+
+
+def _new_options(new: argparse.ArgumentParser) -> None:
+    new.add_argument("title", help="what the activity was")
+    new.add_argument(
+        "--activity",
+        required=True,
+        metavar="ID",
+        help=f"a catalogue id (pdp catalogue), or {OTHER_ACTIVITY}",
+    )
+    new.add_argument("--hours", required=True, type=hours_argument, metavar="H", help="hours spent")
+    new.add_argument("--date", type=date_argument, metavar="YYYY-MM-DD", help="default: today")
+    new.add_argument("--category", choices=CATEGORIES, help=f"for activity {OTHER_ACTIVITY}")
+    new.add_argument(
+        "--goal",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="goals",
+        help="a goal it serves (repeatable)",
+    )
+    new.add_argument("--planned", action="store_true", help="not done yet")
+
+
+def _new(run: InProject) -> int:
+    journal = run.journal_or_fail(run.open(), counting=False)
+    args = run.args
+    day = args.date or run.today
+    entry = NewEntry(
+        args.title.strip(),
+        args.activity,
+        args.hours,
+        day,
+        args.category if args.activity == OTHER_ACTIVITY else None,
+        tuple(args.goals),
+        "planned" if args.planned or day > run.today else "done",
+    )
+    check_new_entry(entry, journal)
+    path = entry_path(entry, journal.config.year_start_month)
+    taken = page_taken(run.project, path)
+    if taken is not None:
+        raise UsageError(
+            f"an entry would share its page with {run.show(taken)}", "choose another title"
+        )
+    write_new_file(run.project.root, path, entry_text(entry))
+    run.out.write(run.show(path) + "\n")
+    return EXIT_OK
+
+
+# Each command by name, in the order `pdp --help` lists them.
+COMMANDS: dict[str, Command] = {
+    "check": in_project("check the journal", _check_options, _check),
+    "report": in_project(
+        "points per performance year against the target", _report_options, _report
+    ),
+    "catalogue": in_project(
+        "the activities and their points values", _catalogue_options, _catalogue
+    ),
+    "build": in_project("build the portfolio site", _build_options, _build),
+    "serve": in_project(
+        "preview the site while you write: rebuilt and reloaded on every save",
+        _serve_options,
+        _serve,
+    ),
+    "export": in_project("the entries as CSV or JSON, for spreadsheets", _export_options, _export),
+    "pack": in_project(
+        "the published portfolio as a zip (and the review pack as a PDF) for your reviewer",
+        _pack_options,
+        _pack,
+    ),
+    "schema": in_project(
+        "a JSON Schema of entries', goals' and reviews' front matter", _no_options, _schema
+    ),
+    "init": Command("start a new journal project", _init_options, _init, in_project=False),
+    "hook": in_project("git hooks", _hook_options, _hook),
+    "new": in_project("start a new entry", _new_options, _new),
+}

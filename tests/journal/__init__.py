@@ -1,0 +1,1 @@
+"""Tests of generator/journal/: reading, parsing, validating and counting."""

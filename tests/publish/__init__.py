@@ -1,0 +1,1 @@
+"""Tests of generator/publish/: init, hooks, pack, export, schema and docs."""

@@ -1,0 +1,1 @@
+"""Tests of generator/serve/: watch mode and the preview server."""

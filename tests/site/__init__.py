@@ -1,0 +1,1 @@
+"""Tests of generator/site/: planning, rendering, checking links and writing the site."""
