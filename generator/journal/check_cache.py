@@ -24,7 +24,7 @@ from typing import Any
 from .. import store
 from ..model import Entry, Problem
 from ..store import Store, holds, noting, row_digest
-from .document import YAML_PARSER
+from .front_matter import YAML_PARSER
 from .validate import EvidenceProbe, FutureProbe
 
 # The checks kept for each file: those of its working copy and of its staged copy (the git

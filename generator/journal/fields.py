@@ -15,7 +15,8 @@ from typing import Any
 from ..model import Problem
 from ..suggest import did_you_mean
 from .codes import problem
-from .document import Document, Node, Scalar, Sequence, describe
+from .document import Document
+from .front_matter import Node, Scalar, Sequence, describe
 from .schema import (
     CHOICE,
     DATE,

@@ -18,8 +18,9 @@ from decimal import Decimal
 from ..model import OTHER_ACTIVITY, Activity, Config, Entry, Goal, Problem, Review
 from ..suggest import did_you_mean
 from .codes import problem
-from .document import Document, Scalar
+from .document import Document
 from .fields import TRUE, Fields
+from .front_matter import Scalar
 from .markdown import dropped_line
 from .names import slugify, stem_of
 from .schema import ENTRY, GOAL, REVIEW

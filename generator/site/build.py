@@ -24,6 +24,7 @@ from ..journal.privacy import published, withheld
 from ..model import Entry, Journal, Problem
 from ..parallel import Results, WorkerPool, in_background, workers
 from .entry_job import EntryJob, entry_files
+from .entry_pages import EntryPages, entry_page, entry_pages_of
 from .evidence import evidence_copies
 from .link_check import LinkCheck, LinkMemo, left_out_links
 from .memo import EntryMade, LastBuild, Reuse
@@ -36,21 +37,11 @@ from .page_cache import (
     render_basis,
     save_previous,
 )
-from .plan import (
-    EntryPages,
-    Makers,
-    Page,
-    SiteOptions,
-    entry_page,
-    entry_pages_of,
-    entry_url,
-    pack_page,
-    pack_url,
-    summary_pages,
-)
+from .plan import Makers, pack_page, summary_pages
 from .reflection_cache import Reflections
 from .render import environment
 from .theme import Templates, Theme, find_theme, read_templates
+from .views import Page, SiteOptions, entry_url, pack_url
 
 DEFAULT_OUTPUT = "site"
 EXPORT_FILE = "entries.csv"  # the same CSV as `pdp export`, of what the site shows

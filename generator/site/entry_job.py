@@ -15,11 +15,12 @@ from pathlib import Path
 import jinja2
 
 from ..model import Entry
+from .entry_pages import EntryPages, entry_page, entry_view, link_map
 from .link_check import LinkCheck
 from .memo import EntryMade
 from .output import write_file
 from .page_cache import PageKeys, Previous, make_page
-from .plan import EntryPages, Makers, entry_page, entry_view, link_map
+from .plan import Makers
 from .reflection_cache import Reflections, Rendered, render_recorded
 from .render import PageMemo, environment, render_page
 from .theme import Templates

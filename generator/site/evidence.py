@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..journal.load import Project, journal_place, leads_to
 from ..model import Journal
-from .plan import evidence_url
+from .views import evidence_url
 
 
 def evidence_copies(project: Project, journal: Journal, publish: bool) -> dict[str, Path]:

@@ -23,22 +23,15 @@ from ..journal.compute import (
     year_totals,
 )
 from ..model import Entry, Journal
+from .entry_pages import EntryPages, entry_view
 from .export import EXPORT_COLUMNS, csv_line, csv_row, export_csv
 from .link_check import LinkMemo
 from .page_cache import Note, Previous
-from .plan import (
-    EntryPages,
-    EntryView,
-    Link,
-    Makers,
-    Page,
-    ViewOf,
-    entry_view,
-    fresh_makers,
-)
+from .plan import Makers, ViewOf, fresh_makers
 from .reflection_cache import Reflections, Rendered
 from .render import PageMemo, render_page
 from .theme import Templates
+from .views import EntryView, Link, Page
 
 _ViewKey = tuple[int, str]
 

@@ -29,8 +29,8 @@ from typing import Any
 
 from .. import store
 from ..store import Store
-from .plan import EntryView, GoalView, Page, ReviewView, YearView
 from .theme import Templates
+from .views import EntryView, GoalView, Page, ReviewView, YearView
 
 _PROTOCOL = 5
 # Views that many pages show: each is digested once per build, and pages hold its digest.

@@ -5,9 +5,8 @@ Pure: a journal and a day in, a list of `Page`s out. Rendering them is `render`'
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,114 +18,25 @@ from ..journal.compute import (
     PerformanceYear,
     YearTotals,
     entries_in,
-    entry_points,
     performance_year,
     year_totals,
     years_of,
 )
-from ..journal.history import History
-from ..journal.markdown import PLAIN_TEXT, render
-from ..journal.names import slugify
-from ..model import CATEGORY_LABELS, OTHER_ACTIVITY, Activity, Entry, Goal, Journal, Review
-from .formats import long_date
-
-EVIDENCE_DIR = "evidence"
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One HTML page: where it goes, the template that renders it, and what it shows."""
-
-    path: str
-    template: str
-    title: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-    source: str = ""  # the journal file it comes from, for error messages
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    url: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class EntryView:
-    """An entry with what its pages show about it."""
-
-    entry: Entry
-    url: str
-    points: Decimal
-    year: str
-    activity: str
-    goals: tuple[Link, ...]
-    skills: tuple[Link, ...]
-    tags: tuple[Link, ...]
-    evidence: tuple[Link, ...]
-    private_evidence: tuple[Link, ...]
-    html: Markup
-    written: str = ""  # when the reflection was first committed and last changed
-
-
-@dataclass(frozen=True, slots=True)
-class GoalView:
-    goal: Goal
-    url: str
-    html: Markup
-    entries: tuple[EntryView, ...]
-    points: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class GoalHeading:
-    goal: Goal
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewView:
-    review: Review
-    anchor: str
-    goals: tuple[Link, ...]
-    html: Markup
-
-
-@dataclass(frozen=True, slots=True)
-class YearView:
-    totals: YearTotals
-    url: str
-    pack_url: str
-    done: tuple[EntryView, ...]
-    planned: tuple[EntryView, ...]
-    months: tuple[tuple[str, Decimal], ...]
-    current: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SiteOptions:
-    publish: bool
-    built: str = ""  # when the site was built, shown only if configured
-
-
-def entry_url(entry: Entry) -> str:
-    return f"entries/{entry.slug}.html"
-
-
-def pack_url(year: PerformanceYear) -> str:
-    return f"pack/{year.name}.html"
-
-
-def label_url(kind: str, label: str) -> str:
-    return f"{kind}/{slugify(label) or 'other'}.html"
-
-
-def goal_url(goal: Goal) -> str:
-    return f"goals/{goal.id}.html"
-
-
-def evidence_url(path: str) -> str:
-    """Where an evidence file (a project-relative path under journal/) is published."""
-    return f"{EVIDENCE_DIR}/{path.removeprefix('journal/')}"
+from ..journal.markdown import render
+from ..model import Entry, Journal, Review
+from .entry_pages import EntryPages, entry_view
+from .views import (
+    EntryView,
+    GoalHeading,
+    GoalView,
+    Link,
+    Page,
+    ReviewView,
+    YearView,
+    goal_url,
+    new_page,
+    pack_url,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +145,7 @@ def pack_page(
     reviews = _review_views(
         journal, [r for r in journal.reviews if r.date in year], makers.markdown
     )
-    return _page(
+    return new_page(
         shared.common,
         view.pack_url,
         "pack.html",
@@ -256,7 +166,7 @@ def _summary_pages(
     ordered: Sequence[EntryView],
 ) -> list[Page]:
     pages = [
-        _page(
+        new_page(
             common,
             "index.html",
             "dashboard.html",
@@ -266,10 +176,10 @@ def _summary_pages(
             goals=goals,
             years=years,
         ),
-        _page(common, "years/index.html", "years.html", "Performance years", years=years),
-        _page(common, "goals/index.html", "goals.html", "Goals", goals=goals),
-        _page(common, "reviews/index.html", "reviews.html", "Reviews", reviews=reviews),
-        _page(
+        new_page(common, "years/index.html", "years.html", "Performance years", years=years),
+        new_page(common, "goals/index.html", "goals.html", "Goals", goals=goals),
+        new_page(common, "reviews/index.html", "reviews.html", "Reviews", reviews=reviews),
+        new_page(
             common,
             "catalogue.html",
             "catalogue.html",
@@ -279,7 +189,7 @@ def _summary_pages(
     ]
     for year in years:
         pages.append(
-            _page(
+            new_page(
                 common,
                 year.url,
                 "year.html",
@@ -289,16 +199,24 @@ def _summary_pages(
         )
     for goal in goals:
         pages.append(
-            _page(common, goal.url, "goal.html", goal.goal.title, goal=goal, source=goal.goal.path)
+            new_page(
+                common, goal.url, "goal.html", goal.goal.title, goal=goal, source=goal.goal.path
+            )
         )
+    return pages + _label_pages(common, ordered)
+
+
+def _label_pages(common: Mapping[str, Any], ordered: Sequence[EntryView]) -> list[Page]:
+    """The skills and tags: an index of each, and a page per skill or tag."""
+    pages = []
     for kind, title in (("skills", "Skills"), ("tags", "Tags")):
         groups = _labels(ordered, kind)
         pages.append(
-            _page(common, f"{kind}/index.html", "labels.html", title, kind=kind, groups=groups)
+            new_page(common, f"{kind}/index.html", "labels.html", title, kind=kind, groups=groups)
         )
         for label, entries in groups:
             pages.append(
-                _page(
+                new_page(
                     common,
                     label.url,
                     "label.html",
@@ -309,190 +227,6 @@ def _summary_pages(
                 )
             )
     return pages
-
-
-NAVIGATION: tuple[Link, ...] = (
-    Link("index.html", "Dashboard"),
-    Link("years/index.html", "Years"),
-    Link("goals/index.html", "Goals"),
-    Link("skills/index.html", "Skills"),
-    Link("tags/index.html", "Tags"),
-    Link("reviews/index.html", "Reviews"),
-    Link("catalogue.html", "Catalogue"),
-)
-
-
-def _page(
-    common: Mapping[str, Any],
-    path: str,
-    template: str,
-    title: str,
-    source: str = "",
-    **context: Any,
-) -> Page:
-    root = "../" * path.count("/")
-    return Page(
-        path,
-        template,
-        title,
-        {**common, **context, "root": root, "path": path, "title": title},
-        source,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class SiteInfo:
-    """What every page shows of the site and its member: `site` in templates.
-
-    An object rather than a dict: Jinja2 looks a name up as an attribute first, and a
-    dict's miss costs an exception on every use; `site["title"]` reads it as well.
-    """
-
-    title: str
-    name: str
-    role: str
-    line_manager: str
-    publish: bool
-    noindex: bool  # asks search engines not to index the site
-    built: str  # when the site was built, if shown
-    target: Decimal
-
-
-def _common(journal: Journal, options: SiteOptions) -> dict[str, Any]:
-    """What every page shows: the site, the navigation, the category names."""
-    return {"site": _site_info(journal, options), "nav": NAVIGATION, "labels": CATEGORY_LABELS}
-
-
-def _site_info(journal: Journal, options: SiteOptions) -> SiteInfo:
-    config = journal.config
-    return SiteInfo(
-        title=config.title,
-        name=config.name,
-        role=config.role,
-        line_manager=config.line_manager,
-        publish=options.publish,
-        noindex=not config.search_engines,
-        built=options.built if config.build_time else "",
-        target=config.target,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class EntryPages:
-    """What rendering an entry's page needs beyond the entry: small enough to send to a
-    worker process with each batch of entries."""
-
-    common: Mapping[str, Any]
-    catalogue: Mapping[str, Activity]
-    goal_titles: Mapping[str, str]
-    slugs: Mapping[str, str]
-    policy: str
-    start_month: int
-    neighbours: Mapping[str, tuple[Link | None, Link | None]]
-    history: History = field(default_factory=History)
-    # The published site's: files of the journal it leaves out (see `privacy.withheld`).
-    withheld: frozenset[str] = frozenset()
-
-
-def entry_pages_of(
-    journal: Journal,
-    options: SiteOptions,
-    history: History | None = None,
-    withheld: frozenset[str] = frozenset(),
-) -> EntryPages:
-    entries = journal.entries
-    links = [Link(entry_url(entry), entry.title) for entry in entries]
-    neighbours = {
-        entry.path: (links[i - 1] if i else None, links[i + 1] if i + 1 < len(links) else None)
-        for i, entry in enumerate(entries)
-    }
-    return EntryPages(
-        common=_common(journal, options),
-        catalogue=journal.catalogue,
-        goal_titles={goal.id: goal.title for goal in journal.goals},
-        slugs={entry.path: entry.slug for entry in entries},
-        policy=journal.config.points_policy,
-        start_month=journal.config.year_start_month,
-        neighbours=neighbours,
-        history=history or History(),
-        withheld=withheld,
-    )
-
-
-def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
-    """An entry with its links, its points and its reflection's HTML.
-
-    The view's entry has no body: pages show the reflection as HTML, and a page that lists
-    the entry is then unchanged by an edit of its reflection alone.
-    """
-    activity = (
-        shared.catalogue[entry.activity].name
-        if entry.activity != OTHER_ACTIVITY
-        else "Custom activity"
-    )
-    return EntryView(
-        entry=replace(entry, body="", body_line=1),
-        url=entry_url(entry),
-        points=entry_points(entry, shared.catalogue, shared.policy),
-        year=performance_year(entry.date, shared.start_month).name,
-        activity=activity,
-        goals=tuple(Link(f"goals/{goal}.html", shared.goal_titles[goal]) for goal in entry.goals),
-        skills=tuple(Link(label_url("skills", s), s) for s in entry.skills),
-        tags=tuple(Link(label_url("tags", t), t) for t in entry.tags),
-        evidence=tuple(Link(evidence_url(p), posixpath.basename(p)) for p in entry.evidence),
-        private_evidence=tuple(
-            Link(evidence_url(p), posixpath.basename(p)) for p in entry.private_evidence
-        ),
-        html=Markup(html),
-        written=_written(entry, shared.history),
-    )
-
-
-def _written(entry: Entry, history: History) -> str:
-    if entry.path in history.dates:
-        first, last = history.dates[entry.path]
-        if first == last:
-            return f"first committed {long_date(first)} (from git)"
-        return f"first committed {long_date(first)}, last changed {long_date(last)} (from git)"
-    return history.note or "not committed to git yet"
-
-
-def entry_page(view: EntryView, shared: EntryPages) -> Page:
-    previous, following = shared.neighbours[view.entry.path]
-    return _page(
-        shared.common,
-        view.url,
-        "entry.html",
-        view.entry.title,
-        view=view,
-        previous=previous,
-        next=following,
-        source=view.entry.path,
-    )
-
-
-def link_map(
-    entry: Entry, slugs: Mapping[str, str], withheld: Collection[str] = ()
-) -> Callable[[str], str | None]:
-    """Links in a reflection to another entry's file, or to its evidence, go to their pages;
-    those to a file `withheld` from the site are shown as their text alone."""
-    folder = posixpath.dirname(entry.path)
-    evidence = set(entry.evidence) | set(entry.private_evidence)
-
-    def relink(href: str) -> str | None:
-        target, _, fragment = href.partition("#")
-        if not target or ":" in target:
-            return None
-        resolved = posixpath.normpath(posixpath.join(folder, target))
-        if resolved in slugs:
-            return f"../entries/{slugs[resolved]}.html" + (f"#{fragment}" if fragment else "")
-        if resolved in evidence:
-            return "../" + evidence_url(resolved)
-        if resolved in withheld:
-            return PLAIN_TEXT
-        return None
-
-    return relink
 
 
 def _goal_views(

@@ -14,8 +14,9 @@ from ..model import Entry, Journal
 from .entry_job import EntryJob, entry_files
 from .link_check import LinkCheck
 from .memo import LastBuild, Reuse
-from .plan import entry_url, pack_page
+from .plan import pack_page
 from .render import environment
+from .views import entry_url
 
 
 def remake_reflections(

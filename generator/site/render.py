@@ -18,8 +18,8 @@ from jinja2.compiler import CodeGenerator, Frame
 
 from ..errors import PdpError
 from .formats import figure, long_date, percent
-from .plan import Page
 from .theme import Templates
+from .views import Page
 
 
 def _escape_slowly(text: str, /) -> str:

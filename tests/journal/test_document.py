@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from generator.journal.document import Mapping, Scalar, Sequence, parse_document, split_front_matter
+from generator.journal.document import parse_document, split_front_matter
+from generator.journal.front_matter import Mapping, Scalar, Sequence
 from generator.model import Problem
 
 

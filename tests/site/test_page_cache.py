@@ -18,8 +18,8 @@ import generator.site.theme
 from generator.journal.load import CACHE_DIR, find_project
 from generator.site.build import build_site
 from generator.site.page_cache import PageKeys, render_basis
-from generator.site.plan import Link, Page
 from generator.site.theme import Templates, Theme, read_templates
+from generator.site.views import Link, Page
 from generator.store import STORE_FILE
 
 from ..conftest import TODAY

@@ -1,0 +1,146 @@
+"""The page of each entry: what rendering one needs (small enough to send to a worker
+process), its view, and where the links in its reflection lead."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from markupsafe import Markup
+
+from ..journal.compute import entry_points, performance_year
+from ..journal.history import History
+from ..journal.markdown import PLAIN_TEXT
+from ..model import OTHER_ACTIVITY, Activity, Entry, Journal
+from .formats import long_date
+from .views import (
+    EntryView,
+    Link,
+    Page,
+    SiteOptions,
+    common_context,
+    entry_url,
+    evidence_url,
+    label_url,
+    new_page,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPages:
+    """What rendering an entry's page needs beyond the entry: small enough to send to a
+    worker process with each batch of entries."""
+
+    common: Mapping[str, Any]
+    catalogue: Mapping[str, Activity]
+    goal_titles: Mapping[str, str]
+    slugs: Mapping[str, str]
+    policy: str
+    start_month: int
+    neighbours: Mapping[str, tuple[Link | None, Link | None]]
+    history: History = field(default_factory=History)
+    # The published site's: files of the journal it leaves out (see `privacy.withheld`).
+    withheld: frozenset[str] = frozenset()
+
+
+def entry_pages_of(
+    journal: Journal,
+    options: SiteOptions,
+    history: History | None = None,
+    withheld: frozenset[str] = frozenset(),
+) -> EntryPages:
+    entries = journal.entries
+    links = [Link(entry_url(entry), entry.title) for entry in entries]
+    neighbours = {
+        entry.path: (links[i - 1] if i else None, links[i + 1] if i + 1 < len(links) else None)
+        for i, entry in enumerate(entries)
+    }
+    return EntryPages(
+        common=common_context(journal, options),
+        catalogue=journal.catalogue,
+        goal_titles={goal.id: goal.title for goal in journal.goals},
+        slugs={entry.path: entry.slug for entry in entries},
+        policy=journal.config.points_policy,
+        start_month=journal.config.year_start_month,
+        neighbours=neighbours,
+        history=history or History(),
+        withheld=withheld,
+    )
+
+
+def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
+    """An entry with its links, its points and its reflection's HTML.
+
+    The view's entry has no body: pages show the reflection as HTML, and a page that lists
+    the entry is then unchanged by an edit of its reflection alone.
+    """
+    activity = (
+        shared.catalogue[entry.activity].name
+        if entry.activity != OTHER_ACTIVITY
+        else "Custom activity"
+    )
+    return EntryView(
+        entry=replace(entry, body="", body_line=1),
+        url=entry_url(entry),
+        points=entry_points(entry, shared.catalogue, shared.policy),
+        year=performance_year(entry.date, shared.start_month).name,
+        activity=activity,
+        goals=tuple(Link(f"goals/{goal}.html", shared.goal_titles[goal]) for goal in entry.goals),
+        skills=tuple(Link(label_url("skills", s), s) for s in entry.skills),
+        tags=tuple(Link(label_url("tags", t), t) for t in entry.tags),
+        evidence=tuple(Link(evidence_url(p), posixpath.basename(p)) for p in entry.evidence),
+        private_evidence=tuple(
+            Link(evidence_url(p), posixpath.basename(p)) for p in entry.private_evidence
+        ),
+        html=Markup(html),
+        written=_written(entry, shared.history),
+    )
+
+
+def _written(entry: Entry, history: History) -> str:
+    if entry.path in history.dates:
+        first, last = history.dates[entry.path]
+        if first == last:
+            return f"first committed {long_date(first)} (from git)"
+        return f"first committed {long_date(first)}, last changed {long_date(last)} (from git)"
+    return history.note or "not committed to git yet"
+
+
+def entry_page(view: EntryView, shared: EntryPages) -> Page:
+    previous, following = shared.neighbours[view.entry.path]
+    return new_page(
+        shared.common,
+        view.url,
+        "entry.html",
+        view.entry.title,
+        view=view,
+        previous=previous,
+        next=following,
+        source=view.entry.path,
+    )
+
+
+def link_map(
+    entry: Entry, slugs: Mapping[str, str], withheld: Collection[str] = ()
+) -> Callable[[str], str | None]:
+    """Links in a reflection to another entry's file, or to its evidence, go to their pages;
+    those to a file `withheld` from the site are shown as their text alone."""
+    folder = posixpath.dirname(entry.path)
+    evidence = set(entry.evidence) | set(entry.private_evidence)
+
+    def relink(href: str) -> str | None:
+        target, _, fragment = href.partition("#")
+        if not target or ":" in target:
+            return None
+        resolved = posixpath.normpath(posixpath.join(folder, target))
+        if resolved in slugs:
+            return f"../entries/{slugs[resolved]}.html" + (f"#{fragment}" if fragment else "")
+        if resolved in evidence:
+            return "../" + evidence_url(resolved)
+        if resolved in withheld:
+            return PLAIN_TEXT
+        return None
+
+    return relink
