@@ -1,8 +1,10 @@
 """Write a deterministic synthetic CPD journal project, for benchmarking pdp.
 
-    python benchmarks/generate.py OUT_DIR --entries N [--seed S]
+    python benchmarks/generate.py OUT_DIR --entries N [--years Y] [--seed S]
 
-The same arguments always give byte-identical files. Standard library only.
+One member's journal has 40 to 60 entries a performance year; with --years, the entries are
+shared evenly over the last Y years, as a team's journals read together would be. The same
+arguments always give byte-identical files. Standard library only.
 """
 
 from __future__ import annotations
@@ -420,16 +422,32 @@ def year_days(rng: random.Random, year: Year, count: int) -> list[tuple[date, st
     return sorted(days)
 
 
-def schedule(rng: random.Random, count: int) -> Iterator[tuple[Year, date, str]]:
-    """The year, date and status of `count` entries, 40 to 60 a year, newest year first."""
-    first, remaining = current_year().start.year, count
+def year_sizes(rng: random.Random, count: int, years: int | None) -> Iterator[int]:
+    """How many of `count` entries each performance year holds, newest year first: 40 to 60
+    (one member's journal), or, over `years` years, an even share (a team's journals)."""
+    if years is not None:
+        share, extra = divmod(count, years)
+        for index in range(years):
+            yield share + (index < extra)
+        return
+    remaining = count
     while remaining > 0:
-        year = year_starting(first)
         size = min(remaining, rng.randint(*ENTRIES_PER_YEAR))
+        yield size
+        remaining -= size
+
+
+def schedule(
+    rng: random.Random, count: int, years: int | None = None
+) -> Iterator[tuple[Year, date, str]]:
+    """The year, date and status of `count` entries, newest year first (see `year_sizes`)."""
+    first = current_year().start.year
+    # The sizes are drawn one year at a time, between the years' dates, as they always were:
+    # a journal of one member's shape stays byte-identical to the ones made before --years.
+    for offset, size in enumerate(year_sizes(rng, count, years)):
+        year = year_starting(first - offset)
         for day, status in year_days(rng, year, size):
             yield year, day, status
-        remaining -= size
-        first -= 1
 
 
 def slug(text: str) -> str:
@@ -516,11 +534,11 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def write_entries(out: Path, prose: Prose, count: int) -> None:
+def write_entries(out: Path, prose: Prose, count: int, years: int | None) -> None:
     """`count` entries, in a folder per performance year."""
     rng, catalogue = prose.rng, Catalogue.read(CATALOGUE)
     taken: set[str] = set()
-    for year, day, status in schedule(rng, count):
+    for year, day, status in schedule(rng, count, years):
         heading = title(rng)
         stem = unique(f"{day.isoformat()}-{slug(heading)}", taken)
         text = front_matter(entry_fields(rng, catalogue, heading, day, status))
@@ -577,13 +595,13 @@ def write_reviews(out: Path, prose: Prose) -> None:
         write(out / "journal" / "reviews" / name, front_matter(fields) + body)
 
 
-def generate(out: Path, entries: int, seed: int) -> None:
+def generate(out: Path, entries: int, seed: int, years: int | None = None) -> None:
     """Write the whole project: configuration, goals, reviews and entries."""
     prose = Prose(random.Random(seed))
     write(out / "pdp.toml", CONFIG)
     write_goals(out, prose)
     write_reviews(out, prose)
-    write_entries(out, prose, entries)
+    write_entries(out, prose, entries, years)
 
 
 def positive(text: str) -> int:
@@ -610,6 +628,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--entries", metavar="N", type=positive, required=True, help="how many entries to write"
     )
     parser.add_argument(
+        "--years",
+        metavar="Y",
+        type=positive,
+        help="share the entries evenly over the last Y performance years, as a team's "
+        "journals read together would be (default: 40 to 60 a year, one member's)",
+    )
+    parser.add_argument(
         "--seed", metavar="S", type=int, default=1, help="the random seed (default: 1)"
     )
     return parser.parse_args(argv)
@@ -622,7 +647,7 @@ def main(argv: Sequence[str]) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         print(f"generate.py: {out} exists and is not an empty folder", file=sys.stderr)
         return 2
-    generate(out, args.entries, args.seed)
+    generate(out, args.entries, args.seed, args.years)
     return 0
 
 

@@ -226,6 +226,11 @@ class Peer:
     output: str  # the folder the build writes, in the project
     version: tuple[str, ...]  # the arguments that print the version
     version_pattern: str
+    up_to: int | None = None  # the largest journal run.py times it on, in entries
+
+    def times(self, entries: int | None) -> bool:
+        """Whether a journal of `entries` entries is timed with this peer (None: any)."""
+        return entries is None or self.up_to is None or entries <= self.up_to
 
 
 def progress(message: str) -> None:
@@ -555,6 +560,9 @@ PEERS = (
         "output",
         ("--version",),
         r"(\d+\.\d+(?:\.\d+)?)",
+        # No target names Pelican, and its build of 10,000 entries takes 80 s and more:
+        # six of them on each such journal would almost double `make bench-peers`.
+        up_to=1000,
     ),
 )
 
@@ -563,8 +571,9 @@ PEERS = (
 class Build:
     """A full build to time: its name, its command, where it runs, the folder it writes
     (removed, untimed, before each run, so that each build writes into a new folder),
-    whether a warm-up run must come before the timed ones, and whether that folder must
-    then hold a page per entry that shows its reflection (a peer's site)."""
+    whether a warm-up run must come before the timed ones, whether that folder must
+    then hold a page per entry that shows its reflection (a peer's site), and what else
+    must be done, untimed, before each run (an edit of the journal, say)."""
 
     name: str
     command: Sequence[str]
@@ -573,6 +582,7 @@ class Build:
     env: Mapping[str, str] | None = None
     warm_up: bool = True
     shows_entries: bool = False
+    before: Callable[[], None] | None = None
 
 
 def time_in_rounds(builds: Sequence[Build], runs: int) -> list[tuple[float, ...]]:
@@ -604,10 +614,18 @@ def timed_round(builds: Sequence[Build], start: int) -> list[float]:
     return times
 
 
-def timed_build(build: Build) -> float:
-    """Seconds one build takes; on failure, build again to show why."""
+def prepare(build: Build) -> None:
+    """What comes before each run of a build, untimed: removing its output folder, and
+    what else it asks for."""
     if build.output is not None:
         shutil.rmtree(build.output, ignore_errors=True)
+    if build.before is not None:
+        build.before()
+
+
+def timed_build(build: Build) -> float:
+    """Seconds one build takes; on failure, build again to show why."""
+    prepare(build)
     start = time.perf_counter()
     done = subprocess.run(
         build.command,
@@ -651,14 +669,14 @@ def entry_pages(site: Path) -> int:
     return sum(MARKER in path.read_text("utf-8") for path in pages)
 
 
-def peer_builds(journal: Path, workdir: Path) -> list[Build]:
+def peer_builds(journal: Path, workdir: Path, entries: int | None = None) -> list[Build]:
     """Install the peers and prepare a project for each: their full builds, and the bare
-    floor's."""
+    floor's. With `entries`, only the peers timed on a journal of that size (`Peer.up_to`)."""
     journal, workdir = journal.resolve(), workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     paths = ensure_peers(workdir / ".peers-venv")
     builds = []
-    for peer in PEERS:
+    for peer in (peer for peer in PEERS if peer.times(entries)):
         project = workdir / f"{journal.name}-{peer.name.lower()}"
         progress(f"preparing {project}")
         peer.prepare(journal, project)

@@ -1,154 +1,82 @@
-"""Time pdp's commands, and watch mode's rebuilds, on generated journals; print a table.
+"""Time pdp's commands, and watch mode's rebuilds, on generated journals; print the tables.
 
-    python benchmarks/run.py [--sizes 1000,10000] [--runs 5] [--workdir benchmarks/journals]
+    python benchmarks/run.py [--sizes 300,1000,10000,10000/5] [--runs R] [--peers]
 
-Progress goes to standard error, the table to standard output. Nothing is asserted about
-the times; the run fails only if a journal cannot be generated or a command fails on it.
+Progress goes to standard error, the tables to standard output: every command's times, then
+the figures of the speed targets (targets.py) and whether each target is met. Nothing is
+asserted about the times; the run fails only if a journal cannot be generated or a command
+fails on it.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import platform
-import shutil
-import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from _journals import ROOT, BenchError, Edits, Shape, journal, pdp, progress, shapes
+from _results import CHECK_WARM, COLD_BUILD, EDIT_BUILD, WARM_BUILD, Result
+from _serve import edit_to_served
 from _table import markdown_table
 from generate import positive  # the script folder is on the path: run.py runs as a script
-from peers import Build, PeerError, check_entry_pages, peer_builds, time_in_rounds
+from peers import (
+    Build,
+    PeerError,
+    check_entry_pages,
+    peer_builds,
+    prepare,
+    time_in_rounds,
+    timed_build,
+)
+from targets import report
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-GENERATE = HERE / "generate.py"
 MEASURE = HERE / "_measure.py"
-CATALOGUE = ROOT / "generator" / "data" / "catalogue.toml"
-STAMP = ".generated.json"
 TODAY = "2026-11-28"  # fixed, so the journals' dates and the reports never change
-COLD_BUILD = "build --no-cache (cold)"  # what a peer's full build is compared with
+DEFAULT_SIZES = "300,1000,10000,10000/5"
+# Timed runs of each command, by default, on journals of up to so many entries: small
+# journals' commands take tenths of a second, where noise weighs most, and cost little.
+RUNS_UP_TO = ((300, 11), (1000, 7))
+LEAST_RUNS = 5  # and on larger ones: the targets are medians of at least 5 runs
 
 
 class Command(NamedTuple):
-    """A pdp command to time: its row's label, its arguments, and whether the journal's
-    site/ is removed (untimed) before each run, as the peers' output folders are."""
+    """A pdp command to time: its row's label, its arguments, whether it builds into an
+    output folder of its own, removed (untimed) before each run as the peers' output
+    folders are, and whether one entry is edited (untimed) before each run."""
 
     label: str
     arguments: str
-    new_folder: bool = False
+    fresh_output: bool = False
+    edits: bool = False
 
 
 # build writes site/ in the journal; its warm-up run fills the build cache, so "build" is a
-# warm build and "build --no-cache" a cold one: once into a new folder, like the peers, and
-# once replacing the site of the run before (which it then deletes).
+# warm build and "build --no-cache" a cold one: once into a new folder of its own, like the
+# peers, and once replacing the site of the run before (which it then deletes).
 COMMANDS = (
     Command("check --no-cache (cold)", "check --no-cache"),
-    Command("check (warm)", "check"),
+    Command(CHECK_WARM, "check"),
     Command("report", "report"),
-    Command(COLD_BUILD, "build --no-cache", new_folder=True),
+    Command(COLD_BUILD, "build --no-cache", fresh_output=True),
     Command("build --no-cache, replacing site/", "build --no-cache"),
-    Command("build (warm)", "build"),
+    Command(WARM_BUILD, "build"),
+    Command(EDIT_BUILD, "build", edits=True),
     Command("build --publish (warm)", "build --publish"),
 )
-EDITS = 10  # edits of one entry while `pdp serve` runs, each timed until the page shows it
-SERVE_TIMEOUT = 120.0
+# With --peers, these take turns with the peers' builds. The cold build writes into a
+# folder of its own, without the cache: it never disturbs the site/ and the cache the warm
+# and the one-edit builds use, whichever of them runs first in a round.
+IN_ROUNDS = frozenset({COLD_BUILD, WARM_BUILD, EDIT_BUILD})
 HEADER = ("entries", "command", "median s", "min s", "peak MB", "x pdp cold build")
-RIGHT_ALIGNED = (True, False, True, True, True, True)
+RIGHT_ALIGNED = (False, False, True, True, True, True)
 SHOWN_LINES = 40  # of a failing command's output
-
-
-class BenchError(Exception):
-    """A failure that stops the benchmark."""
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The measurements of one command on one journal."""
-
-    entries: int
-    command: str
-    times: tuple[float, ...]
-    peak_bytes: int
-    ratios: tuple[float, ...] = ()  # to pdp's cold build of the same round, if timed in turns
-
-    def row(self, cold_build: float) -> tuple[str, ...]:
-        """The result as the cells of a table row, with its ratio to pdp's cold build: the
-        median of its rounds' ratios, if it took turns with it, or else of the medians."""
-        peak = f"{self.peak_bytes / 1e6:.1f}" if self.peak_bytes else "-"
-        median = statistics.median(self.times)
-        ratio = statistics.median(self.ratios) if self.ratios else median / cold_build
-        return (
-            f"{self.entries:,}",
-            self.command,
-            f"{median:.3f}",
-            f"{min(self.times):.3f}",
-            peak,
-            f"{ratio:.2f}",
-        )
-
-
-def progress(message: str) -> None:
-    """Say what is happening, on standard error."""
-    print(message, file=sys.stderr)
-
-
-def stamp(entries: int, seed: int) -> str:
-    """What identifies a generated journal: its parameters and the generator's inputs."""
-    digest = hashlib.sha256(GENERATE.read_bytes() + CATALOGUE.read_bytes()).hexdigest()
-    return json.dumps({"entries": entries, "seed": seed, "generator": digest}, indent=2) + "\n"
-
-
-def journal(workdir: Path, entries: int, seed: int) -> Path:
-    """The generated journal of `entries` entries, reused if it was made the same way."""
-    target = workdir / f"entries-{entries}-seed-{seed}"
-    wanted = stamp(entries, seed)
-    if (target / STAMP).is_file() and (target / STAMP).read_text("utf-8") == wanted:
-        progress(f"reusing {target}")
-    else:
-        progress(f"generating {target}")
-        replace(target, entries, seed, wanted)
-    return target
-
-
-def replace(target: Path, entries: int, seed: int, wanted: str) -> None:
-    """Generate into a scratch folder, stamp it, then put it in the place of `target`."""
-    scratch = target.with_name(target.name + ".partial")
-    shutil.rmtree(scratch, ignore_errors=True)
-    generate(scratch, entries, seed)
-    (scratch / STAMP).write_text(wanted, "utf-8")
-    shutil.rmtree(target, ignore_errors=True)
-    scratch.rename(target)
-
-
-def generate(folder: Path, entries: int, seed: int) -> None:
-    """Run the generator into `folder`."""
-    command = [
-        sys.executable,
-        str(GENERATE),
-        str(folder),
-        "--entries",
-        str(entries),
-        "--seed",
-        str(seed),
-    ]
-    start = time.perf_counter()
-    if subprocess.run(command, check=False).returncode != 0:
-        raise BenchError(f"the generator failed: {' '.join(command)}")
-    progress(f"  generated in {time.perf_counter() - start:.1f} s")
-
-
-def pdp(project: Path, command: str) -> list[str]:
-    """The command line of a pdp command on a journal project."""
-    return [sys.executable, "-m", "generator", "-C", str(project), *command.split()]
 
 
 def failed(command: Sequence[str], code: int, output: str = "") -> BenchError:
@@ -169,100 +97,80 @@ def verify(project: Path, env: Mapping[str, str]) -> None:
         progress("\n".join(f"    {line}" for line in lines[:-1][:SHOWN_LINES]))
 
 
-def peak_memory(command: Sequence[str], env: Mapping[str, str], remove: Path | None) -> int:
-    """One run of `command` under the measuring wrapper: its peak resident bytes."""
-    if remove is not None:
-        shutil.rmtree(remove, ignore_errors=True)
-    wrapped = [sys.executable, str(MEASURE), *command]
+def pdp_build(
+    project: Path, command: Command, env: Mapping[str, str], workdir: Path, edits: Edits
+) -> Build:
+    """A pdp command as a build to time (the warm-up is `peak_memory`'s run)."""
+    argv = pdp(project, command.arguments)
+    output = None
+    if command.fresh_output:
+        output = workdir / f"{project.name}-pdp"
+        argv += ["--output", str(output)]
+    before = edits if command.edits else None
+    return Build(f"pdp {command.label}", argv, ROOT, output, env, warm_up=False, before=before)
+
+
+def peak_memory(build: Build) -> int:
+    """One run of the build under the measuring wrapper: its peak resident bytes."""
+    prepare(build)
+    wrapped = [sys.executable, str(MEASURE), *build.command]
     done = subprocess.run(
-        wrapped, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
+        wrapped, env=build.env, cwd=build.cwd, stdout=subprocess.PIPE, text=True, check=False
     )
     if done.returncode != 0:
-        raise failed(command, done.returncode)
+        raise failed(build.command, done.returncode)
     return int(done.stdout)
 
 
-def wall_time(command: Sequence[str], env: Mapping[str, str], remove: Path | None) -> float:
-    """Seconds one run of `command` takes, start to exit (after removing `remove`)."""
-    if remove is not None:
-        shutil.rmtree(remove, ignore_errors=True)
-    start = time.perf_counter()
-    done = subprocess.run(
-        command,
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise failed(command, done.returncode)
-    return elapsed
-
-
 def measure(
-    project: Path, entries: int, command: Command, runs: int, env: Mapping[str, str]
+    project: Path, shape: Shape, command: Command, runs: int, env: Mapping[str, str], workdir: Path
 ) -> Result:
     """A warm-up run that also measures memory, then `runs` timed runs."""
     progress(f"  timing pdp {command.label}: 1 warm-up and {runs} runs")
-    argv = pdp(project, command.arguments)
-    remove = project / "site" if command.new_folder else None
-    peak = peak_memory(argv, env, remove)
-    times = tuple(wall_time(argv, env, remove) for _ in range(runs))
-    return Result(entries, command.label, times, peak)
+    with Edits(project) as edits:
+        build = pdp_build(project, command, env, workdir, edits)
+        peak = peak_memory(build)
+        times = tuple(timed_build(build) for _ in range(runs))
+    return Result(shape, command.label, times, peak)
 
 
-def edit_to_served(project: Path, entries: int, env: Mapping[str, str]) -> Result:
-    """Seconds from saving an edit of one entry to `pdp serve` serving the updated page."""
-    progress(f"  timing pdp serve: {EDITS} edits of one entry, each until it is served")
-    command = pdp(project, "serve --port 0")
-    with subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as server:
-        try:
-            url = _served_url(server)
-            entry = sorted((project / "journal" / "entries").rglob("*.md"))[-1]
-            page = f"{url}entries/{entry.stem}.html"
-            original = entry.read_bytes()
-            try:
-                times = tuple(
-                    _time_one_edit(entry, original, page, number) for number in range(EDITS + 1)
-                )[1:]  # the first warms up
-            finally:
-                entry.write_bytes(original)
-        finally:
-            server.terminate()  # pdp serve stops cleanly on SIGTERM, as on Ctrl-C
-            try:
-                server.wait(30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-    return Result(entries, "serve: edit one entry -> page served", times, 0)
+def measure_with_peers(
+    project: Path, shape: Shape, runs: int, env: Mapping[str, str], workdir: Path
+) -> tuple[dict[str, Result], list[Result]]:
+    """pdp's cold, warm and one-edit builds and the peers' full builds, taking turns (see
+    `time_in_rounds`), each with its ratios to pdp's cold build of the same round."""
+    commands = [command for command in COMMANDS if command.label in IN_ROUNDS]
+    peers = peer_builds(project, workdir, shape.entries)  # prepared before any warm-up
+    with Edits(project) as edits:
+        ours = [pdp_build(project, command, env, workdir, edits) for command in commands]
+        peaks = [peak_memory(build) for build in ours]  # pdp's warm-ups, in the peers' round
+        times = time_in_rounds([*ours, *peers], runs)
+    check_entry_pages(project, peers)
+    cold = times[0]
+
+    def result(name: str, taken: tuple[float, ...], peak: int = 0) -> Result:
+        ratios = tuple(time / first for time, first in zip(taken, cold, strict=True))
+        return Result(shape, name, taken, peak, ratios, in_rounds=True)
+
+    # The cold build comes first of pdp's three, as in COMMANDS.
+    mine = {COLD_BUILD: Result(shape, COLD_BUILD, cold, peaks[0], in_rounds=True)}
+    for command, taken, peak in zip(commands[1:], times[1 : len(ours)], peaks[1:], strict=True):
+        mine[command.label] = result(command.label, taken, peak)
+    theirs = [
+        result(build.name, taken) for build, taken in zip(peers, times[len(ours) :], strict=True)
+    ]
+    return mine, theirs
 
 
-def _served_url(server: subprocess.Popen[str]) -> str:
-    assert server.stdout is not None
-    for line in server.stdout:
-        if line.startswith("serving "):
-            return line.split(" at ", 1)[1].split()[0]
-    raise BenchError(f"pdp serve stopped (exit code {server.wait()}) before serving")
-
-
-def _time_one_edit(entry: Path, original: bytes, page: str, number: int) -> float:
-    marker = f"edit-marker-{number}-{time.time_ns()}"
-    deadline = time.perf_counter() + SERVE_TIMEOUT
-    start = time.perf_counter()
-    entry.write_bytes(original + f"\n{marker}\n".encode())
-    while time.perf_counter() < deadline:
-        with urllib.request.urlopen(page, timeout=SERVE_TIMEOUT) as response:
-            if marker.encode() in response.read():
-                return time.perf_counter() - start
-        time.sleep(0.002)
-    raise BenchError(f"the edit was not served within {SERVE_TIMEOUT:.0f} s: {page}")
+def runs_of(shape: Shape, runs: int | None) -> int:
+    """The timed runs of each command on a journal: `runs`, or its size's default."""
+    if runs is not None:
+        return runs
+    return next((count for most, count in RUNS_UP_TO if shape.entries <= most), LEAST_RUNS)
 
 
 def benchmark(
-    sizes: Sequence[int], runs: int, workdir: Path, seed: int, peers: bool
+    sizes: Sequence[Shape], runs: Mapping[Shape, int], workdir: Path, seed: int, peers: bool
 ) -> list[Result]:
     """Generate or reuse each journal, check it, and measure each command on it (and, if
     asked, the peers' full builds of the same journal)."""
@@ -270,73 +178,57 @@ def benchmark(
     workdir = workdir.resolve()  # the commands run from the repository's folder
     workdir.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
-    for entries in sizes:
-        project = journal(workdir, entries, seed)
+    for shape in sizes:
+        project = journal(workdir, shape, seed)
         verify(project, env)
-        theirs: list[Result] = []
+        count = runs[shape]
+        mine, theirs = (
+            measure_with_peers(project, shape, count, env, workdir) if peers else ({}, [])
+        )
         for command in COMMANDS:
-            if peers and command.label == COLD_BUILD:
-                ours, theirs = measure_with_peers(project, entries, command, runs, env, workdir)
-                results.append(ours)
+            if command.label in mine:
+                results.append(mine[command.label])
             else:
-                results.append(measure(project, entries, command, runs, env))
-        results.append(edit_to_served(project, entries, env))
+                results.append(measure(project, shape, command, count, env, workdir))
+        results.append(edit_to_served(project, shape, env))
         results.extend(theirs)
     return results
 
 
-def measure_with_peers(
-    project: Path, entries: int, command: Command, runs: int, env: Mapping[str, str], workdir: Path
-) -> tuple[Result, list[Result]]:
-    """pdp's cold build and the peers' full builds, taking turns (see `time_in_rounds`),
-    each peer with its ratios to pdp's build of the same round."""
-    argv = pdp(project, command.arguments)
-    site = project / "site"
-    peers = peer_builds(project, workdir)  # prepared before any warm-up
-    peak = peak_memory(argv, env, site)  # also pdp's warm-up, in the round of the peers'
-    builds = [Build(f"pdp {command.label}", argv, ROOT, site, env, warm_up=False), *peers]
-    ours, *theirs = time_in_rounds(builds, runs)
-    check_entry_pages(project, builds)
-    return Result(entries, command.label, ours, peak), [
-        Result(
-            entries,
-            build.name,
-            times,
-            0,
-            tuple(their / our for their, our in zip(times, ours, strict=True)),
-        )
-        for build, times in zip(builds[1:], theirs, strict=True)
-    ]
-
-
 def table(results: Sequence[Result]) -> str:
     """The results as a Markdown table, with its columns lined up."""
-    cold = {
-        result.entries: statistics.median(result.times)
-        for result in results
-        if result.command == COLD_BUILD
-    }
-    rows = [HEADER, *(result.row(cold[result.entries]) for result in results)]
+    cold = {result.shape: result.median for result in results if result.command == COLD_BUILD}
+    rows = [HEADER, *(result.row(cold[result.shape]) for result in results)]
     return markdown_table(rows, RIGHT_ALIGNED)
 
 
-def setting(runs: int, peers: bool) -> str:
+def setting(runs: Mapping[Shape, int], peers: bool) -> str:
     """A line saying where and how the numbers were taken."""
-    how = (
-        f"{runs} timed runs after 1 warm-up; the cold build and the peers' builds in "
-        f"{runs} rounds, taking turns"
-        if peers
-        else f"{runs} timed runs after 1 warm-up"
-    )
+    counts = ", ".join(f"{count} at {shape.label}" for shape, count in runs.items())
+    how = f"timed runs after 1 warm-up: {counts}"
+    if peers:
+        how += (
+            "; pdp's cold, warm and one-edit builds and the peers' builds in as many "
+            "rounds, taking turns"
+        )
     return (
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
         f"{os.cpu_count()} CPUs; {how}; PDP_TODAY={TODAY}."
     )
 
 
-def counts(text: str) -> list[int]:
-    """An argparse type: a comma-separated list of numbers of at least 1."""
-    return [positive(part) for part in text.split(",")]
+def rounds(results: Sequence[Result]) -> str:
+    """Each ratio to pdp's cold build in every round, in the order run: how much the
+    medians of the table can be trusted."""
+    lines = [
+        f"- {result.shape.label}, {result.command}: "
+        + " ".join(f"{ratio:.2f}" for ratio in result.ratios)
+        for result in results
+        if result.ratios
+    ]
+    return "\n\n".join(
+        ["", "Each round's ratio to pdp's cold build:", "\n".join(lines)] if lines else []
+    )
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -344,17 +236,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
         "--sizes",
-        type=counts,
-        default=[1000, 10000],
-        metavar="N,N",
-        help="journal sizes, in entries (default: 1000,10000)",
+        type=shapes,
+        default=shapes(DEFAULT_SIZES),
+        metavar="N,N/Y",
+        help="journal sizes, in entries: N for one member's journal (40 to 60 entries a "
+        f"year), N/Y for N entries over Y years, a team's (default: {DEFAULT_SIZES})",
     )
     parser.add_argument(
         "--runs",
         type=positive,
-        default=5,
         metavar="R",
-        help="timed runs of each command (default: 5)",
+        help="timed runs of each command (default: "
+        + ", ".join(f"{count} up to {most:,} entries" for most, count in RUNS_UP_TO)
+        + f", {LEAST_RUNS} above)",
     )
     parser.add_argument(
         "--workdir",
@@ -376,27 +270,20 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str]) -> int:
-    """Run the benchmark and print the table."""
+    """Run the benchmark and print the tables."""
     args = parse_args(argv)
+    runs = {shape: runs_of(shape, args.runs) for shape in dict.fromkeys(args.sizes)}
+    start = time.monotonic()
     try:
-        results = benchmark(args.sizes, args.runs, args.workdir, args.seed, args.peers)
+        results = benchmark(list(runs), runs, args.workdir, args.seed, args.peers)
     except (BenchError, PeerError) as error:
         progress(f"run.py: {error}")
         return 1
-    print(setting(args.runs, args.peers) + "\n\n" + table(results) + rounds(results))
+    minutes, seconds = divmod(round(time.monotonic() - start), 60)
+    took = f"The whole run took {minutes} min {seconds} s."
+    tables = (setting(runs, args.peers), table(results) + rounds(results), report(results))
+    print("\n\n".join((*tables, took)))
     return 0
-
-
-def rounds(results: Sequence[Result]) -> str:
-    """Each peer's ratio to pdp's cold build in every round, in the order run: how much
-    the medians of the table can be trusted."""
-    lines = [
-        f"- {result.entries:,}, {result.command}: "
-        + " ".join(f"{ratio:.2f}" for ratio in result.ratios)
-        for result in results
-        if result.ratios
-    ]
-    return "\n\nEach round's ratio to pdp's cold build:\n\n" + "\n".join(lines) if lines else ""
 
 
 if __name__ == "__main__":
