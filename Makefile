@@ -44,19 +44,22 @@ docs-check: $(STAMP) ## docs/format.md is what the schema writes
 format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff format generator tests benchmarks
 
-bench: $(STAMP) ## time check, report, build and serve on generated journals of 1,000 and 10,000 entries
+bench: $(STAMP) ## time check, report, build and serve on generated journals of 300 to 10,000 entries, and a team's
 	$(BIN)/python benchmarks/run.py
 
-bench-peers: $(STAMP) ## the same, with Hugo's, MkDocs' and Pelican's full builds of the same journals
+bench-peers: $(STAMP) ## the same beside Hugo's, MkDocs' and Pelican's full builds, so every speed target is measured
 	$(BIN)/python benchmarks/run.py --peers
 
 docs: $(STAMP) ## regenerate docs/format.md from the schema
 	$(BIN)/python -m generator.publish.docs > docs/format.md
 
+# setuptools installs a package with a folder mapped into it (themes/ is generator.themes)
+# editable through an import hook, and says so in a warning that is information only
+# ("Editable installation."): that one notice is left out, every other warning is shown.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 # The Nu Html Checker and axe-core for the page tests; --ignore-scripts: vnu-jar's postinstall

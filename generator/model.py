@@ -148,6 +148,7 @@ class Review:
     private: bool = False
     body: str = ""
     body_line: int = 1
+    year: str = ""  # the performance year it reviews, if it says; see journal.year_scope
 
 
 @dataclass(frozen=True, slots=True)

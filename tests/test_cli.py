@@ -47,7 +47,7 @@ def test_check_json_lists_errors_and_warnings(
     result = json.loads(out)
     assert code == 1
     assert set(result) == {"errors", "warnings"}
-    assert len(result["errors"]) == 7
+    assert len(result["errors"]) == 6
     assert result["errors"][1] == {
         "path": "journal/entries/2025/typo.md",
         "line": 4,
@@ -76,6 +76,7 @@ def test_report_json_contract(small: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert json.loads(out) == {
         "member": "Sam Rivera",
         "target": 30,
+        "published": False,
         "years": [
             {
                 "year": "2025-26",
@@ -94,6 +95,8 @@ def test_report_json_contract(small: Path, monkeypatch: pytest.MonkeyPatch) -> N
                     "relationships": {"points": 6.5, "hours": 6.5, "share": 0.3514, "guide": 0.2},
                     "formal": {"points": 2, "hours": 1, "share": 0.1081, "guide": 0.1},
                 },
+                "private_entries": 0,
+                "private_points": 0,
             }
         ],
     }

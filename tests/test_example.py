@@ -1,8 +1,11 @@
-"""The example journal shipped in journal/ is realistic and passes `pdp check --strict`."""
+"""The example journal shipped in journal/ is realistic, and `pdp check` finds nothing wrong
+in it but what it is there to show: a goal past its target date."""
 
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 
@@ -18,16 +21,22 @@ from .conftest import REPOSITORY, TODAY
 @pytest.fixture(scope="module")
 def journal() -> Journal:
     checked = open_journal(find_project(REPOSITORY), TODAY)
-    assert checked.problems == ()
+    assert [problem.code for problem in checked.problems] == ["W008"]  # the overdue goal
     assert checked.journal is not None
     return checked.journal
 
 
-def test_passes_strict_check(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_shows_the_overdue_goal_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PDP_TODAY", TODAY.isoformat())
     out = io.StringIO()
-    assert run(["-C", str(REPOSITORY), "check", "--strict"], out, io.StringIO()) == 0
-    assert out.getvalue().endswith("checked: no problems\n")
+    assert run(["-C", str(REPOSITORY), "check"], out, io.StringIO()) == 0
+    path = Path(os.path.relpath(REPOSITORY / "journal/goals/people-leadership.md")).as_posix()
+    assert out.getvalue().startswith(
+        f"{path}:6:14: warning[W008] target_date: the target date 2026-10-31 has passed and "
+        "the goal is still in-progress\n"
+    )
+    assert out.getvalue().endswith("checked: 0 errors, 1 warning\n")
+    assert run(["-C", str(REPOSITORY), "check", "--strict"], io.StringIO(), io.StringIO()) == 1
 
 
 def test_size_and_variety(journal: Journal) -> None:

@@ -12,15 +12,25 @@ from typing import TYPE_CHECKING
 
 from ..defaults import DEFAULT_PORT
 from ..errors import EXIT_INVALID, EXIT_OK, UsageError
-from ..journal.compute import entry_records, performance_year, year_totals, years_of
+from ..journal.compute import PerformanceYear, entry_records, performance_year
+from ..journal.goal_progress import goal_progress
 from ..journal.load import CACHE_DIR, find_project
 from ..journal.open import Checked, open_config, open_journal
 from ..journal.privacy import published
 from ..journal.problems import github_annotations, problems_json, problems_text, summary_line
-from ..model import CATEGORIES, OTHER_ACTIVITY
-from ..publish.hooks import install_hook, staged_copy
+from ..journal.year_scope import default_pack_year
+from ..model import CATEGORIES, OTHER_ACTIVITY, Journal
+from ..publish.hooks import install_hook, staged_copy, unstaged_notes
 from ..publish.jsonschema import front_matter_schema, schema_json
-from ..publish.report import catalogue_json, catalogue_text, report_json, report_text
+from ..publish.report import (
+    catalogue_json,
+    catalogue_text,
+    goals_json,
+    goals_text,
+    report_json,
+    report_text,
+    year_reports,
+)
 from ..publish.scaffold import (
     NewEntry,
     check_new_entry,
@@ -74,9 +84,14 @@ def _check(run: InProject) -> int:
         return _checked(run, open_journal(run.project, run.today, bodies=False, cache=run.cache()))
     # The staged copy lasts for this check alone: its checks are kept with the project's.
     with staged_copy(run.project.root) as copy:
-        return _checked(
-            run, open_journal(find_project(copy), run.today, bodies=False, cache=run.cache())
-        )
+        staged = find_project(copy)
+        checked = open_journal(staged, run.today, bodies=False, cache=run.cache())
+        code = _checked(run, checked)
+        run.out.flush()  # the notes come after the problems they are about
+        paths = (problem.path for problem in checked.problems)
+        for note in unstaged_notes(run.project.root, staged.root, paths, run.show):
+            run.err.write(note + "\n")
+        return code
 
 
 def _checked(run: InProject, checked: Checked) -> int:
@@ -96,20 +111,42 @@ def _checked(run: InProject, checked: Checked) -> int:
 def _report_options(report: argparse.ArgumentParser) -> None:
     report.add_argument("--year", metavar="YEAR", help="one year, named like 2025-26")
     report.add_argument("--format", choices=("text", "json"), default="text")
+    report.add_argument(
+        "--publish",
+        action="store_true",
+        help="count only what the reviewer sees, as 'pdp build --publish' publishes it",
+    )
+    report.add_argument(
+        "--goals",
+        action="store_true",
+        help="each goal with its evidence in the year (default: this one) and in all years",
+    )
 
 
 def _report(run: InProject) -> int:
     checked = run.open()
     journal = run.journal_or_fail(checked)
-    years = years_of(journal, run.today)
-    if run.args.year is not None:
-        years = [year_named(run.args.year, journal.config.year_start_month, years[-1].name)]
-    totals = [year_totals(journal, year, run.today) for year in years]
-    if run.args.format == "json":
-        run.out.write(report_json(journal.config, totals))
+    args, start_month = run.args, journal.config.year_start_month
+    current = performance_year(run.today, start_month)
+    year = None if args.year is None else year_named(args.year, start_month, current.name)
+    if args.goals:
+        _report_goals(run, journal, year or current, current)
     else:
-        run.out.write(report_text(journal.config, totals))
+        reports = year_reports(journal, run.today, args.publish, year)
+        render = report_json if args.format == "json" else report_text
+        run.out.write(render(journal.config, reports, args.publish))
     return EXIT_INVALID if checked.errors else EXIT_OK
+
+
+def _report_goals(
+    run: InProject, journal: Journal, year: PerformanceYear, current: PerformanceYear
+) -> None:
+    publish = run.args.publish
+    progress = goal_progress(published(journal) if publish else journal, year, run.today)
+    if run.args.format == "json":
+        run.out.write(goals_json(journal.config, year, progress, publish))
+    else:
+        run.out.write(goals_text(journal.config, year, progress, year == current, publish))
 
 
 def _catalogue_options(catalogue: argparse.ArgumentParser) -> None:
@@ -220,14 +257,9 @@ class _Notices:
     run: InProject
 
     def rebuilt(self, rebuilt: Rebuilt) -> None:
-        """The terminal shows what the page shows: the errors, or that all is well."""
-        err = self.run.err
-        if rebuilt.errors:
-            err.write("".join(line + "\n" for line in rebuilt.errors))
-            err.write("pdp: the journal has errors: still serving the last good site\n")
-        else:
-            err.write(f"built in {rebuilt.seconds * 1000:.0f} ms\n")
-        err.flush()
+        """The terminal shows what the page shows: the problems, once, and how it went."""
+        self.run.err.write(rebuilt.notice())
+        self.run.err.flush()
 
     def serving(self, url: str, loopback: bool, polling: str) -> None:
         import webbrowser
@@ -295,13 +327,19 @@ def _export(run: InProject) -> int:
 
 
 def _pack_options(pack: argparse.ArgumentParser) -> None:
-    pack.add_argument("--year", metavar="YEAR", help="the review pack's year (default: now)")
+    pack.add_argument(
+        "--year",
+        metavar="YEAR",
+        help="the review pack's year (default: the current year; in a year's first three "
+        "months, the year just ended)",
+    )
     pack.add_argument(
         "-o",
         "--output",
         metavar="PATH",
         type=Path,
-        help="the zip (default: NAME-YEAR-portfolio.zip in the project)",
+        help="the zip, with the PDF beside it (default: dist/NAME-YEAR-portfolio.zip in the "
+        "project)",
     )
 
 
@@ -310,9 +348,12 @@ def _pack(run: InProject) -> int:
 
     journal = run.journal_or_fail(run.open(), counting=False)
     start_month = journal.config.year_start_month
-    year = performance_year(run.today, start_month)
+    chosen = default_pack_year(run.today, start_month)
+    year = chosen.year
     if run.args.year is not None:
         year = year_named(run.args.year, start_month, year.name)
+    else:
+        run.out.write(f"packing the {year.name} review pack: {chosen.reason}\n")
     result = pack(run.project, run.today, year, journal.config.name, run.args.output)
     packed = result.packed
     if packed is None:
@@ -349,7 +390,8 @@ def _init_options(init: argparse.ArgumentParser) -> None:
     init.add_argument(
         "--install",
         metavar="SPEC",
-        help="how CI installs pdp (a pip requirement; default: this version)",
+        help="the pip requirement CI installs pdp with "
+        "(default: this version, from its tag in pdp's repository)",
     )
 
 

@@ -38,6 +38,17 @@ _CODES: tuple[Code, ...] = (
         "The front matter holds an invisible bidirectional control "
         "character, which changes the order text is shown in.",
     ),
+    Code(
+        "F011",
+        "error",
+        "The front matter holds a look-alike character pasted from a word processor where "
+        "YAML needs a plain one: a non-breaking or other Unicode space after `key:`, after a "
+        "list's `-` or in the indentation; an invisible character (zero-width space, soft "
+        "hyphen, word joiner) anywhere; a dash or bullet for a list's `-`; a curly quote "
+        "closing what a straight quote opened. A look-alike space between the words of a "
+        "value is text, and allowed, as are the zero-width joiners that emoji and some "
+        "scripts need between two of their characters.",
+    ),
     Code("Y001", "error", "A YAML tag (`!!python/...`, `!!binary`, `!!set`) is used."),
     Code("Y002", "error", "A YAML anchor (`&name`) or alias (`*name`) is used."),
     Code("Y003", "error", "A key is given twice."),
@@ -83,6 +94,25 @@ _CODES: tuple[Code, ...] = (
         "A link in a published reflection to something left out of the "
         "published portfolio (private, or planned and not published): "
         "shown there as plain text.",
+    ),
+    Code(
+        "W007",
+        "warning",
+        "A file in the folders of entries, goals or reviews that is not read: its name does "
+        "not end in `.md` or `.markdown`, and no entry lists it as evidence.",
+    ),
+    Code(
+        "W008",
+        "warning",
+        "A goal still not-started or in-progress after its `target_date`.",
+    ),
+    Code(
+        "W009",
+        "warning",
+        "A text value wholly wrapped in curly quotes (`title: “My talk”`). YAML reads only "
+        "straight quotes as quotes, so the curly ones are part of the text, and shown: pdp "
+        "keeps the text as written. Write straight quotes to leave them out, or put the "
+        "value in straight quotes (`title: '“My talk”'`) to keep them without a warning.",
     ),
 )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..model import Problem
 from .codes import problem
 from .front_matter import Node, Scalar, parse_front_matter
+from .lookalikes import check_lookalikes
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f]")
 # Every byte but the C0 controls (tab and line endings excepted) and DEL: deleting these from
@@ -118,6 +119,17 @@ def split_front_matter(path: str, text: str) -> tuple[str, int, str, int] | Prob
             "front matter is not closed",
             "add a line '---' after the last field, before the reflection",
         )
+    if closing.group().startswith("."):
+        # YAML's own end marker: python-frontmatter and other tools read only '---'.
+        return problem(
+            "F005",
+            path,
+            position(text, closing.start())[0],
+            1,
+            "",
+            "front matter is closed by '...', which other front-matter tools do not read",
+            "write '---' on this line instead",
+        )
     front = text[opening.end() : closing.start()]
     body_start = closing.end() + 1 if closing.end() < len(text) else len(text)
     body_line = position(text, closing.start())[0] + 1
@@ -136,9 +148,10 @@ def parse_document(path: str, data: bytes) -> Document:
     front, front_line, body, body_line, problems = _split(path, data)
     if front is None:
         return Document(path, None, body, body_line, problems)
-    fields, yaml_problems = parse_front_matter(path, front, front_line)
+    lookalikes, readable = check_lookalikes(path, front, front_line)
+    fields, yaml_problems = parse_front_matter(path, readable, front_line)
     bidi = _bidi_controls(path, front, front_line)
-    return Document(path, fields, body, body_line, (*problems, *bidi, *yaml_problems))
+    return Document(path, fields, body, body_line, (*problems, *bidi, *lookalikes, *yaml_problems))
 
 
 def _bidi_controls(path: str, front: str, first_line: int) -> list[Problem]:

@@ -17,6 +17,7 @@ from ..suggest import did_you_mean
 from .codes import problem
 from .document import Document
 from .front_matter import Node, Scalar, Sequence, describe
+from .hints import curly_warning, curly_wrapped, date_hint, hours_hint, list_hint
 from .schema import (
     CHOICE,
     DATE,
@@ -38,6 +39,21 @@ _SEXAGESIMAL = re.compile(r"[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?")
 _DATE_ONLY = re.compile(r"(\d{4})-(\d\d?)-(\d\d?)")
 # The YAML 1.1 words for true: a flag is true for these and false for its other words.
 TRUE = ("true", "yes", "on", "y")
+FALSE = ("false", "no", "off", "n")
+# A whole number with leading zeros: YAML 1.1 reads 010 as octal (8) and 08 as text.
+_LEADING_ZERO = re.compile(r"0+[1-9]\d*")
+
+
+def _leading_zero(text: str, tag: str) -> str | None:
+    """Why YAML reads a number written with leading zeros otherwise than as its decimal value."""
+    if not _LEADING_ZERO.fullmatch(text):
+        return None
+    if tag == "str":
+        return f"{text} starts with 0, so YAML reads it as text, not as a number"
+    octal = int(text, 8)  # YAML 1.1 reads a leading 0 as octal only when every digit is 0-7
+    if octal == int(text):
+        return None
+    return f"{text} starts with 0, so YAML reads it as the octal number {octal}, not {int(text)}"
 
 
 class Fields:
@@ -148,19 +164,25 @@ class Fields:
 
     def _text(self, field: Field, node: Scalar) -> str | None:
         if node.tag == "str" and node.text.strip():
+            if field.kind is TEXT and not node.quoted and curly_wrapped(node.text.strip()):
+                self._curly(field, node, in_list=False)
             return node.text.strip()
         if node.tag == "str" or node.tag == "null":
             return self._wrong(field, node)
         return self._wrong(field, node, f'put it in quotes: {field.name}: "{node.text}"')
 
+    def _curly(self, field: Field, node: Scalar, in_list: bool) -> None:
+        message, hint = curly_warning(field, node.text.strip(), in_list)
+        self.report("W009", field.name, message, hint, at=node)
+
     def _date(self, field: Field, node: Scalar) -> date | None:
         match = _DATE_ONLY.fullmatch(node.text)
         if node.tag == "timestamp" and match is None:
-            return self._wrong(
-                field, node, f"write only the date: {field.example_line()}", code="V003"
-            )
-        if match is None or (node.quoted and len(node.text) != 10):
-            return self._wrong(field, node, code="V003")
+            hint = date_hint(field, node.text, "write only the date")
+            return self._wrong(field, node, hint, code="V003")
+        # 2025-6-14 is text to YAML, so other front-matter tools would not read it as a date.
+        if match is None or len(node.text) != 10:
+            return self._wrong(field, node, date_hint(field, node.text), code="V003")
         try:
             day = date(*(int(part) for part in match.groups()))
         except ValueError as err:
@@ -183,7 +205,9 @@ class Fields:
             return self._wrong(
                 field,
                 node,
-                hint if node.tag != "str" else f"remove the quotes: {field.name}: {text}",
+                f"remove the quotes: {field.name}: {text}"
+                if node.tag == "str" and _PLAIN_HOURS.fullmatch(text)
+                else hours_hint(field, text, hint),
                 code="V004",
             )
         if _SEXAGESIMAL.fullmatch(text):
@@ -191,7 +215,9 @@ class Fields:
                 "V004",
                 field.name,
                 f"{text} is read by YAML as a base-60 number, not as hours and minutes",
-                "write the time as a decimal number of hours (2:30 is 2.5)",
+                hours_hint(
+                    field, text, "write the time as a decimal number of hours (2:30 is 2.5)"
+                ),
                 at=node,
             )
         if text.lstrip("+-").lower() in (".nan", ".inf"):
@@ -205,6 +231,9 @@ class Fields:
                 "write the time spent as a number more than 0",
                 at=node,
             )
+        if (misread := _leading_zero(text, node.tag)) is not None:
+            without = f"write it without the leading zero: {field.name}: {text.lstrip('0')}"
+            return self.report("V004", field.name, misread, without, at=node)
         if not _PLAIN_HOURS.fullmatch(text):
             return self._hours_notation(field, node, hint)
         try:
@@ -225,7 +254,7 @@ class Fields:
         try:
             value = float(node.text)
         except ValueError:
-            return self._wrong(field, node, hint, code="V004")
+            return self._wrong(field, node, hours_hint(field, node.text, hint), code="V004")
         if not math.isfinite(value):
             return self.report(
                 "V004", field.name, f"{node.text} is too large to be a finite number", hint, at=node
@@ -237,6 +266,10 @@ class Fields:
     def _flag(self, field: Field, node: Scalar) -> bool | None:
         if node.tag == "bool":
             return node.text.lower() in TRUE
+        word = node.text.strip().lower()
+        if node.quoted and word in TRUE + FALSE:
+            truth = "true" if word in TRUE else "false"
+            return self._wrong(field, node, f"remove the quotes: {field.name}: {truth}")
         return self._wrong(field, node, f"write {field.name}: true or {field.name}: false")
 
     def _choice(self, field: Field, node: Scalar) -> str | None:
@@ -245,7 +278,9 @@ class Fields:
         return self._wrong(
             field,
             node,
-            did_you_mean(node.text, field.choices, f"write: {field.example_line()}"),
+            did_you_mean(
+                node.text, field.choices, f"write: {field.example_line()}", field.synonyms
+            ),
             code="V005",
         )
 
@@ -257,11 +292,13 @@ class Fields:
                 "V002",
                 field.name,
                 f"expected {field.expected()}",
-                f"write it in square brackets: {field.example_line()}",
+                list_hint(field, node),
             )
         items: list[Scalar] = []
         for item in node.items:
             if isinstance(item, Scalar) and item.tag == "str" and item.text.strip():
+                if field.kind is TEXT_LIST and not item.quoted and curly_wrapped(item.text):
+                    self._curly(field, item, in_list=True)
                 items.append(item)
             elif isinstance(item, Scalar):
                 self._wrong(field, item, f'put it in quotes: "{item.text}"')

@@ -14,6 +14,7 @@ import yaml
 
 from ..model import Problem
 from .codes import problem
+from .lookalikes import CURLY_CLOSERS
 from .schema import RESERVED_KEYS
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -170,21 +171,39 @@ def _syntax_problem(path: str, front: str, first_line: int, err: yaml.MarkedYAML
         "a special character (@ ` | > ! % & *)"
     )
     if err.context_mark is not None and "quoted scalar" in (err.context or ""):
-        mark = err.context_mark
-        return problem(
-            "F006",
-            path,
-            first_line + mark.line,
-            mark.column + 1,
-            "",
-            "front matter is not valid YAML: this quoted value is never closed",
-            "add the closing quote at the end of the value",
-        )
+        return _unclosed(path, front, first_line, err.context_mark)
     source_lines = front.split("\n")
     if mark and mark.line < len(source_lines) and "\t" in source_lines[mark.line]:
         what = "a tab character (YAML does not allow tabs for indentation)"
         hint = "indent with spaces, not tabs"
     return problem("F006", path, line, column, "", f"front matter is not valid YAML: {what}", hint)
+
+
+def _unclosed(path: str, front: str, first_line: int, mark: yaml.Mark) -> Problem:
+    """A quoted value never closed; when its line ends in a curly quote, that quote is why."""
+    text = front.split("\n")[mark.line].rstrip()
+    opening = text[mark.column : mark.column + 1]
+    if len(text) > mark.column + 1 and text[-1] in CURLY_CLOSERS.get(opening, ""):
+        fixed = text[: mark.column].lstrip() + opening + text[mark.column + 1 : -1] + opening
+        return problem(
+            "F011",
+            path,
+            first_line + mark.line,
+            len(text),
+            "",
+            f"the value opens with a straight quote {opening} and closes with a curly "
+            f"{text[-1]}, so YAML reads on, looking for a straight one",
+            f"use straight quotes at both ends: {fixed}",
+        )
+    return problem(
+        "F006",
+        path,
+        first_line + mark.line,
+        mark.column + 1,
+        "",
+        "front matter is not valid YAML: this quoted value is never closed",
+        "add the closing quote at the end of the value",
+    )
 
 
 def resolve_plain(text: str) -> str:

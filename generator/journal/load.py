@@ -24,6 +24,7 @@ PYPROJECT_FILE = "pyproject.toml"
 JOURNAL_DIR = "journal"
 CACHE_DIR = ".pdp-cache"  # the build cache, safe to delete
 SECTIONS = ("entries", "goals", "reviews")
+# The names pdp reads as entries, goals and reviews, in any letter case (`.MD` too).
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -97,28 +98,66 @@ def read_config_text(project: Project) -> str:
         ) from err
 
 
+# Files left aside without a word, by their names in any letter case: hidden files, the
+# backups of editors and the files they save through (vim, Emacs, JetBrains, Word, git's merge
+# tool), and what operating systems leave in folders.
+IGNORED_PREFIXES = (".", "#", "~$")
+IGNORED_SUFFIXES = (
+    "~",
+    ".swp",
+    ".swo",
+    ".swx",
+    ".tmp",
+    ".bak",
+    ".orig",
+    "___jb_tmp___",
+    "___jb_old___",
+)
+IGNORED_NAMES = ("4913", "Thumbs.db", "ehthumbs.db", "desktop.ini")
+_IGNORED_NAMES = frozenset(name.lower() for name in IGNORED_NAMES)
+
+
 def is_ignored(name: str) -> bool:
-    """Editor temp and backup files, and hidden files, are never journal files."""
-    return name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES) or name == "4913"
+    """Editor temp and backup files, system files and hidden files are never journal files."""
+    folded = name.lower()
+    return (
+        folded.startswith(IGNORED_PREFIXES)
+        or folded.endswith(IGNORED_SUFFIXES)
+        or folded in _IGNORED_NAMES
+    )
 
 
-# Editors' backups and the files they save through (vim, Emacs, JetBrains, and the rest).
-_TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", "___jb_tmp___", "___jb_old___")
+def is_journal_name(name: str) -> bool:
+    """Whether a file of that name, in a folder of entries, goals or reviews, is read."""
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
 
 
-def list_sources(project: Project, section: str) -> list[str]:
-    """Project-relative paths of the Markdown files of one section, sorted."""
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The files of one section, project-relative and sorted: those read as journal files,
+    and the others (editor and system files left aside)."""
+
+    read: tuple[str, ...]
+    unread: tuple[str, ...]
+
+
+def list_section(project: Project, section: str) -> Listing:
+    """The files of one section, at any depth, in one pass over its folders."""
     root = str(project.root)
-    found: list[str] = []
+    read: list[str] = []
+    unread: list[str] = []
     for folder, dirs, files in os.walk(os.path.join(root, JOURNAL_DIR, section)):
         dirs[:] = sorted(name for name in dirs if not is_ignored(name))
         relative = os.path.relpath(folder, root).replace(os.sep, "/")
-        found.extend(
-            f"{relative}/{name}"
-            for name in files
-            if name.endswith(MARKDOWN_SUFFIXES) and not is_ignored(name)
-        )
-    return sorted(found)
+        for name in files:
+            if not is_ignored(name):
+                (read if is_journal_name(name) else unread).append(f"{relative}/{name}")
+    return Listing(tuple(sorted(read)), tuple(sorted(unread)))
+
+
+def list_sources(project: Project, section: str) -> list[str]:
+    """Project-relative paths of the journal files of one section, sorted."""
+    return list(list_section(project, section).read)
 
 
 def read_source(project: Project, path: str) -> Source:
@@ -338,6 +377,4 @@ def _section_places(journal: Path) -> tuple[Path, ...]:
 def _is_journal_file(path: Path, sections: tuple[Path, ...]) -> bool:
     """Whether a resolved path is a Markdown file in one of the folders of entries, goals or
     reviews (hidden and editor files too: whatever a member writes there is not evidence)."""
-    return path.name.lower().endswith(MARKDOWN_SUFFIXES) and any(
-        _inside(path, section) for section in sections
-    )
+    return is_journal_name(path.name) and any(_inside(path, section) for section in sections)

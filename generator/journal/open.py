@@ -20,10 +20,13 @@ from .load import (
     SECTIONS,
     Project,
     evidence_probe,
-    list_sources,
+    list_section,
     read_config_text,
     read_source,
 )
+from .names import slugify, stem_of
+from .problems import problem_order
+from .unread import unread_problems
 from .validate import (
     Context,
     after,
@@ -97,11 +100,13 @@ def open_journal(
     config, catalogue, problems = open_config(project)
     checking = config or Config(name="")
 
-    paths = {section: list_sources(project, section) for section in SECTIONS}
+    listings = {section: list_section(project, section) for section in SECTIONS}
+    paths = {section: list(listing.read) for section, listing in listings.items()}
     goals = _collect(
-        problems, (validate_goal(doc) for doc in _read_all(project, paths["goals"], problems))
+        problems,
+        (validate_goal(doc, today) for doc in _read_all(project, paths["goals"], problems)),
     )
-    goal_ids = frozenset(goal.id for goal in goals)
+    goal_ids = known_ids(paths["goals"])
     settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
     if known is not None:
         checks = known.check(settings, paths["entries"], jobs, cache)
@@ -110,9 +115,13 @@ def open_journal(
     else:
         checks = _check_entries(settings, paths["entries"], jobs, pool)
     entries = _collect(problems, checks)
+    problems.extend(unread_problems(project, listings, entries))
     reviews = _collect(
         problems,
-        (validate_review(doc, goal_ids) for doc in _read_all(project, paths["reviews"], problems)),
+        (
+            validate_review(doc, goal_ids, checking.year_start_month)
+            for doc in _read_all(project, paths["reviews"], problems)
+        ),
     )
     for section, section_paths in paths.items():
         problems.extend(check_pages(section_paths, section))
@@ -127,7 +136,14 @@ def open_journal(
             tuple(sorted(reviews, key=lambda r: (r.date, r.path))),
         )
     files = sum(len(section_paths) for section_paths in paths.values()) + 1
-    return Checked(journal, tuple(sorted(problems, key=Problem.sort_key)), files)
+    return Checked(journal, tuple(sorted(problems, key=problem_order)), files)
+
+
+def known_ids(paths: Iterable[str]) -> frozenset[str]:
+    """The ids that links to these files may use: each file's name, and the id its name
+    makes (which a file named 'Media Handling.md' is told to take), whether or not the
+    file has errors: those are reported in the file, not again wherever it is linked."""
+    return frozenset(name for path in paths for name in (stem_of(path), slugify(stem_of(path))))
 
 
 def _entry_order(entry: Entry) -> tuple[date, str]:

@@ -34,7 +34,33 @@ ID = Kind("id", "an id")
 TABLE = Kind("table", "a table")
 
 GOAL_STATUSES: tuple[str, ...] = ("not-started", "in-progress", "achieved", "dropped")
+# A goal in these statuses is no longer worked towards: its target date no longer matters.
+GOAL_CLOSED: tuple[str, ...] = ("achieved", "dropped")
 ENTRY_STATUSES: tuple[str, ...] = ("done", "planned")
+
+# Words members write for a choice, by the choice they mean: a wrong value's hint names the
+# choice it means before one it looks like (a goal 'done' is 'achieved', not 'in-progress').
+# Case, spaces, underscores and hyphens do not matter: 'to do' is 'to-do'.
+Synonyms = tuple[tuple[str, tuple[str, ...]], ...]
+GOAL_STATUS_WORDS: Synonyms = (
+    ("not-started", ("new", "to-do", "todo", "not-yet-started", "planned", "pending", "waiting")),
+    (
+        "in-progress",
+        ("ongoing", "started", "active", "underway", "open", "current", "doing", "wip"),
+    ),
+    (
+        "achieved",
+        ("done", "complete", "completed", "finished", "met", "reached", "accomplished"),
+    ),
+    ("dropped", ("abandoned", "cancelled", "canceled", "stopped", "withdrawn", "removed")),
+)
+ENTRY_STATUS_WORDS: Synonyms = (
+    ("done", ("complete", "completed", "finished", "attended", "achieved", "delivered")),
+    (
+        "planned",
+        ("plan", "planning", "to-do", "todo", "upcoming", "future", "scheduled", "booked"),
+    ),
+)
 POINTS_POLICIES: tuple[str, ...] = ("catalogue", "hours")
 
 # Keys that front-matter libraries use for themselves; a journal that sets them breaks them.
@@ -79,6 +105,7 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: str = ""
+    synonyms: Synonyms = ()  # other words for the choices, for hints
 
     def expected(self) -> str:
         if self.kind is CHOICE:
@@ -161,6 +188,7 @@ ENTRY = Schema(
             "done",
             choices=ENTRY_STATUSES,
             default="done",
+            synonyms=ENTRY_STATUS_WORDS,
         ),
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
@@ -200,6 +228,7 @@ GOAL = Schema(
             "in-progress",
             choices=GOAL_STATUSES,
             default="in-progress",
+            synonyms=GOAL_STATUS_WORDS,
         ),
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
@@ -216,6 +245,17 @@ REVIEW = Schema(
         Field("goals", ID_LIST, "Ids of the goals discussed.", "[media-handling]"),
         Field(
             "actions", TEXT_LIST, "The actions you agreed.", '["Shadow the press office for a day"]'
+        ),
+        Field(
+            "year",
+            TEXT,
+            "The performance year the conversation reviews, named as pdp names years (like "
+            "2025-26, or 2025 for a year that starts in January). Without it: the year of "
+            "its date, except that an end-of-year review (its title says end of year or "
+            "year-end) held in the first three months of a year reviews the year before. "
+            "The year's review pack shows the reviews of that year.",
+            "2025-26",
+            default="by its date",
         ),
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),

@@ -19,14 +19,17 @@ from ..model import OTHER_ACTIVITY, Activity, Config, Entry, Goal, Problem, Revi
 from ..suggest import did_you_mean
 from .codes import problem
 from .document import Document
+from .evidence_paths import EVIDENCE_PROBLEMS, resolve_relative
 from .fields import TRUE, Fields
 from .front_matter import Scalar
+from .goal_progress import overdue
 from .markdown import dropped_line
 from .names import slugify, stem_of
 from .schema import ENTRY, GOAL, REVIEW
+from .year_scope import year_name_problem
 
 EvidenceProbe = Callable[[str], str]
-"""Given a project-relative path, says 'ok' or one of the keys of _EVIDENCE_PROBLEMS."""
+"""Given a project-relative path, says 'ok' or one of the keys of `EVIDENCE_PROBLEMS`."""
 FutureProbe = Callable[[date], bool]
 """Whether a date is after today."""
 
@@ -173,56 +176,9 @@ def _evidence(values: Fields, name: str, path: str, probe: EvidenceProbe) -> tup
         if status == "ok" and target is not None:
             found.append(target)
             continue
-        message, hint = _EVIDENCE_PROBLEMS.get(status, _EVIDENCE_PROBLEMS["outside"])
+        message, hint = EVIDENCE_PROBLEMS.get(status, EVIDENCE_PROBLEMS["outside"])
         values.report("V010", name, message.format(item.text), hint, at=item)
     return tuple(found)
-
-
-_KEEP_EVIDENCE = (
-    "keep evidence files in the journal, beside the entry, and give the path relative to it"
-)
-_EVIDENCE_PROBLEMS = {  # by the evidence probe's status: the message and the hint
-    "missing": ("evidence file '{}' does not exist", _KEEP_EVIDENCE),
-    "directory": ("evidence '{}' is a folder, not a file", _KEEP_EVIDENCE),
-    "loop": (
-        "evidence '{}' is a link in a loop of links that never reaches a file",
-        "replace the link with the file itself",
-    ),
-    "outside": ("evidence '{}' is outside the journal", _KEEP_EVIDENCE),
-    "unreadable": ("evidence '{}' cannot be reached", "check the permissions of its folders"),
-    "no name": (
-        "evidence '{}' holds a null character, which no file name can",
-        "remove it from the path",
-    ),
-    "not regular": (
-        "evidence '{}' is not a regular file (it is a named pipe, socket or device)",
-        "replace it with the file itself",
-    ),
-    "journal file": (
-        "evidence '{}' is a journal file (an entry, goal or review), which is "
-        "never evidence: it would be published whole, front matter and private "
-        "sections too",
-        "link to it from the reflection instead: a link to an entry's or goal's "
-        ".md file leads to its page",
-    ),
-}
-
-
-def resolve_relative(folder: str, reference: str) -> str | None:
-    """A project-relative path for a reference from `folder`, or None if it leaves it."""
-    if reference.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", reference):
-        return None
-    parts = [part for part in folder.split("/") if part]
-    for part in reference.replace("\\", "/").split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if len(parts) <= 1:  # never above the journal folder
-                return None
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts)
 
 
 def _check_nesting(values: Fields, doc: Document) -> None:
@@ -333,7 +289,9 @@ def _texts(items: Iterable[Scalar] | None) -> tuple[str, ...]:
     return tuple(item.text.strip() for item in items or ())
 
 
-def validate_goal(doc: Document) -> tuple[Goal | None, list[Problem]]:
+def validate_goal(doc: Document, today: date) -> tuple[Goal | None, list[Problem]]:
+    """A goal from its document, with every problem of its fields, and a warning if it is
+    past its target date on `today`."""
     if doc.fields is None:
         return None, []
     values = Fields(doc, GOAL)
@@ -354,7 +312,7 @@ def validate_goal(doc: Document) -> tuple[Goal | None, list[Problem]]:
     _check_nesting(values, doc)
     if any(p.severity == "error" for p in values.problems):
         return None, values.problems
-    return Goal(
+    goal = Goal(
         id=goal_id,
         path=doc.path,
         title=values["title"],
@@ -366,14 +324,28 @@ def validate_goal(doc: Document) -> tuple[Goal | None, list[Problem]]:
         private=not marked_public(doc),
         body=doc.body,
         body_line=doc.body_line,
-    ), values.problems
+    )
+    if overdue(goal, today):
+        values.report(
+            "W008",
+            "target_date",
+            f"the target date {values['target_date'].isoformat()} has passed and the goal "
+            f"is still {goal.status}",
+            "if you reached it, write status: achieved (or status: dropped if you gave it "
+            "up); if not, move target_date to a later date",
+        )
+    return goal, values.problems
 
 
-def validate_review(doc: Document, goal_ids: frozenset[str]) -> tuple[Review | None, list[Problem]]:
+def validate_review(
+    doc: Document, goal_ids: frozenset[str], start_month: int = 4
+) -> tuple[Review | None, list[Problem]]:
     if doc.fields is None:
         return None, []
     values = Fields(doc, REVIEW)
     goals = _ids(values, "goals", goal_ids, "goal")
+    if values["year"] is not None and (wrong := year_name_problem(values["year"], start_month)):
+        values.report("V002", "year", *wrong)
     _check_nesting(values, doc)
     if any(p.severity == "error" for p in values.problems):
         return None, values.problems
@@ -388,6 +360,7 @@ def validate_review(doc: Document, goal_ids: frozenset[str]) -> tuple[Review | N
         private=not marked_public(doc),
         body=doc.body,
         body_line=doc.body_line,
+        year=values["year"] or "",
     ), values.problems
 
 

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from ..journal.codes import CODES
+from ..journal.load import (
+    IGNORED_NAMES,
+    IGNORED_PREFIXES,
+    IGNORED_SUFFIXES,
+    JOURNAL_DIR,
+    MARKDOWN_SUFFIXES,
+    SECTIONS,
+)
 from ..journal.schema import ACTIVITY, CONFIG, ENTRY, GOAL, REVIEW, Schema
 
 
@@ -26,6 +34,35 @@ def _table(schema: Schema, assign: str) -> list[str]:
             f"| `{field.name}` | {required} | {field.expected()} | {field.doc} | {example} |"
         )
     return [*rows, ""]
+
+
+def _listed(items: tuple[str, ...], last: str = "or") -> str:
+    """`a`, `b` or `c`."""
+    quoted = [f"`{item}`" for item in items]
+    return ", ".join(quoted[:-1]) + f" {last} {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+def _files() -> list[str]:
+    """Which files pdp reads, as `load` decides it, and what it says of the others."""
+    folders = _listed(tuple(f"{JOURNAL_DIR}/{section}/" for section in SECTIONS), "and")
+    return [
+        "## Which files are read",
+        "",
+        f"pdp reads every file in {folders}, in any sub-folder, whose name ends in "
+        f"{_listed(MARKDOWN_SUFFIXES)}, in any letter case (`.MD` too). A file's id and page "
+        "name come from its name without that ending. Evidence files (those an entry lists under "
+        "`evidence` or `private_evidence`) are kept in the journal too, beside their entries "
+        "or in a folder of their own.",
+        "",
+        "Any other file in those folders that no entry lists as evidence is reported (W007), "
+        "with the name to give it: `talk.md.txt` (as Notepad saves it) is to be renamed "
+        "`talk.md`, `notes.txt` `notes.md`, and `goal.yaml` `goal.md`, a Markdown file with "
+        "the fields as its front matter. Editors' backups and system files are left aside "
+        f"without a word: names starting with {_listed(IGNORED_PREFIXES)} (hidden files among "
+        f"them), names ending in {_listed(IGNORED_SUFFIXES)}, and {_listed(IGNORED_NAMES)}, "
+        "in any letter case.",
+        "",
+    ]
 
 
 # What the published portfolio leaves out, as `privacy` and `markdown` decide it.
@@ -78,6 +115,7 @@ def format_reference() -> str:
         "`generator/journal/codes.py` and `generator/publish/docs.py`; edit those, not "
         "this file.",
         "",
+        *_files(),
     ]
     for schema, assign in (
         (ENTRY, ": "),

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import jinja2
 
-from .. import __version__
 from ..errors import UsageError
 from ..journal.compute import performance_year
 from ..journal.load import CONFIG_FILE, JOURNAL_DIR, PYPROJECT_FILE, has_tool_pdp
+from .ci_install import check_install, default_install, install_command
 
 # Template in the package -> where it goes in the new project.
 FILES: tuple[tuple[str, str], ...] = (
@@ -38,7 +38,9 @@ class Created:
 
 
 def init_project(folder: Path, name: str, today: date, install: str | None = None) -> Created:
-    """Create a journal project in `folder` (made if missing)."""
+    """Create a journal project in `folder` (made if missing); its CI installs pdp with the
+    pip requirement `install` (default: this version, from its tag in pdp's repository)."""
+    spec = default_install() if install is None else check_install(install)
     _refuse_existing(folder)
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates/init"),
@@ -50,7 +52,7 @@ def init_project(folder: Path, name: str, today: date, install: str | None = Non
         "name": name,
         "today": today.isoformat(),
         "target_date": performance_year(today, 4).end.isoformat(),
-        "install": install or f"pdp=={__version__}",
+        "install_command": install_command(spec),
     }
     year = performance_year(today, 4).name
     written: list[str] = []

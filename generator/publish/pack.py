@@ -26,8 +26,10 @@ from ..journal.names import slugify
 from ..model import Problem
 from ..site.build import build_site
 from ..site.output import MARKER, own_folders
+from ..site.review_pack import PACK_TITLE
 
 MANIFEST = "SHA256SUMS"
+OUTPUT_DIR = "dist"  # where packs go by default: a folder the generated .gitignore leaves out
 PDF_PREFIX = "review-pack-"  # the zip's copy of the PDF: review-pack-2025-26.pdf
 # Printing makes no network request: the page may load its own files alone (no theme need
 # know), and Chromium resolves no host name (an address such as 127.0.0.1 included) nor
@@ -67,11 +69,16 @@ def default_name(member: str, year: PerformanceYear) -> str:
     return f"{slugify(member) or 'cpd'}-{year.name}-portfolio"
 
 
+def default_archive(project: Project, member: str, year: PerformanceYear) -> Path:
+    """Where the zip goes unless -o says: dist/ in the project, beside its PDF."""
+    return project.root / OUTPUT_DIR / f"{default_name(member, year)}.zip"
+
+
 def pack(
     project: Project, today: date, year: PerformanceYear, member: str, target: Path | None
 ) -> PackResult:
     """Build the published site, zip it with a manifest, and print the year's pack."""
-    archive = (target or project.root / (default_name(member, year) + ".zip")).absolute()
+    archive = (target or default_archive(project, member, year)).absolute()
     pdf = archive.with_suffix(".pdf")
     if archive.suffix.lower() == ".pdf":
         raise UsageError(
@@ -96,6 +103,9 @@ def pack(
                 f"choose one of its years with --year: {years}",
             )
         printed, reason = _print_pdf(page, Path(temporary) / "pack.pdf")
+        if printed is not None:
+            title = f"{PACK_TITLE.format(year=year.name)}: {member}"
+            printed, reason = _describe(printed, Path(temporary) / "described.pdf", title, member)
         if printed is not None:
             shutil.copyfile(printed, site / f"{PDF_PREFIX}{year.name}.pdf")
         with _replacing(archive) as stream:
@@ -126,7 +136,8 @@ def _refuse_place(project: Project, path: Path) -> None:
         if inside is not None and place.is_relative_to(inside):
             raise UsageError(
                 f"{shown} is inside {kept.name}/, where pdp never writes",
-                "write the pack elsewhere, such as the journal project's folder (the default)",
+                f"write the pack elsewhere, such as {OUTPUT_DIR}/ in the journal project "
+                "(the default)",
             )
     if place == _leads(project.config_file):
         raise UsageError(
@@ -266,7 +277,8 @@ def _print_pdf(page: Path, pdf: Path) -> tuple[Path | None, str]:
                 "--disable-sync",
                 *NO_NETWORK_FLAGS,
                 f"--user-data-dir={profile}",
-                "--no-pdf-header-footer",
+                "--no-pdf-header-footer",  # the pack's own margins say what it is
+                "--generate-pdf-document-outline",  # bookmarks from its headings
                 f"--print-to-pdf={pdf}",
                 printed.as_uri(),
             ]
@@ -287,3 +299,21 @@ def _without_network(page: bytes) -> bytes:
     doctype = _DOCTYPE.match(page)
     at = doctype.end() if doctype else 0
     return page[:at] + NO_NETWORK_POLICY + page[at:]
+
+
+def _describe(printed: Path, described: Path, title: str, author: str) -> tuple[Path | None, str]:
+    """A copy of the printed PDF with its title and author (Chromium gives it the page's
+    title and no author), bookmarks and tags kept; (None, why) if it cannot be made."""
+    from pypdf import PdfReader, PdfWriter  # here: only packing needs it
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(printed)
+        writer = PdfWriter(clone_from=reader)
+        writer.pdf_header = reader.pdf_header  # as printed: a tagged PDF needs 1.4 at least
+        writer.add_metadata({"/Title": title, "/Author": author})
+        with described.open("wb") as stream:
+            writer.write(stream)
+    except (OSError, PyPdfError) as err:
+        return None, f"no PDF: its title and author could not be set ({err})"
+    return described, ""

@@ -1,18 +1,56 @@
 """The year report and the catalogue as `pdp report` and `pdp catalogue` print them: text
-for people or JSON for programs."""
+for people or JSON for programs.
+
+The member's own report counts what is private too, and says how much of it the published
+portfolio leaves out; `pdp report --publish` counts what the reviewer sees (the published
+view of `journal.privacy`, as `pdp build --publish` makes it). Goals and their evidence
+(`pdp report --goals`) come from `journal.goal_progress`.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from ..journal.compute import YearTotals
-from ..model import CATEGORY_LABELS, Activity, Config
+from ..journal.compute import ZERO, PerformanceYear, YearTotals, year_totals, years_of
+from ..journal.goal_progress import Evidence, GoalProgress
+from ..journal.privacy import published
+from ..model import CATEGORY_LABELS, Activity, Config, Journal
 from ..site.formats import figure, long_date, number, percent
 
 
-def report_json(config: Config, years: Iterable[YearTotals]) -> str:
+@dataclass(frozen=True, slots=True)
+class YearReport:
+    """A year's totals, and the done entries and points in them that the published
+    portfolio leaves out (none in the published report)."""
+
+    totals: YearTotals
+    private_entries: int = 0
+    private_points: Decimal = ZERO
+
+
+def year_reports(
+    journal: Journal, today: date, publish: bool, only: PerformanceYear | None = None
+) -> list[YearReport]:
+    """The report's years (`only` that one): those of the published view of the journal
+    with `publish`, as the reviewer sees them; otherwise the member's own, with what the
+    published view leaves out of each."""
+    shown = published(journal)
+    if publish:
+        years = [only] if only else years_of(shown, today)
+        return [YearReport(year_totals(shown, year, today)) for year in years]
+    reports = []
+    for year in [only] if only else years_of(journal, today):
+        own, public = year_totals(journal, year, today), year_totals(shown, year, today)
+        reports.append(YearReport(own, own.entries - public.entries, own.points - public.points))
+    return reports
+
+
+def report_json(config: Config, years: Iterable[YearReport], publish: bool = False) -> str:
     def category(total: Any) -> dict[str, Any]:
         return {
             "points": number(total.points),
@@ -21,42 +59,39 @@ def report_json(config: Config, years: Iterable[YearTotals]) -> str:
             "guide": float(number(total.guide)),
         }
 
-    return (
-        json.dumps(
-            {
-                "member": config.name,
-                "target": number(config.target),
-                "years": [
-                    {
-                        "year": totals.year.name,
-                        "start": totals.year.start.isoformat(),
-                        "end": totals.year.end.isoformat(),
-                        "points": number(totals.points),
-                        "hours": number(totals.hours),
-                        "entries": totals.entries,
-                        "target": number(totals.target),
-                        "remaining": number(totals.remaining),
-                        "months_left": totals.months_left,
-                        "pace": None if totals.pace is None else number(totals.pace, 2),
-                        "planned": {
-                            "points": number(totals.planned_points),
-                            "entries": totals.planned_entries,
-                        },
-                        "by_category": {
-                            name: category(total) for name, total in totals.by_category.items()
-                        },
-                    }
-                    for totals in years
-                ],
+    def year(report: YearReport) -> dict[str, Any]:
+        totals = report.totals
+        return {
+            "year": totals.year.name,
+            "start": totals.year.start.isoformat(),
+            "end": totals.year.end.isoformat(),
+            "points": number(totals.points),
+            "hours": number(totals.hours),
+            "entries": totals.entries,
+            "target": number(totals.target),
+            "remaining": number(totals.remaining),
+            "months_left": totals.months_left,
+            "pace": None if totals.pace is None else number(totals.pace, 2),
+            "planned": {
+                "points": number(totals.planned_points),
+                "entries": totals.planned_entries,
             },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n"
-    )
+            "by_category": {name: category(total) for name, total in totals.by_category.items()},
+            "private_entries": report.private_entries,
+            "private_points": number(report.private_points),
+        }
+
+    document = {
+        "member": config.name,
+        "target": number(config.target),
+        "published": publish,
+        "years": [year(report) for report in years],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def year_text(totals: YearTotals) -> str:
+def year_text(report: YearReport) -> str:
+    totals = report.totals
     year = totals.year
     lines = [f"{year.name}  {long_date(year.start)} to {long_date(year.end)}"]
     progress = f"{percent(totals.points / totals.target)}" if totals.target else "no target"
@@ -75,6 +110,12 @@ def year_text(totals: YearTotals) -> str:
             f"  {CATEGORY_LABELS[name]:<32}{figure(total.points):>7}"
             f"{percent(total.share):>7}{percent(total.guide):>7}"
         )
+    if report.private_entries:
+        private = "private entry" if report.private_entries == 1 else "private entries"
+        lines.append(
+            f"  Includes {report.private_entries} {private} ({figure(report.private_points)} "
+            "points) that the published portfolio leaves out: see `pdp report --publish`."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -90,9 +131,99 @@ def _pace_text(totals: YearTotals) -> str:
     )
 
 
-def report_text(config: Config, years: Iterable[YearTotals]) -> str:
+def report_text(config: Config, years: Sequence[YearReport], publish: bool = False) -> str:
+    return heading(config, publish) + "\n".join(year_text(report) for report in years)
+
+
+def heading(config: Config, publish: bool) -> str:
+    """Who the report is of and, for the published one, that it is what the reviewer sees."""
     who = ", ".join(part for part in (config.name, config.role) if part)
-    return who + "\n\n" + "\n".join(year_text(totals) for totals in years)
+    if publish:
+        who += "\nThe published portfolio, as the reviewer sees it: private content left out"
+    return who + "\n\n"
+
+
+def goals_json(
+    config: Config, year: PerformanceYear, goals: Iterable[GoalProgress], publish: bool = False
+) -> str:
+    def evidence(found: Evidence) -> dict[str, Any]:
+        return {
+            "points": number(found.points),
+            "entries": found.entries,
+            "planned": {"points": number(found.planned_points), "entries": found.planned_entries},
+        }
+
+    def goal(item: GoalProgress) -> dict[str, Any]:
+        target = item.goal.target_date
+        return {
+            "id": item.goal.id,
+            "title": item.goal.title,
+            "status": item.goal.status,
+            "target_date": None if target is None else target.isoformat(),
+            "overdue": item.overdue,
+            "private": item.goal.private,
+            "no_evidence_in_year": item.no_evidence_in_year,
+            "in_year": evidence(item.in_year),
+            "all_time": evidence(item.all_time),
+        }
+
+    document = {
+        "member": config.name,
+        "published": publish,
+        "year": year.name,
+        "goals": [goal(item) for item in goals],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def goals_text(
+    config: Config,
+    year: PerformanceYear,
+    goals: Sequence[GoalProgress],
+    current: bool,
+    publish: bool = False,
+) -> str:
+    """Each goal: its status and target date, and its evidence in `year` (the `current` one,
+    or another) and in all years."""
+    if not goals:
+        return heading(config, publish) + "No goals yet: add them in journal/goals/.\n"
+    width = max(len(year.name), len("all time"))
+    this_year = "this year" if current else f"in {year.name}"
+    blocks = []
+    for item in goals:
+        goal = item.goal
+        in_year = _evidence_text(item.in_year)
+        if item.no_evidence_in_year:
+            in_year = in_year.replace("none done", f"no evidence {this_year}", 1)
+        blocks.append(
+            f"{goal.id}: {goal.title}\n  {_standing_text(item)}\n"
+            f"  {year.name:<{width}}  {in_year}\n"
+            f"  {'all time':<{width}}  {_evidence_text(item.all_time)}\n"
+        )
+    return heading(config, publish) + "\n".join(blocks)
+
+
+def _standing_text(item: GoalProgress) -> str:
+    goal = item.goal
+    parts = [goal.status] + (["private"] if goal.private else [])
+    if goal.target_date is None:
+        parts.append("no target date")
+    elif item.overdue:
+        parts.append(f"overdue since {long_date(goal.target_date)}")
+    else:
+        parts.append(f"target date {long_date(goal.target_date)}")
+    return ", ".join(parts)
+
+
+def _evidence_text(found: Evidence) -> str:
+    if found.entries:
+        entries = "entry" if found.entries == 1 else "entries"
+        text = f"{figure(found.points)} points in {found.entries} {entries} done"
+    else:
+        text = "none done"
+    if found.planned_entries:
+        text += f"; {found.planned_entries} planned ({figure(found.planned_points)} points)"
+    return text
 
 
 def catalogue_json(catalogue: Mapping[str, Activity]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -43,7 +44,7 @@ def entry_text(entry: NewEntry) -> str:
         date=entry.date.isoformat(),
         activity=entry.activity,
         category=entry.category,
-        hours=entry.hours,
+        hours=f"{entry.hours:f}",  # 10, not 1E+1: YAML reads only the plain form as a number
         goals=entry.goals,
         status=entry.status,
     )
@@ -69,6 +70,24 @@ def check_new_entry(entry: NewEntry, journal: Journal) -> None:
             )
     if not entry.title:
         raise UsageError("the title is empty", 'pdp new "What I did" ...')
+    _check_title_characters(entry.title)
+
+
+def _check_title_characters(title: str) -> None:
+    """Refuse what no front matter can hold as typed: controls, and bytes that were not UTF-8
+    (which Python's arguments carry as lone surrogates)."""
+    for character in title:
+        kind = unicodedata.category(character)
+        if kind == "Cs":
+            raise UsageError(
+                f"the title has a byte that is not UTF-8 (0x{ord(character) & 0xFF:02X})",
+                "set your terminal to UTF-8, then type the title again",
+            )
+        if kind == "Cc":
+            raise UsageError(
+                f"the title has a control character (U+{ord(character):04X})",
+                "type the title again on one line, without it",
+            )
 
 
 def page_taken(project: Project, path: str) -> str | None:

@@ -11,17 +11,19 @@ from dataclasses import dataclass
 from ..journal.load import (
     CONFIG_FILE,
     JOURNAL_DIR,
-    MARKDOWN_SUFFIXES,
     PYPROJECT_FILE,
     SECTIONS,
     is_ignored,
+    is_journal_name,
 )
 
 
 class Change(enum.Enum):
     IGNORED = "ignored"  # the output, editor temp files, anything pdp does not read
     ENTRY = "entry"  # an entry, goal or review file: re-read that file
-    EVIDENCE = "evidence"  # another file in the journal: entries that name it are re-checked
+    # Another file in the journal: entries that name it are re-checked, and one in the
+    # folders of entries, goals or reviews that none names is reported as not read.
+    EVIDENCE = "evidence"
     CONFIG = "config"  # configuration or catalogue: everything again
     STYLE = "style"  # a theme's stylesheet: the browser swaps it in
     THEME = "theme"  # another theme file: every page again
@@ -62,7 +64,7 @@ def classify(path: str, layout: Layout) -> Change:
         if any(is_ignored(part) for part in parts):
             return Change.IGNORED
         in_section = parts[0] in SECTIONS and len(parts) > 1
-        return Change.ENTRY if in_section and path.endswith(MARKDOWN_SUFFIXES) else Change.EVIDENCE
+        return Change.ENTRY if in_section and is_journal_name(parts[-1]) else Change.EVIDENCE
     for theme in layout.themes:
         if path == theme:
             return Change.THEME  # the themes folder made, or removed

@@ -222,7 +222,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             raise _Refused(HTTPStatus.NOT_FOUND)
         if kind.startswith("text/html"):
-            body = with_live_reload(body, generation, self.server.instance, snapshot.errors)
+            body = with_live_reload(
+                body, generation, self.server.instance, snapshot.errors, snapshot.warnings
+            )
         self._send(HTTPStatus.OK, kind, body)
 
     def _stream_events(self, query: str) -> None:

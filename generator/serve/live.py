@@ -18,8 +18,9 @@ class Snapshot:
     files: Mapping[str, bytes]  # site path -> content
     copies: Mapping[str, Path] = field(default_factory=dict)  # site path -> file on disk
     roots: tuple[Path, ...] = ()  # every copy must resolve inside one of these, else 404
-    errors: tuple[str, ...] = ()  # the journal's problems, shown over every page
+    errors: tuple[str, ...] = ()  # the journal's errors, shown above every page
     styles_only: bool = False  # differs from the previous snapshot only in stylesheets
+    warnings: tuple[str, ...] = ()  # the journal's warnings, listed above every page
 
 
 class Live:

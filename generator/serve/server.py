@@ -1,8 +1,8 @@
 """The HTTP side of `pdp serve`: serve a snapshot of the site from memory, with live reload.
 
 Like MkDocs' livereload server it knows nothing of building: `session` publishes snapshots
-and this serves the latest, tells open pages to reload, and shows the journal's errors over
-every page. Only what a snapshot holds is served, only to requests that name this server (a
+and this serves the latest, tells open pages to reload, and shows the journal's problems
+above every page. Only what a snapshot holds is served, only to requests that name this server (a
 defence against DNS rebinding), and no response shows a path or a traceback. Connections are
 capped and silent ones closed, and accept() pauses when the system is short of file
 descriptors: no number of connections can make it spin or stop answering.

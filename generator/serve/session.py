@@ -13,13 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import PdpError
-from ..journal.document import parse_document
 from ..journal.history import History, entry_history, git_output
-from ..journal.load import CACHE_DIR, JOURNAL_DIR, Project, find_project, read_source
+from ..journal.load import CACHE_DIR, Project, find_project
 from ..journal.open import KnownEntries, open_journal
-from ..journal.problems import problems_text, visible
-from ..journal.validate import marked_public
-from ..model import Entry, Goal, Journal, Problem, Review
+from ..journal.problems import problem_order, problems_text
+from ..model import Journal, Problem
 from ..site.build import DEFAULT_OUTPUT, SiteSource, make_site
 from ..site.memo import Reuse
 from ..site.output import check_output_place
@@ -29,6 +27,7 @@ from ..site.render import environment
 from ..site.theme import THEMES_DIR, find_theme, shipped_themes
 from .changes import Change, Layout, classify, needs_full_rebuild, only_styles
 from .live import Live, Snapshot
+from .problems import LEFT_OUT, Privacy, for_browser
 from .watch import Watch, Watcher
 
 NEW_DAY_CHECK = 60.0  # seconds without a change after which the date is looked at
@@ -43,20 +42,31 @@ WAITING_PAGE = (
 INTERNAL_HINT = (
     "  hint: this is a bug in pdp, not in your journal; the last good site is still served"
 )
-# What a published preview shows of a problem that may tell private text: a page can be
-# read by others (a reviewer at the screen, another computer with --bind).
-LEFT_OUT = "(details in the terminal only: the file may be private)"
+NO_PROBLEMS = "pdp: the journal has no problems now"
 
 
 @dataclass(frozen=True, slots=True)
 class Rebuilt:
     """One build of watch mode: what to serve, the errors that stopped it (in full, for the
-    terminal; the snapshot has them as a browser may see them), how long it took."""
+    terminal; the snapshot has them as a browser may see them), how long it took; and every
+    problem, errors and warnings, as `pdp check` prints them, and whether they are news."""
 
     snapshot: Snapshot
     errors: tuple[str, ...]
     seconds: float
     changes: frozenset[Change]
+    problems: tuple[str, ...] = ()
+    news: bool = False  # the problems are not those of the build before
+
+    def notice(self) -> str:
+        """What the terminal says of this build: the problems when they changed (so that a
+        rebuild does not repeat them), or that none are left; then how the build went."""
+        said = ""
+        if self.news:
+            said = "".join(line + "\n" for line in self.problems) or NO_PROBLEMS + "\n"
+        if self.errors:
+            return said + "pdp: the journal has errors: still serving the last good site\n"
+        return said + f"built in {self.seconds * 1000:.0f} ms\n"
 
 
 @dataclass(slots=True)
@@ -74,6 +84,10 @@ class Session:
     last: Snapshot | None = None  # the last good build
     shown: Snapshot | None = None  # what was last handed to the server
     reported: tuple[str, ...] = ()  # the errors of `shown`, in full
+    told: tuple[str, ...] = ()  # every problem of `shown`, in full
+    # The warnings of the last good build: of its journal, and of its site (links).
+    checked_warnings: tuple[Problem, ...] = ()
+    site_warnings: tuple[Problem, ...] = ()
     theme_name: str = "default"
     git_folders: tuple[Path, ...] = field(init=False)
 
@@ -124,19 +138,24 @@ class Session:
             shown = io.StringIO()
             error.show(shown)
             lines = tuple(shown.getvalue().splitlines())
-            attempt = _Attempt(None, lines, lines)
+            attempt = _Attempt(None, lines, lines, lines)
         except Exception as error:  # nothing the member writes may stop the server
             attempt = self._internal_error(error)
         snapshot = attempt.snapshot
         if snapshot is None:
             self.reuse.last = None  # what the short way starts from must be a good build
             last = self.last or Snapshot({"index.html": WAITING_PAGE})
-            snapshot = Snapshot(last.files, last.copies, last.roots, attempt.served)
+            snapshot = Snapshot(
+                last.files, last.copies, last.roots, attempt.served, warnings=attempt.warnings
+            )
             self.reported = attempt.terminal
         elif not snapshot.errors:  # a stylesheet saved while the journal is broken keeps them
             self.last, self.reported = snapshot, ()
         self.shown = snapshot
-        return Rebuilt(snapshot, self.reported, time.perf_counter() - started, changed)
+        problems = self.told if attempt.problems is None else attempt.problems
+        news, self.told = problems != self.told, problems
+        seconds = time.perf_counter() - started
+        return Rebuilt(snapshot, self.reported, seconds, changed, problems, news)
 
     def _internal_error(self, error: Exception) -> _Attempt:
         """A bug's message may hold any value, private ones too: a published preview shows
@@ -144,29 +163,34 @@ class Session:
         kind = type(error).__name__
         terminal = (f"pdp: internal error while building: {kind}: {error}", INTERNAL_HINT)
         if not self.publish:
-            return _Attempt(None, terminal, terminal)
-        return _Attempt(
-            None,
-            terminal,
-            (f"pdp: internal error while building: {kind} {LEFT_OUT}", INTERNAL_HINT),
-        )
+            return _Attempt(None, terminal, terminal, terminal)
+        served = (f"pdp: internal error while building: {kind} {LEFT_OUT}", INTERNAL_HINT)
+        return _Attempt(None, terminal, served, terminal)
+
+    def _privacy(self, journal: Journal | None) -> Privacy | None:
+        return Privacy(self.project, journal) if self.publish else None
 
     def _failed(self, problems: Iterable[Problem], journal: Journal | None) -> _Attempt:
-        """The errors of a build: in full, and as a browser may see them."""
-        errors = list(problems)
-        terminal = tuple(problems_text(errors, self.show).splitlines())
-        if not self.publish:
-            return _Attempt(None, terminal, terminal)
-        privacy = _Privacy(self.project, journal)
-        served = (
-            problems_text([error], self.show).splitlines()
-            if not privacy.hides(error)
-            else [f"{visible(self.show(error.path))}: {error.severity}[{error.code}] {LEFT_OUT}"]
-            for error in errors
-        )
+        """The problems of a build that errors stopped: in full, and as a browser may see
+        them."""
+        every = sorted(problems, key=problem_order)  # as `pdp check` lists them
+        errors = [problem for problem in every if problem.severity == "error"]
+        warnings = [problem for problem in every if problem.severity != "error"]
+        privacy = self._privacy(journal)
         return _Attempt(
-            None, terminal, tuple(dict.fromkeys(line for lines in served for line in lines))
+            None,
+            _lines(errors, self.show),
+            for_browser(errors, self.show, privacy),
+            _lines(every, self.show),
+            for_browser(warnings, self.show, privacy),
         )
+
+    def _good(self, snapshot: Snapshot, journal: Journal | None) -> _Attempt:
+        """A whole site, with the warnings of the last good build (as a browser may see
+        them) for the page, and in full for the terminal."""
+        warnings = sorted((*self.checked_warnings, *self.site_warnings), key=problem_order)
+        served = for_browser(warnings, self.show, self._privacy(journal))
+        return _Attempt(replace(snapshot, warnings=served), problems=_lines(warnings, self.show))
 
     def _rebuild(
         self, changed: frozenset[Change], jobs: int | None, paths: Collection[str]
@@ -185,7 +209,7 @@ class Session:
         if changed == {Change.ENTRY} and paths:
             quick = self._remake_reflections(paths)
             if quick is not None:
-                return _Attempt(quick)
+                return self._good(quick, None)
         self._forget(changed)
         return self._make(jobs)
 
@@ -209,6 +233,11 @@ class Session:
         files = remake_reflections(self.reuse, edited, today, self.publish)
         if files is None:
             return None
+        # An edit of a reflection changes that entry's own warnings alone.
+        self.checked_warnings = (
+            *(problem for problem in self.checked_warnings if problem.path not in relative),
+            *(problem for _, problems in checks for problem in problems),
+        )
         self.reuse.reflections.save(mark_used=False)
         return Snapshot({**self.last.files, **files}, self.last.copies, self.last.roots)
 
@@ -232,7 +261,7 @@ class Session:
             self.project, today, jobs, self.known, cache=self.project.root / CACHE_DIR
         )
         if checked.errors or checked.journal is None:
-            return self._failed(checked.errors, checked.journal)
+            return self._failed(checked.problems, checked.journal)
         journal = checked.journal
         self.theme_name = journal.config.theme
         paths = frozenset(entry.path for entry in journal.entries)
@@ -247,53 +276,29 @@ class Session:
             jobs,
         )
         if made.site is None:
-            return self._failed(made.problems, journal)
+            return self._failed((*made.problems, *checked.warnings), journal)
         # Only the first build marks every kept reflection as used: later ones add the few
         # they rendered, at the cost of one small write.
         self.reuse.reflections.save(mark_used=self.last is None)
-        return _Attempt(Snapshot(files, made.site.copies, made.site.roots))
+        self.checked_warnings, self.site_warnings = checked.warnings, made.site.warnings
+        return self._good(Snapshot(files, made.site.copies, made.site.roots), journal)
 
 
 @dataclass(frozen=True, slots=True)
 class _Attempt:
     """What a rebuild came to: the site to serve; or none, and the errors that stopped it,
-    in full for the terminal and as a browser may be shown them."""
+    in full for the terminal and as a browser may be shown them; every problem in full
+    (None: as the build before), and a failed build's warnings as a browser may see them."""
 
     snapshot: Snapshot | None
     terminal: tuple[str, ...] = ()
     served: tuple[str, ...] = ()
+    problems: tuple[str, ...] | None = None
+    warnings: tuple[str, ...] = ()
 
 
-class _Privacy:
-    """Which problems a published preview may show in full: none that may tell what the
-    member marked private.
-
-    A file of the journal is private as its validated item says; a file that did not
-    validate, as its front matter says, and private when that cannot be read or says
-    anything but a plain false (fail closed).
-    """
-
-    def __init__(self, project: Project, journal: Journal | None) -> None:
-        self._project = project
-        items: tuple[Entry | Goal | Review, ...] = (
-            (*journal.entries, *journal.goals, *journal.reviews) if journal else ()
-        )
-        self._private: dict[str, bool] = {item.path: item.private for item in items}
-
-    def hides(self, problem: Problem) -> bool:
-        if problem.field == "private_evidence":  # it names what the published site leaves out
-            return True
-        if not problem.path.startswith(JOURNAL_DIR + "/"):
-            return False  # the configuration
-        if problem.path not in self._private:
-            self._private[problem.path] = not _marked_public(self._project, problem.path)
-        return self._private[problem.path]
-
-
-def _marked_public(project: Project, path: str) -> bool:
-    """Whether a journal file's front matter can be read and leaves `private` out or false."""
-    source = read_source(project, path)
-    return source.data is not None and marked_public(parse_document(path, source.data))
+def _lines(problems: Iterable[Problem], show: Callable[[str], str]) -> tuple[str, ...]:
+    return tuple(problems_text(problems, show).splitlines())
 
 
 def git_folders(root: Path) -> tuple[Path, ...]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,11 +23,13 @@ from ..journal.compute import (
     years_of,
 )
 from ..journal.markdown import render
+from ..journal.year_scope import reviews_of
 from ..model import Entry, Journal, Review
 from .entry_pages import EntryPages, entry_view
+from .outline import demote_headings
+from .review_pack import pack_view
 from .views import (
     EntryView,
-    GoalHeading,
     GoalView,
     Link,
     Page,
@@ -50,6 +52,9 @@ class _Summary:
 
 
 ViewOf = Callable[[Entry, str], "EntryView"]
+# The level of the headings in a review pack's reflections and review notes: below the
+# pack's title (h1), its sections (h2) and each entry's or review's own heading (h3).
+PACK_LEVEL = 4
 Markdown = Callable[[str, str], str]
 
 
@@ -123,37 +128,31 @@ def pack_page(
     reflections: Mapping[str, str],
     makers: Makers | None = None,
 ) -> Page:
-    """A year's review pack: planned from the year's own entries, goals' headings and
-    reviews, all it shows, so that it can be made as soon as its year's reflections are, and
-    an edit in another year leaves it as it was."""
+    """A year's review pack: planned from the year's own entries (with their reflections),
+    the reviews that look back on it, the goals, and the next year's planned entries (with
+    none), all it shows, so that it can be made as soon as its year's reflections are, and
+    an edit of another year's reflection leaves it as it was."""
     makers = makers or fresh_makers(shared)
+    start_month = journal.config.year_start_month
     views = {
-        entry.path: makers.view_of(entry, reflections[entry.path])
+        entry.path: makers.view_of(entry, demote_headings(reflections[entry.path], PACK_LEVEL))
         for entry in entries_in(journal.entries, year)
     }
-    current = performance_year(today, journal.config.year_start_month)
+    current = performance_year(today, start_month)
     view = _year_view(journal, views, year, today, makers.totals, year == current)
-    behind: dict[str, list[EntryView]] = {}
-    for done in view.done:
-        for goal_id in dict.fromkeys(done.entry.goals):
-            behind.setdefault(goal_id, []).append(done)
-    evidence = [
-        (GoalHeading(goal, goal_url(goal)), behind[goal.id])
-        for goal in journal.goals
-        if goal.id in behind
+    following = performance_year(year.end + timedelta(days=1), start_month)
+    planned = [
+        makers.view_of(entry, "")
+        for entry in entries_in(journal.entries, following)
+        if not entry.done
     ]
-    reviews = _review_views(
-        journal, [r for r in journal.reviews if r.date in year], makers.markdown
-    )
-    return new_page(
-        shared.common,
-        view.pack_url,
-        "pack.html",
-        f"Review pack {year.name}",
-        year=view,
-        goals=evidence,
-        reviews=reviews,
-    )
+
+    def markdown(text: str, prefix: str) -> str:
+        return demote_headings(makers.markdown(text, prefix), PACK_LEVEL)
+
+    reviews = _review_views(journal, reviews_of(journal.reviews, year, start_month), markdown)
+    pack = pack_view(journal, view, reviews, (following, planned), today)
+    return new_page(shared.common, view.pack_url, "pack.html", pack.title, pack=pack)
 
 
 def _summary_pages(

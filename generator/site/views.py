@@ -62,12 +62,6 @@ class GoalView:
 
 
 @dataclass(frozen=True, slots=True)
-class GoalHeading:
-    goal: Goal
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
 class ReviewView:
     review: Review
     anchor: str

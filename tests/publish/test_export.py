@@ -115,7 +115,7 @@ def test_github_annotations(
     lines = out.splitlines()
     assert code == 1
     assert len(lines) == 7
-    assert lines[1] == (
+    assert lines[2] == (
         "::error file=journal/entries/2025/typo.md,line=4,col=11,"
         "title=pdp V007::activity: unknown activity 'bok' "
         "(hint: did you mean 'book'?)"
@@ -153,8 +153,8 @@ def test_an_empty_private_field_fails_closed(
     )
     assert code == 1
     assert out == (
-        f"journal/entries/secret.md:6:{column}: error[V002] {expected}"
         f"journal/goals/unsure.md:3:{column}: error[V002] {expected}"
+        f"journal/entries/secret.md:6:{column}: error[V002] {expected}"
         f"journal/reviews/unsure.md:4:{column}: error[V002] {expected}"
         "7 files checked: 3 errors, 0 warnings\n"
     )

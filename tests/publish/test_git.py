@@ -111,10 +111,10 @@ def test_init_refuses_an_existing_journal_and_keeps_files(
 
 
 def test_ci_files_are_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pdp(monkeypatch, tmp_path, "init", "--install", "pdp @ git+https://example.org/pdp")
+    pdp(monkeypatch, tmp_path, "init", "--install", "pdp-journal @ git+https://example.org/pdp")
     workflow = yaml.safe_load((tmp_path / ".github/workflows/pdp.yml").read_text())
     steps = workflow["jobs"]["check"]["steps"]
-    assert {"run": 'pip install "pdp @ git+https://example.org/pdp"'} in steps
+    assert {"run": 'pip install "pdp-journal @ git+https://example.org/pdp"'} in steps
     assert {"run": "pdp check --format github"} in steps
     assert (
         workflow["jobs"]["publish"]["environment"]["url"]
@@ -178,8 +178,8 @@ def test_pack_zips_the_published_site_with_checksums(
     root = project("hostile")
     code, out, err = pdp(monkeypatch, root, "pack", "--year", "2025-26")
     assert code == 0, err
-    archive = root / "casey-script-alert-name-script-doe-2025-26-portfolio.zip"
-    assert out.startswith(f"packed 22 files into {archive.name}")
+    archive = root / "dist/casey-script-alert-name-script-doe-2025-26-portfolio.zip"
+    assert out.startswith(f"packed 22 files into dist/{archive.name}")
     with zipfile.ZipFile(archive) as bundle:
         names = bundle.namelist()
         contents = {name: bundle.read(name) for name in names}
@@ -190,7 +190,7 @@ def test_pack_zips_the_published_site_with_checksums(
         assert hashlib.sha256(contents[name]).hexdigest() == digest
     assert len(contents["SHA256SUMS"].decode().splitlines()) == len(names) - 1
     assert not any(b"PRIVATE-" in data for data in contents.values())
-    assert (root / archive.with_suffix(".pdf").name).read_bytes().startswith(b"%PDF")
+    assert archive.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_pack_without_a_browser_says_so(
@@ -387,8 +387,8 @@ def test_pack_replaces_only_the_pdf_it_made_and_never_writes_in_the_journal(
         assert (code, err) == (
             2,
             f"pdp: error: {target} is inside {place}/, where pdp never "
-            "writes\n  hint: write the pack elsewhere, such as the journal "
-            "project's folder (the default)\n",
+            "writes\n  hint: write the pack elsewhere, such as dist/ in the journal "
+            "project (the default)\n",
         ), target
     assert evidence.read_bytes() == b"%PDF-1.7 a certificate\n"
     assert sorted(p.name for p in evidence.parent.iterdir()) == [
@@ -470,4 +470,4 @@ def test_pack_of_a_year_without_a_review_pack_names_the_years_with_one(
         "pdp: error: the portfolio has no review pack for 2023-24\n"
         "  hint: choose one of its years with --year: 2025-26, 2026-27\n",
     )
-    assert not list(root.glob("*.zip")) and not list(root.glob("*.pdf"))
+    assert not list(root.rglob("*.zip")) and not list(root.rglob("*.pdf"))

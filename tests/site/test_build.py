@@ -585,7 +585,7 @@ def test_installed_package_builds_a_journal_anywhere(
         ],
         check=True,
     )
-    wheel = next((tmp_path / "wheel").glob("pdp-*.whl"))
+    wheel = next((tmp_path / "wheel").glob("pdp_journal-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
         "generator/themes/default/templates/base.html",

@@ -3,6 +3,7 @@ who clicks from the dashboard to a year, an entry, a goal and the review pack fr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -73,6 +74,46 @@ def test_dark_scheme_and_published_pages_have_no_violations(
     assert axe_findings(pages_of(published)[::10], "light") == {}
 
 
+def test_review_packs_have_no_violations_in_either_scheme(
+    sites: tuple[Path, Path, Journal],
+) -> None:
+    own, published, _ = sites
+    packs = sorted((own / "pack").glob("*.html")) + sorted((published / "pack").glob("*.html"))
+    assert len(packs) == 8
+    assert axe_findings(packs, "dark") == {}
+    assert axe_findings(sorted((published / "pack").glob("*.html")), "light") == {}
+
+
+OUTLINE = """() => {
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')];
+  return headings.map((h) => [Number(h.tagName[1]), h.textContent.trim()]);
+}"""
+
+
+def test_review_pack_headings_follow_one_outline_in_print_and_on_screen(
+    sites: tuple[Path, Path, Journal],
+) -> None:
+    """One h1, then sections, entries and their reflections' headings, none skipped; and a
+    reflection's heading reads smaller than its entry's title, on screen and on paper."""
+    own, published, _ = sites
+    size = "(selector) => parseFloat(getComputedStyle(document.querySelector(selector)).fontSize)"
+    entry = "#entry-2025-04-26-first-solo-out-of-hours-weekend"
+    reflection = "#\\32 025-04-26-first-solo-out-of-hours-weekend-what-i-did"
+    with open_browser() as browser:
+        page = browser.new_page()
+        for site in (own, published):
+            page.goto((site / "pack/2025-26.html").as_uri())
+            outline: list[tuple[int, str]] = [tuple(pair) for pair in page.evaluate(OUTLINE)]
+            levels = [level for level, _ in outline]
+            assert levels[0] == 1 and levels.count(1) == 1
+            assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
+            at = outline.index((3, "First solo weekend on the out-of-hours press rota"))
+            assert outline[at + 1] == (4, "What I did")
+            for media in ("screen", "print"):
+                page.emulate_media(media=media)
+                assert page.evaluate(size, reflection) < page.evaluate(size, entry), media
+
+
 def axe_findings(pages: list[Path], scheme: Literal["light", "dark"]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     with open_browser() as browser:
@@ -112,7 +153,7 @@ def test_a_reader_clicks_through_from_disk(sites: tuple[Path, Path, Journal]) ->
 
         page.get_by_role("link", name="Dashboard").click()
         page.get_by_role("link", name=f"Review pack for {year.name}").click()
-        assert page.locator("h1").inner_text() == f"Review pack {year.name}"
+        assert page.locator("h1").inner_text() == f"CPD review pack {year.name}"
         reflections = page.locator("article.pack-entry")
         assert reflections.count() == totals.entries
 
