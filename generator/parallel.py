@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
+
+from .progress import NO_PROGRESS, Progress
+
+# multiprocessing and concurrent.futures are imported when workers start, not with this
+# module: work too small for workers (`pdp check` of a member's journal) never pays for them.
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -44,10 +49,17 @@ class WorkerPool:
         self.jobs = jobs
         self._executor: ProcessPoolExecutor | None = None
 
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
     def executor(self, count: int) -> ProcessPoolExecutor:
         """The pool, started if it is not yet: with as many processes as any stage may
         want (`jobs`, default one per core), not only as many as the first one does."""
         if self._executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             count = max(count, self.jobs or cores())
             # Forking is far cheaper than starting fresh interpreters, where the platform
             # has it.
@@ -80,27 +92,36 @@ def map_chunks(
     jobs: int | None,
     min_per_worker: int,
     pool: WorkerPool | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> list[R]:
     """`function(shared, chunk)` over chunks of `items`, results in order. A worker gives
-    the same `shared` to each chunk it takes: `function` must not change it.
+    the same `shared` to each chunk it takes: `function` must not change it. `progress`
+    advances by each chunk's items as this process takes its results.
 
     Sequential unless each of at least two workers gets `min_per_worker` items: below that,
     starting workers costs more than it saves. Either way the result is the same. The
     workers are `pool`'s, or started for this call alone.
     """
+    found: list[R] = []
     with in_background(function, shared, items, jobs, min_per_worker, pool) as results:
-        return list(results.rest())
+        for chunk in results.chunks():
+            found.extend(chunk)
+            progress.advance(len(chunk))
+    return found
 
 
 class Results(Generic[R]):
     """The results of work in the background, in order: those ready now, or all of them."""
 
     def __init__(
-        self, futures: list[Future[list[R]]], later: Callable[[], list[R]] | None = None
+        self,
+        futures: list[Future[list[R]]],
+        later: Callable[[], list[R]] | None = None,
+        first: Sequence[R] = (),
     ) -> None:
         self._futures = futures  # emptied as they are taken
         self._later = later  # sequential: the work itself, done when the results are asked
-        self._current: Iterator[R] = iter(())
+        self._current: Iterator[R] = iter(first)  # done in this process before the workers
 
     def ready(self) -> Iterator[R]:
         """The results whose chunks are finished, without waiting (none when sequential)."""
@@ -111,6 +132,17 @@ class Results(Generic[R]):
         if self._later is not None:
             self._current, self._later = iter(self._later()), None
         return self._take(wait=True)
+
+    def chunks(self) -> Iterator[list[R]]:
+        """All the results not yet taken, a chunk at a time, waiting for each in turn."""
+        current, self._current = list(self._current), iter(())
+        if current:
+            yield current
+        if self._later is not None:
+            later, self._later = self._later, None
+            yield later()
+        while self._futures:
+            yield self._futures.pop(0).result()
 
     def _take(self, wait: bool) -> Iterator[R]:
         while True:
@@ -137,18 +169,29 @@ def in_background(
     if count < 2:
         yield Results([], lambda: function(shared, items))
         return
-    size = -(-len(items) // (count * CHUNKS_PER_WORKER))
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    from concurrent.futures import wait
+
     own = pool is None
     pool = pool or WorkerPool(count)  # for this call alone: no more workers than it wants
     futures: list[Future[list[R]]] = []
+    first: list[R] = []
     try:
+        if not pool.started:
+            # The first item is done here, before the workers fork: what every item needs
+            # first (modules imported, templates compiled: as long as a hundred entries'
+            # work) is then done once, in this process, which needs it anyway, and not again
+            # in each worker.
+            first, items = function(shared, items[:1]), items[1:]
+        size = -(-len(items) // (count * CHUNKS_PER_WORKER))
+        chunks = [items[start : start + size] for start in range(0, len(items), size)]
         executor = pool.executor(count)
         # Pickled once here, and once in each worker (see `_shared`), not once a chunk.
         data = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
         futures = [executor.submit(_call, function, data, chunk) for chunk in chunks]
         # The very list: a chunk taken from it is let go of, with its results.
-        yield Results(futures)
+        results = Results(futures, first=first)
+        del first  # held by `results` alone, let go of once taken
+        yield results
     finally:
         # Left early (an error): what has not started never will, and what has is waited
         # for, so that nothing works on after the caller has moved on. (Each chunk taken

@@ -45,6 +45,8 @@ TABLES = (
     "digest TEXT, seen INTEGER)",
     "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, key, size INTEGER, digest)",
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)",
+    "CREATE TABLE IF NOT EXISTS templates (name TEXT PRIMARY KEY, fingerprint TEXT, code BLOB, "
+    "digest TEXT)",
 )
 
 Q = TypeVar("Q")

@@ -3,6 +3,7 @@ between stages, and no work going on after its stage is left."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
@@ -81,11 +82,29 @@ def test_a_shared_pool_gives_the_results_in_order_from_the_same_workers() -> Non
         first = map_chunks(_pids, None, items, 2, 1, pool)
         second = map_chunks(_pids, None, items, 2, 1, pool)
     assert [value for value, _ in first] == [item * 2 for item in items]
-    workers = {pid for _, pid in first} | {pid for _, pid in second}
+    # The first item of the stage that starts the workers is made here, before they fork.
+    assert first[0][1] == os.getpid()
+    workers = {pid for _, pid in first[1:]} | {pid for _, pid in second}
     assert os.getpid() not in workers
     # Started once, for both stages: new workers for the second would make more than two.
     # (Which of the two takes which chunk is up to the machine: one may take them all.)
     assert len(workers) <= 2
+
+
+@functools.cache
+def _prepared() -> int:
+    """Which process first did what every item needs first (as importing a module)."""
+    return os.getpid()
+
+
+def _prepared_in(shared: None, chunk: Sequence[int]) -> list[tuple[int, int]]:
+    return [(_prepared(), os.getpid()) for _ in chunk]
+
+
+def test_what_every_item_needs_first_is_done_once_before_the_workers_fork() -> None:
+    made = map_chunks(_prepared_in, None, list(range(40)), 2, 1)
+    assert {prepared for prepared, _ in made} == {os.getpid()}
+    assert len({pid for _, pid in made} - {os.getpid()}) >= 1  # and the rest by workers
 
 
 def test_sequential_and_parallel_results_are_equal() -> None:

@@ -152,7 +152,7 @@ def test_a_store_of_another_format_is_made_afresh(tmp_path: Path, made: Made) ->
         tables = {
             name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
-        assert tables == {"checks", "reflections", "pages", "meta"}
+        assert tables == {"checks", "reflections", "pages", "meta", "templates"}
         assert db.execute("SELECT count(*) FROM checks").fetchone()[0] == entries(root)
     made.clear()
     assert pdp(root, "check") == plain

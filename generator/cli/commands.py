@@ -12,35 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..defaults import DEFAULT_PORT
 from ..errors import EXIT_INVALID, EXIT_OK, UsageError
-from ..journal.compute import PerformanceYear, entry_records, performance_year
-from ..journal.goal_progress import goal_progress
 from ..journal.load import CACHE_DIR, find_project
-from ..journal.open import Checked, open_config, open_journal
-from ..journal.privacy import published
-from ..journal.problems import github_annotations, problems_json, problems_text, summary_line
-from ..journal.year_scope import default_pack_year
 from ..model import CATEGORIES, OTHER_ACTIVITY, Journal
-from ..publish.hooks import install_hook, staged_copy, unstaged_notes
-from ..publish.jsonschema import front_matter_schema, schema_json
-from ..publish.report import (
-    catalogue_json,
-    catalogue_text,
-    goals_json,
-    goals_text,
-    report_json,
-    report_text,
-    year_reports,
-)
-from ..publish.scaffold import (
-    NewEntry,
-    check_new_entry,
-    entry_path,
-    entry_text,
-    page_taken,
-    write_new_file,
-    write_new_or_replace,
-)
-from ..site.export import export_csv, export_json
 from .context import (
     Call,
     Command,
@@ -52,8 +25,13 @@ from .context import (
     today,
     year_named,
 )
+from .progress import add_quiet_option, command_progress
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..journal.compute import PerformanceYear
+    from ..model import Problem
     from ..serve.session import Rebuilt
 
 LOOPBACK = "127.0.0.1"
@@ -77,16 +55,40 @@ def _check_options(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"check every entry afresh, without reading or writing {CACHE_DIR}/",
     )
+    add_quiet_option(check)
 
 
 def _check(run: InProject) -> int:
-    if not run.args.staged:
-        return _checked(run, open_journal(run.project, run.today, bodies=False, cache=run.cache()))
+    if run.args.staged:
+        return _check_staged(run)
+    from .check_fast import keep_check, look_before_checking
+
+    looked = look_before_checking(run)  # nothing changed: the last check's problems stand
+    if looked is not None and looked.fresh:
+        return _checked(run, looked.problems(), looked.files)
+    from ..journal.open import open_journal  # here: the parsers cost the fast path start-up
+
+    with command_progress(run.args, run.err) as progress:
+        checked = open_journal(
+            run.project, run.today, bodies=False, cache=run.cache(), progress=progress
+        )
+    if looked is not None:
+        keep_check(run, looked, checked.problems, checked.files)
+    return _checked(run, checked.problems, checked.files)
+
+
+def _check_staged(run: InProject) -> int:
+    from ..journal.open import open_journal
+    from ..publish.hooks import staged_copy, unstaged_notes
+
     # The staged copy lasts for this check alone: its checks are kept with the project's.
     with staged_copy(run.project.root) as copy:
         staged = find_project(copy)
-        checked = open_journal(staged, run.today, bodies=False, cache=run.cache())
-        code = _checked(run, checked)
+        with command_progress(run.args, run.err) as progress:
+            checked = open_journal(
+                staged, run.today, bodies=False, cache=run.cache(), progress=progress
+            )
+        code = _checked(run, checked.problems, checked.files)
         run.out.flush()  # the notes come after the problems they are about
         paths = (problem.path for problem in checked.problems)
         for note in unstaged_notes(run.project.root, staged.root, paths, run.show):
@@ -94,17 +96,18 @@ def _check(run: InProject) -> int:
         return code
 
 
-def _checked(run: InProject, checked: Checked) -> int:
-    failing = checked.problems if run.args.strict else checked.errors
+def _checked(run: InProject, problems: Sequence[Problem], files: int) -> int:
+    from ..journal.problems import github_annotations, problems_json, problems_text, summary_line
+
+    errors = sum(problem.severity == "error" for problem in problems)
+    failing = len(problems) if run.args.strict else errors
     if run.args.format == "json":
-        run.out.write(problems_json(checked.problems, run.show))
+        run.out.write(problems_json(problems, run.show))
     elif run.args.format == "github":
-        run.out.write(github_annotations(checked.problems, run.show))
+        run.out.write(github_annotations(problems, run.show))
     else:
-        run.out.write(problems_text(checked.problems, run.show))
-        run.out.write(
-            summary_line(len(checked.errors), len(checked.warnings), checked.files) + "\n"
-        )
+        run.out.write(problems_text(problems, run.show))
+        run.out.write(summary_line(errors, len(problems) - errors, files) + "\n")
     return EXIT_INVALID if failing else EXIT_OK
 
 
@@ -124,6 +127,11 @@ def _report_options(report: argparse.ArgumentParser) -> None:
 
 
 def _report(run: InProject) -> int:
+    from ..journal.compute import performance_year
+    from ..journal.goal_progress import goal_progress
+    from ..journal.privacy import published
+    from ..publish.report import idle_goals, report_json, report_text, year_reports
+
     checked = run.open()
     journal = run.journal_or_fail(checked)
     args, start_month = run.args, journal.config.year_start_month
@@ -134,13 +142,20 @@ def _report(run: InProject) -> int:
     else:
         reports = year_reports(journal, run.today, args.publish, year)
         render = report_json if args.format == "json" else report_text
-        run.out.write(render(journal.config, reports, args.publish))
+        shown = published(journal) if args.publish else journal
+        goals = goal_progress(shown, year or current, run.today)
+        idle = idle_goals(year or current, (year or current) == current, goals)
+        run.out.write(render(journal.config, reports, args.publish, idle))
     return EXIT_INVALID if checked.errors else EXIT_OK
 
 
 def _report_goals(
     run: InProject, journal: Journal, year: PerformanceYear, current: PerformanceYear
 ) -> None:
+    from ..journal.goal_progress import goal_progress
+    from ..journal.privacy import published
+    from ..publish.report import goals_json, goals_text
+
     publish = run.args.publish
     progress = goal_progress(published(journal) if publish else journal, year, run.today)
     if run.args.format == "json":
@@ -154,6 +169,9 @@ def _catalogue_options(catalogue: argparse.ArgumentParser) -> None:
 
 
 def _catalogue(run: InProject) -> int:
+    from ..journal.open import open_config
+    from ..publish.report import catalogue_json, catalogue_text
+
     config, catalogue, problems = open_config(run.project)  # the entries are not needed
     if config is None:
         errors = [problem for problem in problems if problem.severity == "error"]
@@ -184,31 +202,34 @@ def _build_options(build: argparse.ArgumentParser) -> None:
         help="check every entry and render every reflection afresh, "
         f"without reading or writing {CACHE_DIR}/",
     )
+    add_quiet_option(build)
 
 
 def _build(run: InProject) -> int:
+    from .build_fast import built_as_before, keep_manifest, look_before_building, show_built
+
+    before = look_before_building(run)  # nothing changed: all there is to do, and cheap
+    if before.fresh:
+        return built_as_before(run, before)
+    from ..journal.problems import problems_text
     from ..site.build import build_site  # here: rendering costs the other commands start-up
 
-    built = build_site(
-        run.project, run.today, run.args.publish, run.args.output, cache=not run.args.no_cache
-    )
+    with command_progress(run.args, run.err) as progress:
+        built = build_site(
+            run.project,
+            run.today,
+            run.args.publish,
+            run.args.output,
+            cache=not run.args.no_cache,
+            progress=progress,
+        )
     site = built.site
     if site is None:
         run.err.write(problems_text(built.problems, run.show))
         run.err.write("pdp: the site was not built; the previous site is unchanged\n")
         return EXIT_INVALID
-    if site.warnings:
-        run.err.write(problems_text(site.warnings, run.show))
-    kind = (
-        "published portfolio (private content left out)"
-        if run.args.publish
-        else "site (with private content, for you only)"
-    )
-    run.out.write(
-        f"built the {kind}: {site.pages} pages, {site.files} files in "
-        f"{os.path.relpath(built.output)}\n"
-    )
-    return EXIT_OK
+    keep_manifest(run, before, built)
+    return show_built(run, site.warnings, site.pages, site.files, built.output)
 
 
 def _serve_options(serve: argparse.ArgumentParser) -> None:
@@ -313,6 +334,11 @@ def _export_options(export: argparse.ArgumentParser) -> None:
 
 
 def _export(run: InProject) -> int:
+    from ..journal.compute import entry_records
+    from ..journal.privacy import published
+    from ..publish.scaffold import write_new_or_replace
+    from ..site.export import export_csv, export_json
+
     journal = run.journal_or_fail(run.open())
     if run.args.publish:
         journal = published(journal)
@@ -341,12 +367,18 @@ def _pack_options(pack: argparse.ArgumentParser) -> None:
         help="the zip, with the PDF beside it (default: dist/NAME-YEAR-portfolio.zip in the "
         "project)",
     )
+    add_quiet_option(pack)
 
 
 def _pack(run: InProject) -> int:
+    from ..journal.open import open_journal
+    from ..journal.problems import problems_text
+    from ..journal.year_scope import default_pack_year
     from ..publish.pack import pack  # here: it builds the site, which costs start-up time
 
-    journal = run.journal_or_fail(run.open(), counting=False)
+    with command_progress(run.args, run.err) as progress:
+        checked = open_journal(run.project, run.today, cache=run.cache(), progress=progress)
+    journal = run.journal_or_fail(checked, counting=False)
     start_month = journal.config.year_start_month
     chosen = default_pack_year(run.today, start_month)
     year = chosen.year
@@ -354,7 +386,8 @@ def _pack(run: InProject) -> int:
         year = year_named(run.args.year, start_month, year.name)
     else:
         run.out.write(f"packing the {year.name} review pack: {chosen.reason}\n")
-    result = pack(run.project, run.today, year, journal.config.name, run.args.output)
+    with command_progress(run.args, run.err) as progress:
+        result = pack(run.project, run.today, year, journal.config.name, run.args.output, progress)
     packed = result.packed
     if packed is None:
         run.err.write(problems_text(result.problems, run.show))
@@ -378,6 +411,8 @@ def _no_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _schema(run: InProject) -> int:
+    from ..publish.jsonschema import front_matter_schema, schema_json
+
     journal = run.journal_or_fail(run.open(), counting=False)
     goals = (goal.id for goal in journal.goals)
     run.out.write(schema_json(front_matter_schema(journal.catalogue, goals)))
@@ -418,6 +453,8 @@ def _hook_options(hook: argparse.ArgumentParser) -> None:
 
 
 def _hook(run: InProject) -> int:
+    from ..publish.hooks import install_hook
+
     path = install_hook(run.project.root)
     run.out.write(
         f"installed {os.path.relpath(path)}: each commit runs 'pdp check' on what is staged\n"
@@ -448,6 +485,15 @@ def _new_options(new: argparse.ArgumentParser) -> None:
 
 
 def _new(run: InProject) -> int:
+    from ..publish.scaffold import (
+        NewEntry,
+        check_new_entry,
+        entry_path,
+        entry_text,
+        page_taken,
+        write_new_file,
+    )
+
     journal = run.journal_or_fail(run.open(), counting=False)
     args = run.args
     day = args.date or run.today

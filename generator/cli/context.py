@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from ..errors import PdpError, UsageError
-from ..journal.compute import PerformanceYear, parse_year_name
 from ..journal.load import CACHE_DIR, Project, find_project
-from ..journal.open import Checked, open_journal
-from ..journal.problems import problems_text
 from ..journal.schema import MAX_HOURS
 from ..model import Journal, Problem
+
+if TYPE_CHECKING:
+    from ..journal.compute import PerformanceYear
+    from ..journal.open import Checked
 
 
 class Parser(argparse.ArgumentParser):
@@ -57,6 +58,8 @@ class InProject(Call):
         return None if getattr(self.args, "no_cache", False) else self.project.root / CACHE_DIR
 
     def open(self) -> Checked:
+        from ..journal.open import open_journal
+
         return open_journal(self.project, self.today, cache=self.cache())
 
     def journal_or_fail(self, checked: Checked, counting: bool = True) -> Journal:
@@ -68,6 +71,8 @@ class InProject(Call):
         return checked.journal
 
     def show_errors(self, errors: Sequence[Problem]) -> None:
+        from ..journal.problems import problems_text
+
         self.err.write(problems_text(errors, self.show))
         self.err.write(
             f"pdp: {len(errors)} error{'s' if len(errors) != 1 else ''} "
@@ -144,6 +149,8 @@ def today() -> date:
 
 def year_named(name: str, start_month: int, example: str) -> PerformanceYear:
     """The performance year of a name given with --year."""
+    from ..journal.compute import parse_year_name
+
     chosen = parse_year_name(name, start_month)
     if chosen is None:
         raise UsageError(f"'{name}' is not a performance year name", f"name a year like {example}")

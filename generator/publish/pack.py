@@ -24,6 +24,7 @@ from ..journal.compute import PerformanceYear
 from ..journal.load import Project, leads_to
 from ..journal.names import slugify
 from ..model import Problem
+from ..progress import NO_PROGRESS, Progress
 from ..site.build import build_site
 from ..site.output import MARKER, own_folders
 from ..site.review_pack import PACK_TITLE
@@ -75,9 +76,15 @@ def default_archive(project: Project, member: str, year: PerformanceYear) -> Pat
 
 
 def pack(
-    project: Project, today: date, year: PerformanceYear, member: str, target: Path | None
+    project: Project,
+    today: date,
+    year: PerformanceYear,
+    member: str,
+    target: Path | None,
+    progress: Progress = NO_PROGRESS,
 ) -> PackResult:
-    """Build the published site, zip it with a manifest, and print the year's pack."""
+    """Build the published site, zip it with a manifest, and print the year's pack;
+    `progress` follows the build, the printing and the packing."""
     archive = (target or default_archive(project, member, year)).absolute()
     pdf = archive.with_suffix(".pdf")
     if archive.suffix.lower() == ".pdf":
@@ -92,7 +99,7 @@ def pack(
     archive.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pdp-pack-") as temporary:
         site = Path(temporary) / "site"
-        built = build_site(project, today, publish=True, output=site)
+        built = build_site(project, today, publish=True, output=site, progress=progress)
         if built.site is None:
             return PackResult(None, built.problems)
         page = site / "pack" / f"{year.name}.html"
@@ -102,6 +109,7 @@ def pack(
                 f"the portfolio has no review pack for {year.name}",
                 f"choose one of its years with --year: {years}",
             )
+        progress.stage("printing the review pack", 0)
         printed, reason = _print_pdf(page, Path(temporary) / "pack.pdf")
         if printed is not None:
             title = f"{PACK_TITLE.format(year=year.name)}: {member}"
@@ -109,7 +117,7 @@ def pack(
         if printed is not None:
             shutil.copyfile(printed, site / f"{PDF_PREFIX}{year.name}.pdf")
         with _replacing(archive) as stream:
-            files = _zip(site, stream)
+            files = _zip(site, stream, progress)
         if printed is not None:
             with _replacing(pdf) as stream, printed.open("rb") as source:
                 shutil.copyfileobj(source, stream)
@@ -229,15 +237,17 @@ def _replacing(target: Path) -> Iterator[IO[bytes]]:
         ) from err
 
 
-def _zip(site: Path, stream: IO[bytes]) -> int:
+def _zip(site: Path, stream: IO[bytes], progress: Progress = NO_PROGRESS) -> int:
     """Zip every file of the site, with a manifest of their SHA-256 sums."""
     paths = sorted(path for path in site.rglob("*") if path.is_file())
+    progress.stage("packing files", len(paths))
     sums: list[str] = []
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as bundle:
         for path in paths:
             name, data = path.relative_to(site).as_posix(), path.read_bytes()
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}\n")
             _add(bundle, name, data)
+            progress.advance()
         _add(bundle, MANIFEST, "".join(sums).encode("utf-8"))
     return len(paths) + 1
 

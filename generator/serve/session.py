@@ -18,7 +18,8 @@ from ..journal.load import CACHE_DIR, Project, find_project
 from ..journal.open import KnownEntries, open_journal
 from ..journal.problems import problem_order, problems_text
 from ..model import Journal, Problem
-from ..site.build import DEFAULT_OUTPUT, SiteSource, make_site
+from ..site.build import SiteSource, make_site
+from ..site.manifest import DEFAULT_OUTPUT
 from ..site.memo import Reuse
 from ..site.output import check_output_place
 from ..site.reflection_cache import Reflections

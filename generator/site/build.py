@@ -23,10 +23,12 @@ from ..journal.open import Checked, open_journal
 from ..journal.privacy import published, withheld
 from ..model import Entry, Journal, Problem
 from ..parallel import Results, WorkerPool, in_background, workers
+from ..progress import NO_PROGRESS, Progress
 from .entry_job import EntryJob, entry_files
 from .entry_pages import EntryPages, entry_page, entry_pages_of
 from .evidence import evidence_copies
 from .link_check import LinkCheck, LinkMemo, left_out_links
+from .manifest import DEFAULT_OUTPUT
 from .memo import EntryMade, LastBuild, Reuse
 from .output import check_output_place, fresh_site
 from .page_cache import (
@@ -40,10 +42,10 @@ from .page_cache import (
 from .plan import Makers, pack_page, summary_pages
 from .reflection_cache import Reflections
 from .render import environment
+from .template_cache import keep_compiled
 from .theme import Templates, Theme, find_theme, read_templates
 from .views import Page, SiteOptions, entry_url, pack_url
 
-DEFAULT_OUTPUT = "site"
 EXPORT_FILE = "entries.csv"  # the same CSV as `pdp export`, of what the site shows
 # Rendering an entry takes a few milliseconds: below this many a worker, stay in one process.
 RENDER_MIN_ENTRIES = 100
@@ -108,14 +110,21 @@ def build_site(
     output: Path | None = None,
     jobs: int | None = None,
     cache: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> BuildResult:
-    """Build the site into `output` (default: site/ in the project), or report why not."""
+    """Build the site into `output` (default: site/ in the project), or report why not;
+    `progress` counts the entries checked, then the pages made."""
     output = output or project.root / DEFAULT_OUTPUT
     check_output_place(project, output)
     cache_folder = project.root / CACHE_DIR
     with WorkerPool(jobs) as pool:  # the same workers check the entries, then make pages
         checked = open_journal(
-            project, today, jobs, pool=pool, cache=cache_folder if cache else None
+            project,
+            today,
+            jobs,
+            pool=pool,
+            cache=cache_folder if cache else None,
+            progress=progress,
         )
         journal = checked.journal
         if checked.errors or journal is None:
@@ -126,7 +135,12 @@ def build_site(
         )
         history = entry_history(project.root, (entry.path for entry in journal.entries))
         made = _write_site(
-            SiteSource(project, journal, today, publish, history), reuse, output, jobs, pool
+            SiteSource(project, journal, today, publish, history),
+            reuse,
+            output,
+            jobs,
+            pool,
+            progress,
         )
         if made.site is None:
             return BuildResult(checked, output, None, made.problems)
@@ -137,14 +151,19 @@ def build_site(
 
 
 def _write_site(
-    source: SiteSource, reuse: Reuse, output: Path, jobs: int | None, pool: WorkerPool
+    source: SiteSource,
+    reuse: Reuse,
+    output: Path,
+    jobs: int | None,
+    pool: WorkerPool,
+    progress: Progress = NO_PROGRESS,
 ) -> SiteResult:
     """Make the site in a fresh folder, swapped in for `output` only once made whole."""
     with fresh_site(output) as fresh:
         # Each page is written as soon as it is made: a large journal's site is never
         # held in memory whole.
         try:
-            made = make_site(source, reuse, fresh.write, jobs, fresh.folder, pool)
+            made = make_site(source, reuse, fresh.write, jobs, fresh.folder, pool, progress)
         except BaseException:
             pool.close()  # no worker may write on once the fresh folder is removed
             raise
@@ -162,8 +181,10 @@ def make_site(
     jobs: int | None = None,
     into: Path | None = None,
     pool: WorkerPool | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> SiteResult:
-    """Make every file of the site, handing each to `emit` as it is made.
+    """Make every file of the site, handing each to `emit` as it is made; `progress`
+    counts the pages as this process takes them.
 
     With `into`, the folder `emit` writes into, entry pages are written there by whichever
     process makes them (and `emit` never sees them): pages need not travel between
@@ -176,7 +197,9 @@ def make_site(
     # of the year, once they are made.
     with in_background(entry_files, work.job, work.todo, jobs, RENDER_MIN_ENTRIES, pool) as made:
         pages = summary_pages(plan.journal, plan.today, plan.shared, plan.makers)
-        writer = _start_writing(plan, reuse, work, emit, pages)
+        packs = sum(len(years) for years in plan.packs_after.values())
+        progress.stage("making pages", len(pages) + len(plan.journal.entries) + packs)
+        writer = _start_writing(plan, reuse, work, emit, pages, progress, into)
         summaries = _write_summaries(writer, pages, made)
         # Made while the workers are still at work, not after them.
         writer.file(EXPORT_FILE, reuse.export(plan.journal))
@@ -234,7 +257,7 @@ def _plan(source: SiteSource, reuse: Reuse) -> _Plan:
         source.today,
         theme,
         templates,
-        environment(templates),
+        keep_compiled(environment(templates), reuse.reflections.folder),
         shared,
         makers,
         copies,
@@ -299,12 +322,23 @@ class _SiteWriter:
     upcoming: deque[tuple[int, Entry]]  # the entries not yet handled, by index
     reflections: dict[str, str] = field(default_factory=dict)  # entry path -> its HTML
     warnings: list[Problem] = field(default_factory=list)  # links shown as plain text
+    progress: Progress = NO_PROGRESS  # counts the pages made
+    into: Path | None = None  # the folder `emit` writes into, where taken pages are linked
+    folders: set[str] = field(default_factory=set)  # made in `into`
 
     def file(self, path: str, data: bytes, taken: bool = False) -> None:
         previous = self.reuse.previous
         if not (taken and previous is not None and previous.links_same):
             self.check.page(path, data)
-        self.emit(path, data)
+        if not (taken and self._linked(path)):
+            self.emit(path, data)
+
+    def _linked(self, path: str) -> bool:
+        """Whether the page taken at `path` is linked into `into` rather than written."""
+        previous = self.reuse.previous
+        if previous is None or self.into is None:
+            return False
+        return previous.link(path, self.into, self.folders)
 
     def page(self, page: Page, keys: PageKeys | None) -> None:
         previous = self.reuse.previous
@@ -314,6 +348,7 @@ class _SiteWriter:
         if previous is not None:
             previous.add(page.path, note)
         self.file(page.path, data, taken)
+        self.progress.advance()
 
     def take(self, made: Iterator[EntryMade]) -> None:
         """Handle, in order, the entries whose pages are made: kept, or among `made`; and
@@ -325,6 +360,7 @@ class _SiteWriter:
                 return
             self.upcoming.popleft()
             self._entry(entry, entry_made)
+            self.progress.advance()
             for year in self.plan.packs_after.get(index, ()):
                 self.pack(year)
 
@@ -368,7 +404,13 @@ class _SiteWriter:
 
 
 def _start_writing(
-    plan: _Plan, reuse: Reuse, work: _EntryWork, emit: Emit, pages: Sequence[Page]
+    plan: _Plan,
+    reuse: Reuse,
+    work: _EntryWork,
+    emit: Emit,
+    pages: Sequence[Page],
+    progress: Progress = NO_PROGRESS,
+    into: Path | None = None,
 ) -> _SiteWriter:
     """A writer whose link check knows every file, once the summary pages are planned and
     before any page is made."""
@@ -385,6 +427,8 @@ def _start_writing(
         PageKeys(plan.basis) if keeping else None,
         PageKeys(plan.basis) if keeping else None,
         deque(enumerate(plan.journal.entries)),
+        progress=progress,
+        into=into,
     )
 
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import jinja2
-
 from ..model import Entry
 from .entry_pages import EntryPages, entry_page, entry_view, link_map
 from .link_check import LinkCheck
@@ -23,6 +21,7 @@ from .page_cache import PageKeys, Previous, make_page
 from .plan import Makers
 from .reflection_cache import Reflections, Rendered, render_recorded
 from .render import PageMemo, environment, render_page
+from .template_cache import keep_compiled
 from .theme import Templates
 
 
@@ -57,7 +56,7 @@ def reflection_prefix(entry: Entry) -> str:
 def entry_files(job: EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
     """Each entry's reflection key, its reflection (kept from before where it still holds,
     else rendered now: fresh), and its rendered page."""
-    env: jinja2.Environment = environment(job.templates)
+    env = keep_compiled(environment(job.templates), job.reflections.folder)
     # The chunks a worker takes share their job: each reads the disk cache into a copy of
     # its own, so that no more than a chunk's reflections are held. Watch mode's own
     # process keeps its reflections in memory from build to build.
@@ -83,7 +82,10 @@ def entry_files(job: EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
             made.append(EntryMade(key, reflection, fresh, data, note, taken))
             continue
         unresolved = tuple(checker.unresolved(page.path, data))
-        write_file(job.into, page.path, data, folders)
+        if not (
+            taken and job.previous is not None and job.previous.link(page.path, job.into, folders)
+        ):
+            write_file(job.into, page.path, data, folders)
         made.append(EntryMade(key, reflection, fresh, b"", note, taken, unresolved))
     return made
 

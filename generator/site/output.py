@@ -119,17 +119,18 @@ class FreshSite:
             shutil.copyfile(target, self.folder / path)
 
     def _parent(self, path: str) -> None:
-        _make_parent(self.folder, path, self._folders)
+        make_parent(self.folder, path, self._folders)
 
 
 def write_file(folder: Path, path: str, data: bytes, made: set[str]) -> None:
     """Write a file of the site into `folder`, making its parent folder unless it is among
     those `made` before (by any process: making one twice does no harm)."""
-    _make_parent(folder, path, made)
+    make_parent(folder, path, made)
     _write(folder / path, data)
 
 
-def _make_parent(folder: Path, path: str, made: set[str]) -> None:
+def make_parent(folder: Path, path: str, made: set[str]) -> None:
+    """Make the folder that `path` is written into, unless it is among those `made`."""
     parent = posixpath.dirname(path)
     if parent not in made:
         (folder / parent).mkdir(parents=True, exist_ok=True)

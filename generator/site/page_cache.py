@@ -7,8 +7,9 @@ whole context), and with the size and digest of the bytes written: the question 
 of the world is what the file holds. The next build into the same folder takes a page from
 the file there instead of rendering it, but only under the same key and only if the file
 still holds exactly those bytes (the store's rule, see `store`); anything else is rendered
-afresh. The notes are the `pages` table of the store, replaced in one transaction after the
-site is in place.
+afresh. A page taken is given a second name in the new site (a hard link), not written
+again: creating files is most of what taking a page costs. The notes are the `pages` table of
+the store, replaced in one transaction after the site is in place.
 """
 
 from __future__ import annotations
@@ -29,14 +30,17 @@ from typing import Any
 
 from .. import store
 from ..store import Store
+from .output import make_parent
 from .theme import Templates
-from .views import EntryView, GoalView, Page, ReviewView, YearView
+from .views import EntryView, GoalView, Page, ReviewView, SiteInfo, YearView
 
 _PROTOCOL = 5
 # Views that many pages show: each is digested once per build, and pages hold its digest.
-_SHARED_VIEWS = (EntryView, GoalView, YearView, ReviewView)
+# Every page shows the site's (with a reviewer's differences, a few objects a year).
+_SHARED_VIEWS = (EntryView, GoalView, YearView, ReviewView, SiteInfo)
 
 Note = tuple[bytes, int, bytes]  # a page's key, and the size and digest of its bytes
+State = tuple[int, int, int, int]  # a file's device, inode, size and mtime, as read
 # The meta table's rows of the notes: the output folder they are of, and `links_digest`.
 _META = ("pages.output", "pages.links")
 
@@ -154,6 +158,7 @@ class Previous:
     made: dict[str, Note] = field(default_factory=dict)
     links: bytes = b""  # a digest of the files the last build's link check knew of
     links_now: bytes = b""  # and of this build's
+    states: dict[str, State] = field(default_factory=dict)  # the files taken, as read
 
     @property
     def links_same(self) -> bool:
@@ -167,10 +172,31 @@ class Previous:
         note = self.notes.get(path)
         if key is None or note is None or note[0] != key:
             return None
-        data = _read_regular(self.output / path, note[1])
-        if data is None or _digest(data) != note[2]:
+        read = _read_regular(self.output / path, note[1])
+        if read is None or _digest(read[0]) != note[2]:
             return None
-        return data, note
+        if read[1].st_nlink == 1:  # a file with a name outside the site is never linked
+            self.states[path] = _state(read[1])
+        return read[0], note
+
+    def link(self, path: str, folder: Path, made: set[str]) -> bool:
+        """Give the file taken at `path` a second name in `folder` (the fresh site) rather
+        than writing its bytes again, which costs far more; False if it cannot be: the file
+        changed since it was read, or the file system has no such links. The old site is
+        only ever removed whole, so the file is never written through either name."""
+        state = self.states.pop(path, None)
+        if state is None:
+            return False
+        target = folder / path
+        make_parent(folder, path, made)
+        try:
+            os.link(self.output / path, target, follow_symlinks=False)
+        except OSError:
+            return False
+        if _state(os.lstat(target)) == state:
+            return True
+        target.unlink()  # never left to be written through: that would change the old site
+        return False
 
     def add(self, path: str, note: Note | None) -> None:
         """Note a page this build wrote, for the next build."""
@@ -238,9 +264,9 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
-def _read_regular(path: Path, size: int) -> bytes | None:
-    """The file's bytes if it is a regular file of this size (never a link, never blocking
-    on a pipe someone put in its place)."""
+def _read_regular(path: Path, size: int) -> tuple[bytes, os.stat_result] | None:
+    """The file's bytes and state if it is a regular file of this size (never a link, never
+    blocking on a pipe someone put in its place)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         descriptor = os.open(path, flags)
@@ -251,7 +277,11 @@ def _read_regular(path: Path, size: int) -> bytes | None:
         if not stat.S_ISREG(status.st_mode) or status.st_size != size:
             return None
         data = file.read(size + 1)
-    return data if len(data) == size else None
+    return (data, status) if len(data) == size else None
+
+
+def _state(status: os.stat_result) -> State:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def make_page(

@@ -1,0 +1,100 @@
+"""`pdp build` with nothing changed since the last build: found from the build manifest
+(`site/manifest`) before the parsers and renderers are imported, and answered with what that
+build printed, leaving its site as it is."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import EXIT_OK
+from ..journal.load import CACHE_DIR
+from ..site import manifest
+from .context import InProject
+
+if TYPE_CHECKING:
+    from ..model import Problem
+    from ..site.build import BuildResult
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """What a build found before it started: the last build's manifest, if it still stands."""
+
+    output: Path
+    key: dict[str, Any]
+    found: manifest.Look | None  # None: built without the cache, so no manifest either
+    inputs: dict[str, Any] | None = None  # as the build starts, for its manifest
+
+    @property
+    def fresh(self) -> bool:
+        return self.found is not None and self.found.fresh
+
+
+def look_before_building(run: InProject) -> Before:
+    """Whether the last build into the output folder still stands, nothing having changed."""
+    project = run.project
+    output: Path = run.args.output or project.root / manifest.DEFAULT_OUTPUT
+    key = manifest.key_of(project.root, run.today.isoformat(), run.args.publish)
+    if run.args.no_cache:
+        return Before(output, key, None)
+    files = manifest.input_files(project.root, project.config_file)
+    found = manifest.look(_cache(run), output, key, files)
+    if found.fresh:
+        return Before(output, key, found)
+    from ..site.theme import THEMES_DIR, shipped_themes
+
+    themes = [project.root / THEMES_DIR, shipped_themes()]
+    sources = manifest.sources_of(project.root, project.config_file, project.journal, themes)
+    return Before(output, key, found, manifest.before_building(found, sources))
+
+
+def built_as_before(run: InProject, before: Before) -> int:
+    """Print what the last build printed, its site being as it left it."""
+    assert before.found is not None
+    warnings = before.found.warnings
+    if warnings:
+        from ..model import Problem
+
+        shown = [Problem(*fields) for fields in warnings]
+    else:
+        shown = []
+    pages, files = before.found.counts
+    return show_built(run, shown, pages, files, before.output)
+
+
+def keep_manifest(run: InProject, before: Before, built: BuildResult) -> None:
+    """Note what a build that succeeded was made from and wrote, for the next one."""
+    if before.found is None or built.site is None or built.checked.journal is None:
+        return
+    cache = _cache(run)
+    if built.checked.journal.config.build_time:  # every build shows its own time
+        manifest.forget(cache, built.output)
+        return
+    warnings = [astuple(problem) for problem in built.site.warnings]
+    counts = (built.site.pages, built.site.files)
+    manifest.keep(cache, built.output, before.inputs, before.key, warnings, counts)
+
+
+def show_built(
+    run: InProject, warnings: Sequence[Problem], pages: int, files: int, output: Path
+) -> int:
+    """What a build that succeeded prints."""
+    if warnings:
+        from ..journal.problems import problems_text
+
+        run.err.write(problems_text(warnings, run.show))
+    kind = (
+        "published portfolio (private content left out)"
+        if run.args.publish
+        else "site (with private content, for you only)"
+    )
+    run.out.write(f"built the {kind}: {pages} pages, {files} files in {os.path.relpath(output)}\n")
+    return EXIT_OK
+
+
+def _cache(run: InProject) -> Path:
+    return run.project.root / CACHE_DIR

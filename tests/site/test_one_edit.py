@@ -1,0 +1,162 @@
+"""A build after one edit: the pages it takes from the last build are the same files, given a
+second name rather than written again, and the theme's templates are not compiled again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+import generator.site.render
+from generator.errors import PdpError
+from generator.journal.load import find_project
+from generator.site.build import build_site
+from generator.site.page_cache import Previous, page_note
+from generator.site.render import PageEnvironment
+
+from ..conftest import TODAY
+from ..helpers import example, tree
+
+ENTRY = "2025-06-25-conversations-with-operator-comms-teams"
+CHANGED = {f"entries/{ENTRY}.html", "pack/2025-26.html"}
+
+
+def build(root: Path, out: str = "site", cache: bool = True) -> dict[str, bytes]:
+    built = build_site(find_project(root), TODAY, False, root / out, cache=cache)
+    assert not built.problems, built.problems
+    return tree(root / out)
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        path.relative_to(folder).as_posix(): path.stat().st_ino
+        for path in folder.rglob("*.html")
+        if path.is_file()
+    }
+
+
+def add_a_thought(root: Path) -> None:
+    entry = root / "journal" / "entries" / "2025-26" / f"{ENTRY}.md"
+    entry.write_text(entry.read_text("utf-8") + "\nOne more thought.\n", "utf-8")
+
+
+def test_pages_taken_again_are_the_same_files_and_the_site_is_a_clean_builds(
+    tmp_path: Path,
+) -> None:
+    root = example(tmp_path)
+    build(root)
+    before = inodes(root / "site")
+    add_a_thought(root)
+    site = build(root)
+    after = inodes(root / "site")
+    assert after.keys() == before.keys()
+    assert {path for path in after if after[path] != before[path]} == CHANGED
+    assert all((root / "site" / path).stat().st_nlink == 1 for path in after)
+    assert site == build(root, "clean-site", cache=False)
+
+
+def test_a_failed_build_after_linking_leaves_the_old_site_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    first = build(root)
+    add_a_thought(root)
+
+    def failing(env: jinja2.Environment, page: Any) -> bytes:
+        if page.path.startswith("pack/"):  # after most pages are linked into the new site
+            raise PdpError("the theme's template pack.html failed", "fix it")
+        return generator.site.render.render_page(env, page)
+
+    monkeypatch.setattr(generator.site.memo, "render_page", failing)
+    with pytest.raises(PdpError):
+        build(root)
+    assert tree(root / "site") == first
+    assert sorted(path.name for path in root.iterdir()) == [
+        ".pdp-cache",
+        "journal",
+        "pdp.toml",
+        "site",
+    ]
+
+
+def test_a_file_changed_after_it_was_read_is_never_linked(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    (old / "entries").mkdir(parents=True)
+    (old / "entries" / "a.html").write_bytes(b"<p>kept</p>")
+    note = page_note(b"key", b"<p>kept</p>")
+    assert note is not None
+    previous = Previous(old, {"entries/a.html": note})
+    assert previous.take("entries/a.html", b"key") is not None
+    os.utime(old / "entries" / "a.html", ns=(0, 0))  # as if written again since
+    assert not previous.link("entries/a.html", new, set())
+    assert not (new / "entries" / "a.html").exists()
+    assert previous.take("entries/a.html", b"key") is not None
+    assert previous.link("entries/a.html", new, set())
+    assert (new / "entries" / "a.html").stat().st_ino == (old / "entries" / "a.html").stat().st_ino
+    assert not previous.link("entries/a.html", new, set())  # linked once: taken again first
+
+
+def test_a_link_the_file_system_refuses_is_a_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    build(root)
+
+    def refusing(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refusing)
+    before = inodes(root / "site")
+    add_a_thought(root)
+    site = build(root)
+    assert not set(inodes(root / "site").values()) & set(before.values())
+    assert site == build(root, "clean-site", cache=False)
+
+
+def test_templates_are_compiled_once_and_again_when_they_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[str | None] = []
+    compile_ = PageEnvironment.compile
+
+    def counting(self: PageEnvironment, source: Any, name: str | None = None, *args: Any) -> Any:
+        compiled.append(name)
+        return compile_(self, source, name, *args)
+
+    monkeypatch.setattr(PageEnvironment, "compile", counting)
+    generator.site.render.environment.cache_clear()
+    root = example(tmp_path)
+    first = build(root)
+    assert {"entry.html", "pack.html", "base.html"} <= set(compiled)
+    compiled.clear()
+    generator.site.render.environment.cache_clear()  # as in a new process
+    add_a_thought(root)
+    site = build(root)
+    assert compiled == []
+    assert site.keys() == first.keys()
+    templates = root / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    shipped = generator.site.theme.shipped_themes() / "default" / "templates" / "pack.html"
+    text = shipped.read_text("utf-8")
+    (templates / "pack.html").write_text(text.replace("</h1>", "</h1><!-- changed -->"), "utf-8")
+    generator.site.render.environment.cache_clear()
+    site = build(root)
+    assert compiled == ["pack.html"]
+    assert b"</h1><!-- changed -->" in site["pack/2025-26.html"]
+    assert site == build(root, "clean-site", cache=False)
+
+
+def test_a_file_with_a_name_outside_the_site_is_written_not_linked(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    (old / "a.html").write_bytes(b"<p>kept</p>")
+    os.link(old / "a.html", tmp_path / "mine.html")
+    note = page_note(b"key", b"<p>kept</p>")
+    assert note is not None
+    previous = Previous(old, {"a.html": note})
+    assert previous.take("a.html", b"key") == (b"<p>kept</p>", note)
+    assert not previous.link("a.html", new, set())
+    assert not (new / "a.html").exists()
