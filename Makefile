@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: help serve check report site test unit lint typecheck docs-check format bench bench-peers \
-	docs clean
+	docs screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -31,8 +31,8 @@ unit: $(STAMP) ## the quick loop: the tests that need no browser, no Java and no
 	$(BIN)/pytest -m "not tools"
 
 lint: $(STAMP) ## ruff's lint and format checks
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks docs/screenshots.py
+	$(BIN)/ruff format --check generator tests benchmarks docs/screenshots.py
 
 typecheck: $(STAMP) ## mypy, strict
 	$(BIN)/mypy
@@ -42,7 +42,7 @@ docs-check: $(STAMP) ## docs/format.md is what the schema writes
 		|| (echo "docs/format.md is out of date: run make docs" >&2; exit 1)
 
 format: $(STAMP) ## format the code with ruff
-	$(BIN)/ruff format generator tests benchmarks
+	$(BIN)/ruff format generator tests benchmarks docs/screenshots.py
 
 bench: $(STAMP) ## time check, report, build and serve on generated journals of 300 to 10,000 entries, and a team's
 	$(BIN)/python benchmarks/run.py
@@ -52,6 +52,12 @@ bench-peers: $(STAMP) ## the same beside Hugo's, MkDocs' and Pelican's full buil
 
 docs: $(STAMP) ## regenerate docs/format.md from the schema
 	$(BIN)/python -m generator.publish.docs > docs/format.md
+
+# The day the screenshots are taken on, so that the same journal gives the same pictures.
+SCREENSHOT_DAY := 2026-11-28
+
+screenshots: $(STAMP) ## the README's pictures of the example journal's site (docs/*.png), in Chromium
+	PDP_TODAY=$(SCREENSHOT_DAY) $(BIN)/python docs/screenshots.py
 
 # setuptools installs a package with a folder mapped into it (themes/ is generator.themes)
 # editable through an import hook, and says so in a warning that is information only

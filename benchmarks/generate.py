@@ -516,7 +516,8 @@ def entry_fields(
         ("date", day.isoformat()),
         *activity_fields(rng, catalogue),
     ]
-    goals = rng.sample(GOAL_AREAS, rng.choice((0, 1, 1, 1, 2, 2)))
+    # A done entry serves a goal or two, as `pdp check` asks (W010); a planned one may not yet.
+    goals = rng.sample(GOAL_AREAS, rng.choice((0, 1, 1, 1, 2, 2)) or int(status == "done"))
     if goals:
         fields.append(("goals", flow([goal[0] for goal in goals])))
     fields.append(("skills", flow(rng.sample(SKILLS, rng.randint(1, 3)))))

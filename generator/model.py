@@ -92,6 +92,16 @@ class Config:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionRef:
+    """A review's agreed action that an entry says it carries out, as written
+    (`REVIEW#NUMBER`), and where: for messages about it."""
+
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
 class Entry(_SentByFields):
     """One learning activity: the facts from its front matter and its reflection."""
 
@@ -111,6 +121,7 @@ class Entry(_SentByFields):
     private: bool = False
     body: str = ""
     body_line: int = 1
+    carries_out: tuple[ActionRef, ...] = ()  # the review actions it carries out
 
     @property
     def done(self) -> bool:

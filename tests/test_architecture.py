@@ -164,6 +164,7 @@ def test_the_top_level_holds_the_wings_and_a_small_core() -> None:
         "errors.py",
         "model.py",
         "parallel.py",
+        "progress.py",
         "store.py",
         "suggest.py",
     ]

@@ -14,6 +14,7 @@ import pytest
 
 import generator.cli
 import generator.cli.commands
+import generator.journal.open
 from generator import __version__
 from generator.cli import run
 
@@ -95,10 +96,15 @@ def test_report_json_contract(small: Path, monkeypatch: pytest.MonkeyPatch) -> N
                     "relationships": {"points": 6.5, "hours": 6.5, "share": 0.3514, "guide": 0.2},
                     "formal": {"points": 2, "hours": 1, "share": 0.1081, "guide": 0.1},
                 },
+                "status": "Behind",
+                "expected": 30,
+                "sentence": "The year ended 11.5 points short of the target",
+                "mix_note": "On-the-job learning is 3 points below the guide",
                 "private_entries": 0,
                 "private_points": 0,
             }
         ],
+        "goals_without_evidence": {"year": "2025-26", "goals": []},
     }
 
 
@@ -288,7 +294,7 @@ def test_internal_errors_exit_3_in_one_line(small: Path, monkeypatch: pytest.Mon
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(generator.cli.commands, "open_journal", broken)
+    monkeypatch.setattr(generator.journal.open, "open_journal", broken)
     code, out, err = pdp(monkeypatch, "check", cwd=small)
     assert (code, out) == (3, "")
     assert err == (

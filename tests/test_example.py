@@ -1,16 +1,19 @@
 """The example journal shipped in journal/ is realistic, and `pdp check` finds nothing wrong
-in it but what it is there to show: a goal past its target date."""
+in it but what it is there to show: a goal past its target date. Its goals show each state
+the site shows: on track, past its target date, and without evidence this year."""
 
 from __future__ import annotations
 
 import io
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generator.cli import run
 from generator.journal.compute import entry_points, performance_year, year_totals, years_of
+from generator.journal.goal_progress import goal_progress
 from generator.journal.load import find_project
 from generator.journal.open import open_journal
 from generator.model import CATEGORIES, OTHER_ACTIVITY, Journal
@@ -76,3 +79,19 @@ def test_goals_have_evidence(journal: Journal) -> None:
             sum(entry_points(e, journal.catalogue, journal.config.points_policy) for e in linked)
             > 0
         )
+
+
+@pytest.mark.parametrize("day", [TODAY, date(2026, 12, 4)])
+def test_goals_show_each_state(journal: Journal, day: date) -> None:
+    year = performance_year(day, journal.config.year_start_month)
+    states = {
+        item.goal.id: (item.overdue, item.no_evidence_in_year)
+        for item in goal_progress(journal, year, day)
+        if item.goal.status == "in-progress"
+    }
+    assert states == {
+        "leading-a-network": (False, False),
+        "people-leadership": (True, False),
+        "senior-briefing": (False, False),
+        "working-with-operators": (False, True),
+    }

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import store
-from ..model import Entry, Problem
+from ..model import ActionRef, Entry, Problem
 from ..store import Store, holds, noting, row_digest
 from .front_matter import YAML_PARSER
 from .validate import EvidenceProbe, FutureProbe
@@ -201,6 +201,13 @@ def _decimal(value: Any) -> Decimal:
     return number
 
 
+def _action_refs(value: Any) -> tuple[ActionRef, ...]:
+    if type(value) is not list:
+        raise TypeError("expected a list of references")
+    return tuple(ActionRef(_text(text), _int(line), _int(column)) for text, line, column in value)
+
+
+_int = _exactly(int)
 _CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "str": (str, _text),
     "int": (int, _exactly(int)),
@@ -209,6 +216,10 @@ _CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "Decimal": (str, _decimal),
     "tuple[str, ...]": (list, _texts),
     "Severity": (str, _severity),
+    "tuple[ActionRef, ...]": (
+        lambda refs: [[ref.text, ref.line, ref.column] for ref in refs],
+        _action_refs,
+    ),
 }
 # The body is not kept: it is in the file, and read from there again (`reflection_of`).
 _ENTRY_FIELDS = tuple((f.name, _CODECS[str(f.type)]) for f in fields(Entry) if f.name != "body")

@@ -79,6 +79,12 @@ _CODES: tuple[Code, ...] = (
     Code("V011", "error", "Two files that would publish to the same page."),
     Code("V012", "error", "A file name that makes no valid id."),
     Code("V013", "error", "Content nested deeper than the Markdown renderer keeps."),
+    Code(
+        "V014",
+        "error",
+        "An entry's `carries_out` names a review that does not exist, or an action that the "
+        "review does not list (a number out of range, or none).",
+    ),
     Code("B001", "error", "A link in a reflection that leads to no page or file of the site."),
     Code("C001", "error", "An unknown configuration key."),
     Code("C002", "error", "The configuration file is not valid TOML."),
@@ -113,6 +119,12 @@ _CODES: tuple[Code, ...] = (
         "straight quotes as quotes, so the curly ones are part of the text, and shown: pdp "
         "keeps the text as written. Write straight quotes to leave them out, or put the "
         "value in straight quotes (`title: '“My talk”'`) to keep them without a warning.",
+    ),
+    Code(
+        "W010",
+        "warning",
+        "A done entry that names no goal, in a journal that has goals: its learning is not "
+        "linked to the PDP.",
     ),
 )
 

@@ -19,6 +19,7 @@ from .document import Document
 from .front_matter import Node, Scalar, Sequence, describe
 from .hints import curly_warning, curly_wrapped, date_hint, hours_hint, list_hint
 from .schema import (
+    ACTION_LIST,
     CHOICE,
     DATE,
     FLAG,
@@ -118,7 +119,7 @@ class Fields:
         node = self.fields[field.name][1]
         if node.refused:  # an anchor, alias or tag: already reported, nothing to read
             return None
-        if field.kind is TEXT_LIST or field.kind is ID_LIST or field.kind is PATH_LIST:
+        if field.kind in (TEXT_LIST, ID_LIST, PATH_LIST, ACTION_LIST):
             return self._list(field, node)
         if not isinstance(node, Scalar):
             kind = "a list" if isinstance(node, Sequence) else "a mapping"

@@ -1,17 +1,19 @@
 """Goals and the evidence behind them: which goals are still worked towards, which are past
-their target date, and the points and entries linked to each, in a year and in all years.
+their target date, the points and entries linked to each, in a year and in all years, and
+the done entries that serve no goal.
 
 Pure functions of the journal and the day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..model import Entry, Goal, Journal
+from ..model import Entry, Goal, Journal, Problem
+from .codes import problem
 from .compute import ZERO, PerformanceYear, entry_points
 from .schema import GOAL_CLOSED
 
@@ -34,6 +36,7 @@ class Evidence:
     entries: int = 0
     planned_points: Decimal = ZERO
     planned_entries: int = 0
+    latest: date | None = None  # the date of the latest done entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,38 @@ def _standing(goal: Goal) -> int:
 def _evidence(journal: Journal, entries: Iterable[Entry]) -> Evidence:
     points = {True: ZERO, False: ZERO}
     counts = {True: 0, False: 0}
+    latest: date | None = None
     for entry in entries:
         points[entry.done] += entry_points(entry, journal.catalogue, journal.config.points_policy)
         counts[entry.done] += 1
-    return Evidence(points[True], counts[True], points[False], counts[False])
+        if entry.done and (latest is None or entry.date > latest):
+            latest = entry.date
+    return Evidence(points[True], counts[True], points[False], counts[False], latest)
+
+
+UNSERVED = "W010"
+
+
+def unserved(
+    entries: Iterable[Entry], goals: Sequence[Goal], goal_files: Collection[str]
+) -> list[Problem]:
+    """A warning for each done entry that serves no goal; none in a journal without goal
+    files (`goal_files`: the ids of every goal file, valid or not), which keeps no PDP."""
+    if not goal_files:
+        return []
+    named = [goal.id for goal in goals if active(goal)] or sorted(goal_files)
+    example = f"goals: [{named[0]}]"
+    which = "your active goals" if any(active(goal) for goal in goals) else "your goals"
+    return [
+        problem(
+            UNSERVED,
+            entry.path,
+            1,
+            1,
+            "goals",
+            "a done entry that serves none of your goals",
+            f"if it served one, name it, as in `{example}` ({which}: {', '.join(named)})",
+        )
+        for entry in entries
+        if entry.done and not entry.goals
+    ]

@@ -11,11 +11,14 @@ from typing import TypeVar
 
 from ..model import Activity, Config, Entry, Goal, Journal, Problem, Review
 from ..parallel import WorkerPool, map_chunks
+from ..progress import NO_PROGRESS, Progress
+from .actions import check_references
 from .catalogue import parse_catalogue, shipped_catalogue_text
 from .check_cache import Asked, Check, KeptChecks, entry_key, fingerprint, record
 from .codes import problem
 from .config import parse_config
 from .document import Document, parse_document, reflection_of
+from .goal_progress import unserved
 from .load import (
     SECTIONS,
     Project,
@@ -87,6 +90,7 @@ def open_journal(
     pool: WorkerPool | None = None,
     bodies: bool = True,
     cache: Path | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> Checked:
     """Read and check everything; the journal is None only if the configuration is broken.
 
@@ -95,7 +99,8 @@ def open_journal(
     same either way. With `known` (watch mode), an entry file unchanged since the last call
     is not read again; with a `cache` folder, an entry checked by an earlier run is not
     checked again (see `kept`). Without `bodies`, entries come without their reflections:
-    all a check needs, and most of what workers would send back.
+    all a check needs, and most of what workers would send back. `progress` counts the
+    entries checked.
     """
     config, catalogue, problems = open_config(project)
     checking = config or Config(name="")
@@ -108,12 +113,13 @@ def open_journal(
     )
     goal_ids = known_ids(paths["goals"])
     settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
+    progress.stage("checking entries", len(paths["entries"]))
     if known is not None:
         checks = known.check(settings, paths["entries"], jobs, cache)
     elif cache is not None:
-        checks = _check_kept(settings, paths["entries"], jobs, pool, cache)
+        checks = _check_kept(settings, paths["entries"], jobs, pool, cache, progress)
     else:
-        checks = _check_entries(settings, paths["entries"], jobs, pool)
+        checks = _check_entries(settings, paths["entries"], jobs, pool, progress)
     entries = _collect(problems, checks)
     problems.extend(unread_problems(project, listings, entries))
     reviews = _collect(
@@ -125,6 +131,9 @@ def open_journal(
     )
     for section, section_paths in paths.items():
         problems.extend(check_pages(section_paths, section))
+    entries, wrong_actions = check_references(entries, reviews, paths["reviews"])
+    problems.extend(wrong_actions)
+    problems.extend(unserved(entries, goals, goal_ids))
 
     journal = None
     if config is not None:
@@ -213,9 +222,13 @@ def _check_data(path: str, data: bytes, context: Context) -> Check:
 
 
 def _check_entries(
-    settings: _EntrySettings, paths: Sequence[str], jobs: int | None, pool: WorkerPool | None = None
+    settings: _EntrySettings,
+    paths: Sequence[str],
+    jobs: int | None,
+    pool: WorkerPool | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> _Checks:
-    return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool)
+    return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool, progress)
 
 
 # A check, and what to keep of it (its key and record, see `kept`): None, not to be kept.
@@ -255,16 +268,20 @@ def _check_kept(
     jobs: int | None,
     pool: WorkerPool | None,
     cache: Path,
+    progress: Progress = NO_PROGRESS,
 ) -> _Checks:
     """As `_check_entries`, taking the checks kept in `cache` that still hold and keeping
     the others."""
     digest = settings.digest()
     if digest is None:  # the code cannot be read: nothing can be kept
-        return _check_entries(settings, paths, jobs, pool)
+        return _check_entries(settings, paths, jobs, pool, progress)
     kept = KeptChecks.open(cache, digest)
     found = _kept_checks(settings, paths, kept) if kept.rows else {}
+    progress.advance(len(found))
     stale = [path for path in paths if path not in found]
-    noted = map_chunks(_check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES, pool)
+    noted = map_chunks(
+        _check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES, pool, progress
+    )
     for path, (check, keeping) in zip(stale, noted, strict=True):
         found[path] = check
         if keeping is not None:

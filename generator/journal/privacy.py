@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from ..model import Config, Entry, Goal, Journal, Review
+from .actions import review_of
 from .markdown import strip_private
 
 
@@ -26,7 +27,19 @@ def published(journal: Journal) -> Journal:
     reviews = tuple(
         _public_review(review, goal_ids) for review in journal.reviews if not review.private
     )
+    entries = _carrying_out(entries, {review.slug for review in reviews})
     return replace(journal, entries=entries, goals=goals, reviews=reviews)
+
+
+def _carrying_out(entries: tuple[Entry, ...], reviews: Collection[str]) -> tuple[Entry, ...]:
+    """The entries, naming only the actions of the published reviews."""
+    return tuple(
+        replace(entry, carries_out=kept)
+        if (kept := tuple(r for r in entry.carries_out if review_of(r) in reviews))
+        != entry.carries_out
+        else entry
+        for entry in entries
+    )
 
 
 def withheld(journal: Journal, shown: Journal) -> frozenset[str]:

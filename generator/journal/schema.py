@@ -30,6 +30,9 @@ CHOICE = Kind("choice", "one of")
 TEXT_LIST = Kind("text-list", "a list of text")
 ID_LIST = Kind("id-list", "a list of ids")
 PATH_LIST = Kind("path-list", "a list of file paths")
+ACTION_LIST = Kind(
+    "action-list", "a list of review actions, each the review's id, # and the action's number"
+)
 ID = Kind("id", "an id")
 TABLE = Kind("table", "a table")
 
@@ -167,6 +170,16 @@ ENTRY = Schema(
             choices=CATEGORIES,
         ),
         Field("goals", ID_LIST, "Ids of the PDP goals this activity serves.", "[media-handling]"),
+        Field(
+            "carries_out",
+            ACTION_LIST,
+            "The agreed actions of reviews that this activity carries out: each the review's "
+            "id (its file name in `journal/reviews/`, without `.md`), `#` and the action's "
+            "number in the review's `actions` list, counting from 1. The review's page shows "
+            "the action as done, with this entry. Add new actions at the end of a review's "
+            "list, so that the numbers entries use stay the same.",
+            "[2025-10-02-mid-year-review#1]",
+        ),
         Field("skills", TEXT_LIST, "Skills practised.", "[Crisis communication]"),
         Field("tags", TEXT_LIST, "Free labels for finding entries again.", "[podcast]"),
         Field(

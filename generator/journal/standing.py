@@ -36,6 +36,7 @@ class YearFigures:
     last: date  # the year's last day
     done_by_day: Sequence[tuple[date, Decimal]]  # each done entry's day and points
     mix: Mapping[str, tuple[Decimal, Decimal]]  # category -> (points, guide share 0 to 1)
+    planned_by_day: Sequence[tuple[date, Decimal]] = ()  # each planned entry's day and points
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,11 @@ class Standing:
     expected: Decimal  # the points an even pace to the target reaches by the day
     sentence: str  # "4 points ahead of an even pace"
     mix_note: str  # "Formal learning is 2 points below the guide"
+
+    @property
+    def said(self) -> str:
+        """The sentence as it reads on its own: "Target met in January, 99 points"."""
+        return self.sentence[:1].upper() + self.sentence[1:]
 
 
 def year_figures(journal: Journal, totals: YearTotals) -> YearFigures:
@@ -55,14 +61,14 @@ def year_figures(journal: Journal, totals: YearTotals) -> YearFigures:
     if joined is not None and year.start < joined <= year.end:
         first = joined.replace(day=1)
     policy = journal.config.points_policy
-    done = [
-        (entry.date, entry_points(entry, journal.catalogue, policy))
-        for entry in entries_in(journal.entries, year)
-        if entry.done
-    ]
+    done: list[tuple[date, Decimal]] = []
+    planned: list[tuple[date, Decimal]] = []
+    for entry in entries_in(journal.entries, year):
+        worth = entry_points(entry, journal.catalogue, policy)
+        (done if entry.done else planned).append((entry.date, worth))
     mix = {name: (total.points, total.guide) for name, total in totals.by_category.items()}
     return YearFigures(
-        totals.points, totals.planned_points, totals.target, first, year.end, done, mix
+        totals.points, totals.planned_points, totals.target, first, year.end, done, mix, planned
     )
 
 

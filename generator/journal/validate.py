@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..model import OTHER_ACTIVITY, Activity, Config, Entry, Goal, Problem, Review
+from ..model import OTHER_ACTIVITY, ActionRef, Activity, Config, Entry, Goal, Problem, Review
 from ..suggest import did_you_mean
 from .codes import problem
 from .document import Document
@@ -99,6 +99,10 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
             private=not marked_public(doc),
             body=doc.body if ctx.bodies else "",
             body_line=doc.body_line,
+            carries_out=tuple(
+                ActionRef(item.text.strip(), item.line, item.column)
+                for item in values["carries_out"] or ()
+            ),
         )
         return entry, values.problems
     return None, values.problems
@@ -364,6 +368,11 @@ def validate_review(
     ), values.problems
 
 
+# The sections whose pages sit beside a page that lists them all, named `index`.
+LISTED_SECTIONS = ("goals", "reviews")
+INDEX_PAGE = "index"
+
+
 def check_pages(paths: Iterable[str], section: str) -> list[Problem]:
     """Files whose names give the same page (or none) in one section of the site."""
     seen: dict[str, str] = {}
@@ -380,6 +389,19 @@ def check_pages(paths: Iterable[str], section: str) -> list[Problem]:
                     "",
                     "the file name gives no page name",
                     "use letters or digits in the file name",
+                )
+            )
+        elif slug == INDEX_PAGE and section in LISTED_SECTIONS:
+            problems.append(
+                problem(
+                    "V011",
+                    path,
+                    1,
+                    1,
+                    "",
+                    f"would publish to the same page ({section}/{slug}.html) as the list of "
+                    f"the {section}",
+                    "rename the file",
                 )
             )
         elif slug in seen:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..journal.schema import (
+    ACTION_LIST,
     CHOICE,
     DATE,
     ENTRY,
@@ -48,6 +49,7 @@ _FIXED: dict[Kind, dict[str, Any]] = {
     FLAG: {"type": "boolean"},
     TEXT_LIST: {"type": "array", "items": _TEXT},
     PATH_LIST: {"type": "array", "items": _PATH},
+    ACTION_LIST: {"type": "array", "items": {"type": "string", "pattern": r"\S\s*#\s*[0-9]+\s*$"}},
 }
 
 
@@ -156,7 +158,7 @@ def _activity_in(activity_ids: Sequence[str]) -> dict[str, Any]:
 
 def _example_value(field: Field, text: str) -> Any:
     """A field's example or default, written as YAML in the format tables, as a JSON value."""
-    if field.kind in (TEXT_LIST, ID_LIST, PATH_LIST):
+    if field.kind in (TEXT_LIST, ID_LIST, PATH_LIST, ACTION_LIST):
         return _flow_list(text)
     if field.kind in (HOURS, FLAG):
         return json.loads(text)

@@ -4,7 +4,8 @@ for people or JSON for programs.
 The member's own report counts what is private too, and says how much of it the published
 portfolio leaves out; `pdp report --publish` counts what the reviewer sees (the published
 view of `journal.privacy`, as `pdp build --publish` makes it). Goals and their evidence
-(`pdp report --goals`) come from `journal.goal_progress`.
+(`pdp report --goals`) come from `journal.goal_progress`; the year report ends with the
+active goals that no done entry of its year serves.
 """
 
 from __future__ import annotations
@@ -19,16 +20,18 @@ from typing import Any
 from ..journal.compute import ZERO, PerformanceYear, YearTotals, year_totals, years_of
 from ..journal.goal_progress import Evidence, GoalProgress
 from ..journal.privacy import published
+from ..journal.standing import Standing, standing, year_figures
 from ..model import CATEGORY_LABELS, Activity, Config, Journal
 from ..site.formats import figure, long_date, number, percent
 
 
 @dataclass(frozen=True, slots=True)
 class YearReport:
-    """A year's totals, and the done entries and points in them that the published
-    portfolio leaves out (none in the published report)."""
+    """A year's totals and standing, and the done entries and points in them that the
+    published portfolio leaves out (none in the published report)."""
 
     totals: YearTotals
+    standing: Standing
     private_entries: int = 0
     private_points: Decimal = ZERO
 
@@ -42,15 +45,31 @@ def year_reports(
     shown = published(journal)
     if publish:
         years = [only] if only else years_of(shown, today)
-        return [YearReport(year_totals(shown, year, today)) for year in years]
+        return [_year_report(shown, year_totals(shown, year, today), today) for year in years]
     reports = []
     for year in [only] if only else years_of(journal, today):
         own, public = year_totals(journal, year, today), year_totals(shown, year, today)
-        reports.append(YearReport(own, own.entries - public.entries, own.points - public.points))
+        reports.append(
+            _year_report(
+                journal, own, today, own.entries - public.entries, own.points - public.points
+            )
+        )
     return reports
 
 
-def report_json(config: Config, years: Iterable[YearReport], publish: bool = False) -> str:
+def _year_report(
+    journal: Journal, totals: YearTotals, today: date, entries: int = 0, points: Decimal = ZERO
+) -> YearReport:
+    """A year's report, with its standing as the dashboard and the review pack show it."""
+    return YearReport(totals, standing(year_figures(journal, totals), today), entries, points)
+
+
+def report_json(
+    config: Config,
+    years: Iterable[YearReport],
+    publish: bool = False,
+    idle: IdleGoals | None = None,
+) -> str:
     def category(total: Any) -> dict[str, Any]:
         return {
             "points": number(total.points),
@@ -77,16 +96,22 @@ def report_json(config: Config, years: Iterable[YearReport], publish: bool = Fal
                 "entries": totals.planned_entries,
             },
             "by_category": {name: category(total) for name, total in totals.by_category.items()},
+            "status": report.standing.status,
+            "expected": number(report.standing.expected, 2),
+            "sentence": report.standing.said,
+            "mix_note": report.standing.mix_note,
             "private_entries": report.private_entries,
             "private_points": number(report.private_points),
         }
 
-    document = {
+    document: dict[str, Any] = {
         "member": config.name,
         "target": number(config.target),
         "published": publish,
         "years": [year(report) for report in years],
     }
+    if idle is not None:
+        document["goals_without_evidence"] = _idle_json(idle)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -99,11 +124,13 @@ def year_text(report: YearReport) -> str:
         f"  Points    {figure(totals.points)} of {figure(totals.target)} ({progress})"
         + _pace_text(totals)
     )
+    lines.append(f"  Status    {_verdict_text(report.standing)}")
     planned = ""
     if totals.planned_entries:
         planned = f"; {totals.planned_entries} planned ({figure(totals.planned_points)} points)"
     entries = "entry" if totals.entries == 1 else "entries"
     lines.append(f"  Hours     {figure(totals.hours)} in {totals.entries} {entries} done" + planned)
+    lines.append(f"  Mix       {report.standing.mix_note}")
     lines.append(f"  {'70:20:10':<32}{'points':>7}{'share':>7}{'guide':>7}")
     for name, total in totals.by_category.items():
         lines.append(
@@ -119,6 +146,13 @@ def year_text(report: YearReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _verdict_text(found: Standing) -> str:
+    """The status and its sentence, without saying "target met" twice."""
+    if found.sentence.lower().startswith(found.status.lower()):
+        return found.said
+    return f"{found.status}: {found.sentence}"
+
+
 def _pace_text(totals: YearTotals) -> str:
     if totals.remaining == 0:
         return "  target met"
@@ -131,8 +165,14 @@ def _pace_text(totals: YearTotals) -> str:
     )
 
 
-def report_text(config: Config, years: Sequence[YearReport], publish: bool = False) -> str:
-    return heading(config, publish) + "\n".join(year_text(report) for report in years)
+def report_text(
+    config: Config,
+    years: Sequence[YearReport],
+    publish: bool = False,
+    idle: IdleGoals | None = None,
+) -> str:
+    years_text = "\n".join(year_text(report) for report in years)
+    return heading(config, publish) + years_text + (_idle_text(idle) if idle else "")
 
 
 def heading(config: Config, publish: bool) -> str:
@@ -151,6 +191,7 @@ def goals_json(
             "points": number(found.points),
             "entries": found.entries,
             "planned": {"points": number(found.planned_points), "entries": found.planned_entries},
+            "latest": None if found.latest is None else found.latest.isoformat(),
         }
 
     def goal(item: GoalProgress) -> dict[str, Any]:
@@ -198,7 +239,7 @@ def goals_text(
         blocks.append(
             f"{goal.id}: {goal.title}\n  {_standing_text(item)}\n"
             f"  {year.name:<{width}}  {in_year}\n"
-            f"  {'all time':<{width}}  {_evidence_text(item.all_time)}\n"
+            f"  {'all time':<{width}}  {_evidence_text(item.all_time, latest=True)}\n"
         )
     return heading(config, publish) + "\n".join(blocks)
 
@@ -215,7 +256,8 @@ def _standing_text(item: GoalProgress) -> str:
     return ", ".join(parts)
 
 
-def _evidence_text(found: Evidence) -> str:
+def _evidence_text(found: Evidence, latest: bool = False) -> str:
+    """The evidence in words; with `latest`, the date of the latest done entry too."""
     if found.entries:
         entries = "entry" if found.entries == 1 else "entries"
         text = f"{figure(found.points)} points in {found.entries} {entries} done"
@@ -223,7 +265,54 @@ def _evidence_text(found: Evidence) -> str:
         text = "none done"
     if found.planned_entries:
         text += f"; {found.planned_entries} planned ({figure(found.planned_points)} points)"
+    if latest and found.latest is not None:
+        text += f"; latest {long_date(found.latest)}"
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class IdleGoals:
+    """The active goals that no done entry of a year (the `current` one, or another) serves:
+    what the year report ends with."""
+
+    year: PerformanceYear
+    current: bool
+    goals: tuple[GoalProgress, ...]
+
+
+def idle_goals(year: PerformanceYear, current: bool, goals: Iterable[GoalProgress]) -> IdleGoals:
+    return IdleGoals(year, current, tuple(item for item in goals if item.no_evidence_in_year))
+
+
+def _idle_json(idle: IdleGoals) -> dict[str, Any]:
+    def day(found: date | None) -> str | None:
+        return None if found is None else found.isoformat()
+
+    return {
+        "year": idle.year.name,
+        "goals": [
+            {
+                "id": item.goal.id,
+                "title": item.goal.title,
+                "status": item.goal.status,
+                "overdue": item.overdue,
+                "latest": day(item.all_time.latest),
+            }
+            for item in idle.goals
+        ],
+    }
+
+
+def _idle_text(idle: IdleGoals) -> str:
+    if not idle.goals:
+        return ""
+    when = "this year" if idle.current else f"in {idle.year.name}"
+    lines = [f"\nActive goals without evidence {when}"]
+    for item in idle.goals:
+        latest = item.all_time.latest
+        since = f"latest evidence {long_date(latest)}" if latest else "no evidence yet"
+        lines.append(f"  {item.goal.id}: {item.goal.title} ({since})")
+    return "\n".join(lines) + "\n"
 
 
 def catalogue_json(catalogue: Mapping[str, Activity]) -> str:

@@ -10,21 +10,25 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..journal.actions import Target, target
 from ..journal.compute import entry_points, performance_year
 from ..journal.history import History
 from ..journal.markdown import PLAIN_TEXT
 from ..model import OTHER_ACTIVITY, Activity, Entry, Journal
 from .formats import long_date
 from .views import (
+    CarriedOut,
     EntryView,
     Link,
     Page,
     SiteOptions,
+    action_anchor,
     common_context,
     entry_url,
     evidence_url,
     label_url,
     new_page,
+    review_url,
 )
 
 
@@ -43,6 +47,7 @@ class EntryPages:
     history: History = field(default_factory=History)
     # The published site's: files of the journal it leaves out (see `privacy.withheld`).
     withheld: frozenset[str] = frozenset()
+    actions: Mapping[str, CarriedOut] = field(default_factory=dict)  # by `Target.text`
 
 
 def entry_pages_of(
@@ -58,7 +63,7 @@ def entry_pages_of(
         for i, entry in enumerate(entries)
     }
     return EntryPages(
-        common=common_context(journal, options),
+        common=common_context(journal, options, history),
         catalogue=journal.catalogue,
         goal_titles={goal.id: goal.title for goal in journal.goals},
         slugs={entry.path: entry.slug for entry in entries},
@@ -67,7 +72,21 @@ def entry_pages_of(
         neighbours=neighbours,
         history=history or History(),
         withheld=withheld,
+        actions=review_actions(journal),
     )
+
+
+def review_actions(journal: Journal) -> dict[str, CarriedOut]:
+    """Every review's agreed actions, as an entry's page shows one, by their references."""
+    return {
+        Target(review.slug, number).text: CarriedOut(
+            f"{review_url(review)}#{action_anchor(number)}",
+            action,
+            f"{review.title or 'Review'}, {long_date(review.date)}",
+        )
+        for review in journal.reviews
+        for number, action in enumerate(review.actions, 1)
+    }
 
 
 def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
@@ -96,6 +115,11 @@ def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
         ),
         html=Markup(html),
         written=_written(entry, shared.history),
+        actions=tuple(
+            shared.actions[aim.text]
+            for aim in dict.fromkeys(filter(None, map(target, entry.carries_out)))
+            if aim.text in shared.actions
+        ),
     )
 
 

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from markupsafe import Markup, escape
+
+# A performance year's name, such as 2025-26, wherever a member's text names one.
+YEAR_NAME = re.compile(r"(?<![\d-])\d{4}-\d{2}(?![\d-])")
 
 
 def number(value: Decimal, places: int = 4) -> int | float:
@@ -29,3 +35,9 @@ def long_date(day: date) -> str:
 def percent(share: Decimal) -> str:
     """A fraction as a whole percentage."""
     return f"{number(share * 100, 0)}%"
+
+
+def year_names(text: str) -> Markup:
+    """Text, escaped, with each performance year's name kept on one line: a line may break
+    after the hyphen of "2025-26" otherwise."""
+    return Markup(YEAR_NAME.sub(r'<span class="year-name">\g<0></span>', str(escape(text))))

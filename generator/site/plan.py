@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
 
+from ..journal.actions import Target, carried_out
 from ..journal.compute import (
-    ZERO,
     PerformanceYear,
     YearTotals,
     entries_in,
@@ -22,22 +21,30 @@ from ..journal.compute import (
     year_totals,
     years_of,
 )
+from ..journal.goal_progress import goal_progress
 from ..journal.markdown import render
-from ..journal.year_scope import reviews_of
+from ..journal.standing import standing, year_figures
+from ..journal.year_scope import reviewed_year, reviews_of
 from ..model import Entry, Journal, Review
+from .charts import year_charts
 from .entry_pages import EntryPages, entry_view
+from .formats import long_date
+from .label_pages import label_pages
 from .outline import demote_headings
 from .review_pack import pack_view
 from .views import (
+    ActionView,
     EntryView,
     GoalView,
     Link,
     Page,
     ReviewView,
     YearView,
+    action_anchor,
     goal_url,
     new_page,
     pack_url,
+    review_url,
 )
 
 
@@ -56,6 +63,7 @@ ViewOf = Callable[[Entry, str], "EntryView"]
 # pack's title (h1), its sections (h2) and each entry's or review's own heading (h3).
 PACK_LEVEL = 4
 Markdown = Callable[[str, str], str]
+REVIEW_LEVEL = 3  # of the headings in a review's notes, on its page
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +102,15 @@ def _summarise(
     }
     return _Summary(
         [views[entry.path] for entry in journal.entries],
-        _goal_views(journal, views, makers.markdown),
+        _goal_views(journal, views, makers.markdown, today),
         _year_views(journal, views, today, makers.totals),
-        _review_views(journal, journal.reviews, makers.markdown),
+        _review_views(journal, journal.reviews, _below_notes(makers.markdown), views),
     )
+
+
+def _below_notes(markdown: Markdown) -> Markdown:
+    """Review notes as their page shows them: below its title (h1) and "Notes" (h2)."""
+    return lambda text, prefix: demote_headings(markdown(text, prefix), REVIEW_LEVEL)
 
 
 def summary_pages(
@@ -177,7 +190,14 @@ def _summary_pages(
         ),
         new_page(common, "years/index.html", "years.html", "Performance years", years=years),
         new_page(common, "goals/index.html", "goals.html", "Goals", goals=goals),
-        new_page(common, "reviews/index.html", "reviews.html", "Reviews", reviews=reviews),
+        new_page(
+            common,
+            "reviews/index.html",
+            "reviews.html",
+            "Reviews",
+            reviews=reviews,
+            years=_reviews_by_year(reviews),
+        ),
         new_page(
             common,
             "catalogue.html",
@@ -202,47 +222,52 @@ def _summary_pages(
                 common, goal.url, "goal.html", goal.goal.title, goal=goal, source=goal.goal.path
             )
         )
-    return pages + _label_pages(common, ordered)
+    pages.extend(_review_pages(common, reviews))
+    return pages + label_pages(common, ordered)
 
 
-def _label_pages(common: Mapping[str, Any], ordered: Sequence[EntryView]) -> list[Page]:
-    """The skills and tags: an index of each, and a page per skill or tag."""
-    pages = []
-    for kind, title in (("skills", "Skills"), ("tags", "Tags")):
-        groups = _labels(ordered, kind)
-        pages.append(
-            new_page(common, f"{kind}/index.html", "labels.html", title, kind=kind, groups=groups)
+def _review_pages(common: Mapping[str, Any], reviews: Sequence[ReviewView]) -> list[Page]:
+    """A page per review: its notes in full and its actions with the entries behind them."""
+    return [
+        new_page(
+            common,
+            view.url,
+            "review.html",
+            f"{view.review.title or 'Review'}, {long_date(view.review.date)}",
+            item=view,
+            source=view.review.path,
         )
-        for label, entries in groups:
-            pages.append(
-                new_page(
-                    common,
-                    label.url,
-                    "label.html",
-                    f"{title}: {label.text}",
-                    kind=kind,
-                    label=label,
-                    entries=entries,
-                )
-            )
-    return pages
+        for view in reviews
+    ]
 
 
 def _goal_views(
-    journal: Journal, views: Mapping[str, EntryView], markdown: Markdown
+    journal: Journal, views: Mapping[str, EntryView], markdown: Markdown, today: date
 ) -> list[GoalView]:
-    behind_goal: dict[str, list[EntryView]] = {}
-    for view in views.values():
+    """The goals, active ones first, each with its evidence this performance year, its
+    entries by date and the reviews that discussed it."""
+    year = performance_year(today, journal.config.year_start_month)
+    behind: dict[str, list[EntryView]] = {}
+    for view in sorted(views.values(), key=lambda view: (view.entry.date, view.url)):
         for goal_id in dict.fromkeys(view.entry.goals):
-            behind_goal.setdefault(goal_id, []).append(view)
-    goals = []
-    for goal in journal.goals:
-        behind = tuple(behind_goal.get(goal.id, ()))
-        points = sum((v.points for v in behind if v.entry.done), ZERO)
-        goals.append(
-            GoalView(goal, goal_url(goal), Markup(markdown(goal.body, "r-")), behind, points)
+            behind.setdefault(goal_id, []).append(view)
+    discussed: dict[str, list[Link]] = {}
+    for review in journal.reviews:
+        title = f"{review.title or 'Review'}, {long_date(review.date)}"
+        for goal_id in dict.fromkeys(review.goals):
+            discussed.setdefault(goal_id, []).append(Link(review_url(review), title))
+    return [
+        GoalView(
+            item.goal,
+            goal_url(item.goal),
+            Markup(markdown(item.goal.body, "r-")),
+            tuple(behind.get(item.goal.id, ())),
+            item,
+            year.name,
+            tuple(discussed.get(item.goal.id, ())),
         )
-    return goals
+        for item in goal_progress(journal, year, today)
+    ]
 
 
 def _year_views(
@@ -268,47 +293,68 @@ def _year_view(
 ) -> YearView:
     in_year = [views[entry.path] for entry in entries_in(journal.entries, year)]
     done = tuple(view for view in in_year if view.entry.done)
+    counted = totals(journal, year, today)
+    figures = year_figures(journal, counted)
+    verdict = standing(figures, today)
     return YearView(
-        totals=totals(journal, year, today),
+        totals=counted,
         url=f"years/{year.name}.html",
         pack_url=pack_url(year),
         done=done,
         planned=tuple(view for view in in_year if not view.entry.done),
-        months=_months(year, done),
         current=current,
+        standing=verdict,
+        charts=year_charts(figures, year.start, today, verdict.expected),
     )
 
 
-def _months(year: PerformanceYear, done: Iterable[EntryView]) -> tuple[tuple[str, Decimal], ...]:
-    totals: dict[tuple[int, int], Decimal] = {}
-    month = date(year.start.year, year.start.month, 1)
-    for _ in range(12):
-        totals[(month.year, month.month)] = ZERO
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    for view in done:
-        key = (view.entry.date.year, view.entry.date.month)
-        totals[key] += view.points
-    return tuple((date(y, m, 1).strftime("%b %Y"), points) for (y, m), points in totals.items())
-
-
 def _review_views(
-    journal: Journal, reviews: Iterable[Review], markdown: Markdown
+    journal: Journal,
+    reviews: Iterable[Review],
+    markdown: Markdown,
+    views: Mapping[str, EntryView] | None = None,
 ) -> list[ReviewView]:
+    """The reviews' views; with the entries' `views`, each action with the entries that
+    carry it out."""
     titles = {goal.id: goal.title for goal in journal.goals}
+    start_month = journal.config.year_start_month
+    behind = carried_out(journal.entries) if views is not None else {}
     return [
         ReviewView(
             review,
             f"review-{review.slug}",
             tuple(Link(f"goals/{g}.html", titles[g]) for g in review.goals),
             Markup(markdown(review.body, f"{review.slug}-")),
+            review_url(review),
+            reviewed_year(review, start_month).name,
+            _action_views(review, behind, views) if views is not None else (),
         )
         for review in reviews
     ]
 
 
-def _labels(views: Sequence[EntryView], kind: str) -> list[tuple[Link, list[EntryView]]]:
-    groups: dict[str, tuple[Link, list[EntryView]]] = {}
-    for view in views:
-        for label in getattr(view, kind):
-            groups.setdefault(label.url, (label, []))[1].append(view)
-    return sorted(groups.values(), key=lambda group: group[0].text.lower())
+def _action_views(
+    review: Review, behind: Mapping[Target, list[Entry]], views: Mapping[str, EntryView]
+) -> tuple[ActionView, ...]:
+    actions = []
+    for number, text in enumerate(review.actions, 1):
+        entries = behind.get(Target(review.slug, number), ())
+        actions.append(
+            ActionView(
+                number,
+                text,
+                action_anchor(number),
+                done=tuple(views[entry.path] for entry in entries if entry.done),
+                planned=tuple(views[entry.path] for entry in entries if not entry.done),
+            )
+        )
+    return tuple(actions)
+
+
+def _reviews_by_year(reviews: Sequence[ReviewView]) -> list[tuple[str, list[ReviewView]]]:
+    """The reviews by the performance year they look back on, the latest year and review
+    first."""
+    years: dict[str, list[ReviewView]] = {}
+    for view in sorted(reviews, key=lambda view: (view.year, view.review.date), reverse=True):
+        years.setdefault(view.year, []).append(view)
+    return list(years.items())

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..journal.compute import ZERO, PerformanceYear
 from ..journal.goal_progress import active
-from ..journal.standing import Standing, standing, year_figures
+from ..journal.standing import Standing
 from ..journal.year_scope import goals_of_year
 from ..model import Goal, Journal
 from .views import EntryView, Link, ReviewView, YearView, goal_url
@@ -104,7 +104,7 @@ def pack_view(
     return PackView(
         title=title,
         year=year,
-        standing=standing(year_figures(journal, totals), today),
+        standing=year.standing,
         as_at=min(today, totals.year.end),
         entries=tuple(PackEntry(view, evidence_of(view)) for view in year.done),
         goals=tuple(_pack_goal(goal, in_year) for goal in goals),

@@ -11,8 +11,13 @@ from typing import Any
 from markupsafe import Markup
 
 from ..journal.compute import PerformanceYear, YearTotals
+from ..journal.goal_progress import GoalProgress, active
+from ..journal.history import History
 from ..journal.names import slugify
+from ..journal.standing import Standing
 from ..model import CATEGORY_LABELS, Entry, Goal, Journal, Review
+from .audience import Difference, as_at, reviewer_differences
+from .charts import YearCharts
 
 EVIDENCE_DIR = "evidence"
 
@@ -50,15 +55,68 @@ class EntryView:
     private_evidence: tuple[Link, ...]
     html: Markup
     written: str = ""  # when the reflection was first committed and last changed
+    actions: tuple[CarriedOut, ...] = ()  # the review actions it carries out
 
 
 @dataclass(frozen=True, slots=True)
 class GoalView:
+    """A goal with what its pages show: its evidence this performance year (`year`) and in
+    all, its entries by date, and the reviews that discussed it."""
+
     goal: Goal
     url: str
     html: Markup
     entries: tuple[EntryView, ...]
-    points: Decimal
+    progress: GoalProgress
+    year: str
+    reviews: tuple[Link, ...] = ()
+
+    @property
+    def points(self) -> Decimal:
+        """The points of its done entries, in all years."""
+        return self.progress.all_time.points
+
+    @property
+    def active(self) -> bool:
+        return active(self.goal)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What needs the member's attention, as its tags say it."""
+        found = (
+            (self.progress.no_evidence_in_year, "No evidence this year"),
+            (self.progress.overdue, "Target date passed"),
+        )
+        return tuple(text for shown, text in found if shown)
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedOut:
+    """A review's agreed action, as the page of an entry that carries it out shows it."""
+
+    url: str  # the action on its review's page
+    action: str
+    review: str  # the review's title and date
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    """A review's agreed action, with the entries that carry it out."""
+
+    number: int
+    text: str
+    anchor: str
+    done: tuple[EntryView, ...] = ()
+    planned: tuple[EntryView, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return "Done" if self.done else "Open"
+
+    @property
+    def private_only(self) -> bool:
+        """Done by private entries alone: the published portfolio shows the action open."""
+        return bool(self.done) and all(view.entry.private for view in self.done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +125,14 @@ class ReviewView:
     anchor: str
     goals: tuple[Link, ...]
     html: Markup
+    url: str = ""  # the review's own page
+    year: str = ""  # the performance year it looks back on
+    actions: tuple[ActionView, ...] = ()
+
+    @property
+    def done(self) -> int:
+        """How many of its actions are done."""
+        return sum(1 for action in self.actions if action.done)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +142,9 @@ class YearView:
     pack_url: str
     done: tuple[EntryView, ...]
     planned: tuple[EntryView, ...]
-    months: tuple[tuple[str, Decimal], ...]
     current: bool
+    standing: Standing  # the verdict on the day the site is built for
+    charts: YearCharts
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +169,14 @@ def goal_url(goal: Goal) -> str:
     return f"goals/{goal.id}.html"
 
 
+def review_url(review: Review) -> str:
+    return f"reviews/{review.slug}.html"
+
+
+def action_anchor(number: int) -> str:
+    return f"action-{number}"
+
+
 def evidence_url(path: str) -> str:
     """Where an evidence file (a project-relative path under journal/) is published."""
     return f"{EVIDENCE_DIR}/{path.removeprefix('journal/')}"
@@ -118,6 +193,40 @@ NAVIGATION: tuple[Link, ...] = (
 )
 
 
+# The navigation's section of the pages of each folder: an entry's or a pack's is its year's.
+SECTIONS = {
+    "years": "years/index.html",
+    "entries": "years/index.html",
+    "pack": "years/index.html",
+    "goals": "goals/index.html",
+    "skills": "skills/index.html",
+    "tags": "tags/index.html",
+    "reviews": "reviews/index.html",
+}
+HOME = Link("index.html", "Home")
+
+
+def section_of(path: str) -> str:
+    """The address of the navigation's link to the section a page is in."""
+    folder, _, _ = path.rpartition("/")
+    return SECTIONS.get(folder, path)
+
+
+def breadcrumbs(path: str, context: Mapping[str, Any]) -> tuple[Link, ...]:
+    """The way down to a page below a section's index: none for a top-level page or an index."""
+    folder, _, name = path.rpartition("/")
+    if not folder or name == "index.html" or folder not in SECTIONS:
+        return ()
+    section = next(link for link in NAVIGATION if link.url == SECTIONS[folder])
+    crumbs = [HOME, section]
+    year = context["view"].year if folder == "entries" else ""
+    if folder == "pack":
+        year = name.removesuffix(".html")
+    if year:
+        crumbs.append(Link(f"years/{year}.html", year))
+    return tuple(crumbs)
+
+
 def new_page(
     common: Mapping[str, Any],
     path: str,
@@ -127,11 +236,12 @@ def new_page(
     **context: Any,
 ) -> Page:
     root = "../" * path.count("/")
+    where = {"section": section_of(path), "crumbs": breadcrumbs(path, context)}
     return Page(
         path,
         template,
         title,
-        {**common, **context, "root": root, "path": path, "title": title},
+        {**common, **context, **where, "root": root, "path": path, "title": title},
         source,
     )
 
@@ -152,14 +262,23 @@ class SiteInfo:
     noindex: bool  # asks search engines not to index the site
     built: str  # when the site was built, if shown
     target: Decimal
+    as_at: str = ""  # the published portfolio's day: see `audience.as_at`
+    # The member's own build: the years whose points their reviewer sees lower.
+    differences: tuple[Difference, ...] = ()
 
 
-def common_context(journal: Journal, options: SiteOptions) -> dict[str, Any]:
+def common_context(
+    journal: Journal, options: SiteOptions, history: History | None = None
+) -> dict[str, Any]:
     """What every page shows: the site, the navigation, the category names."""
-    return {"site": site_info(journal, options), "nav": NAVIGATION, "labels": CATEGORY_LABELS}
+    return {
+        "site": site_info(journal, options, history or History()),
+        "nav": NAVIGATION,
+        "labels": CATEGORY_LABELS,
+    }
 
 
-def site_info(journal: Journal, options: SiteOptions) -> SiteInfo:
+def site_info(journal: Journal, options: SiteOptions, history: History) -> SiteInfo:
     config = journal.config
     return SiteInfo(
         title=config.title,
@@ -170,4 +289,6 @@ def site_info(journal: Journal, options: SiteOptions) -> SiteInfo:
         noindex=not config.search_engines,
         built=options.built if config.build_time else "",
         target=config.target,
+        as_at=as_at(journal, history) if options.publish else "",
+        differences=() if options.publish else reviewer_differences(journal),
     )

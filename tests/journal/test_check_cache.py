@@ -28,7 +28,7 @@ from generator.journal.check_cache import (
 from generator.journal.document import Document, parse_document, reflection_of
 from generator.journal.load import CACHE_DIR, find_project
 from generator.journal.open import open_journal
-from generator.model import Entry, Problem
+from generator.model import ActionRef, Entry, Problem
 from generator.store import FORMAT, STORE_FILE
 
 from ..conftest import TODAY
@@ -39,6 +39,7 @@ title: Done too soon
 date: 2026-12-01
 activity: podcast
 hours: 1
+goals: [people-leadership]
 evidence: [notes.pdf]
 ---
 
@@ -230,6 +231,7 @@ def test_every_field_of_an_entry_and_a_problem_is_kept(tmp_path: Path) -> None:
         private=True,
         body="",
         body_line=7,
+        carries_out=(ActionRef("mid-year#2", 8, 15), ActionRef("end «of» year # 1", 9, 5)),
     )
     problem = Problem("journal/entries/a.md", 3, 4, "warning", "W001", "titel", "message", "hint")
     asked = Asked({"journal/e.pdf": "ok"}, {"2025-05-02": False})

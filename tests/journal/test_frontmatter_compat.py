@@ -42,14 +42,23 @@ from generator.journal.document import parse_document
 from generator.journal.fields import Fields
 from generator.journal.front_matter import Scalar
 from generator.journal.load import SECTIONS, find_project, list_sources
-from generator.journal.schema import ENTRY, GOAL, HOURS, ID_LIST, PATH_LIST, REVIEW, TEXT_LIST
+from generator.journal.schema import (
+    ACTION_LIST,
+    ENTRY,
+    GOAL,
+    HOURS,
+    ID_LIST,
+    PATH_LIST,
+    REVIEW,
+    TEXT_LIST,
+)
 from generator.journal.schema import Schema as FileSchema
 from generator.model import Problem
 
 from ..conftest import REPOSITORY
 
 SCHEMAS = {"entries": ENTRY, "goals": GOAL, "reviews": REVIEW}
-LISTS = (TEXT_LIST, ID_LIST, PATH_LIST)
+LISTS = (TEXT_LIST, ID_LIST, PATH_LIST, ACTION_LIST)
 TODAY = "2026-11-28"
 
 

@@ -150,8 +150,8 @@ def test_evidence_with_control_characters_is_shown_escaped(small: Path) -> None:
         "relative to it\n"
         "journal/entries/2025-26/2025-05-01-webinar.md:8:1: warning[W001] \\u001B[2J: unknown "
         "field '\\u001B[2J' is ignored\n"
-        "    hint: the entry fields are: title, date, activity, hours, category, goals, skills, "
-        "tags, evidence, private_evidence, status, private\n"
+        "    hint: the entry fields are: title, date, activity, hours, category, goals, "
+        "carries_out, skills, tags, evidence, private_evidence, status, private\n"
     )
 
 
@@ -341,7 +341,7 @@ def test_journal_markdown_files_are_not_evidence(small: Path) -> None:
     folder = small / "journal/entries/2025-26"
     (folder / "secret.md").write_text(
         "---\ntitle: Secret\ndate: 2025-06-01\nactivity: webinar\nhours: 1\nprivate: true\n"
-        "---\nI applied it.\n"
+        "goals: [evaluation]\n---\nI applied it.\n"
     )
     (folder / ".draft.md").write_text("not an entry: hidden")
     os.symlink("secret.md", folder / "slides.pdf")

@@ -144,3 +144,40 @@ def test_mix_note_names_the_category_furthest_from_the_guide(
 ) -> None:
     mix = {name: (D(p), GUIDE[name]) for name, p in zip(GUIDE, points, strict=True)}
     assert mix_note(mix, sum((D(p) for p in points), D(0))) == note
+
+
+def test_on_the_last_day_the_band_still_holds() -> None:
+    last = date(2026, 3, 31)
+    assert judged(figures("27"), last) == (ON_TRACK, D(30), "3 points behind an even pace")
+    assert judged(figures("26.99"), last) == (BEHIND, D(30), "3 points behind an even pace")
+    assert judged(figures("30"), last)[0] == TARGET_MET
+
+
+def test_a_pro_rated_year_is_judged_against_its_own_target_and_band() -> None:
+    journal = Journal(Config(name="Jo", joined=date(2024, 6, 3)), {}, (), (), ())
+    year = performance_year(date(2024, 6, 3), 4)
+    empty = year_figures(journal, year_totals(journal, year, date(2024, 6, 3)))
+    halfway = date(2024, 10, 30)  # 152 of the 304 days from 1 June: 12.5 of 25 points
+    on = replace(empty, done=D("12.5"))
+    assert judged(on, halfway) == (ON_TRACK, D("12.5"), "on an even pace")
+    # The band is a tenth of the pro-rated 25: 2.5 either side.
+    assert judged(replace(empty, done=D(15)), halfway)[0] == ON_TRACK
+    assert judged(replace(empty, done=D("15.01")), halfway)[0] == AHEAD
+    assert judged(replace(empty, done=D(10)), halfway)[0] == ON_TRACK
+    assert judged(replace(empty, done=D("9.99")), halfway)[0] == BEHIND
+
+
+def test_a_year_before_the_member_joined_needs_no_points() -> None:
+    config = Config(name="Jo", joined=date(2025, 6, 3))
+    journal = Journal(config, {}, (), (), ())
+    year = performance_year(date(2024, 6, 3), 4)
+    found = standing(
+        year_figures(journal, year_totals(journal, year, date(2025, 6, 3))), date(2025, 6, 3)
+    )
+    assert (found.status, found.sentence) == (TARGET_MET, "no points needed this year, 0 points")
+
+
+def test_the_sentence_said_on_its_own_starts_with_a_capital() -> None:
+    ended = standing(figures("29"), date(2026, 4, 1))
+    assert ended.said == "The year ended 1 point short of the target"
+    assert standing(figures("9"), date(2025, 6, 12)).said == "3 points ahead of an even pace"

@@ -114,7 +114,7 @@ def test_github_annotations(
     code, out, _ = pdp(monkeypatch, project("messy"), "check", "--format", "github")
     lines = out.splitlines()
     assert code == 1
-    assert len(lines) == 7
+    assert len(lines) == 8
     assert lines[2] == (
         "::error file=journal/entries/2025/typo.md,line=4,col=11,"
         "title=pdp V007::activity: unknown activity 'bok' "
@@ -154,9 +154,13 @@ def test_an_empty_private_field_fails_closed(
     assert code == 1
     assert out == (
         f"journal/goals/unsure.md:3:{column}: error[V002] {expected}"
+        "journal/entries/public.md:1:1: warning[W010] goals: a done entry that serves none "
+        "of your goals\n"
+        "    hint: if it served one, name it, as in `goals: [safety]` (your active goals: "
+        "safety)\n"
         f"journal/entries/secret.md:6:{column}: error[V002] {expected}"
         f"journal/reviews/unsure.md:4:{column}: error[V002] {expected}"
-        "7 files checked: 3 errors, 0 warnings\n"
+        "7 files checked: 3 errors, 1 warning\n"
     )
     # What cannot be read as public is left out of what a reviewer gets.
     code, out, _ = pdp(monkeypatch, root, "export", "--publish")

@@ -86,7 +86,7 @@ def test_pack_says_which_year_it_packs_and_why(
     code, out, _ = pdp(monkeypatch, root, "pack", "--year", "2025-26", today=today)
     assert (code, out.splitlines()[0]) == (
         0,
-        "packed 19 files into dist/sam-rivera-2025-26-portfolio.zip (private content left "
+        "packed 20 files into dist/sam-rivera-2025-26-portfolio.zip (private content left "
         "out; SHA256SUMS lists every file)",
     )
 

@@ -61,7 +61,12 @@ def test_the_own_report_says_what_private_entries_it_counts(
     assert private  # the example journal has a private entry
     code, out, _ = pdp(REPOSITORY, monkeypatch, "report")
     assert code == 0
-    blocks = [block.splitlines() for block in out.split("\n\n")[1:]]
+    years, idle = out.split("\n\nActive goals without evidence this year\n")
+    assert idle == (
+        "  working-with-operators: Work with the transport operators' communications teams "
+        "before things go wrong (latest evidence 25 June 2025)\n"
+    )
+    blocks = [block.splitlines() for block in years.split("\n\n")[1:]]
     assert len(blocks) == len(report(REPOSITORY, monkeypatch)["years"])
     for lines in blocks:
         count, points = private.get(lines[0][:7], (0, Decimal(0)))
@@ -176,7 +181,7 @@ _EVALUATION = (
     "evaluation: Evaluate campaigns with data\n"
     "  in-progress, target date 31 March 2027\n"
     "  {year}   {in_year}\n"
-    "  all time  12 points in 2 entries done; 1 planned (2 points)\n"
+    "  all time  18.5 points in 3 entries done; 1 planned (2 points); latest 20 January 2026\n"
 )
 _PRESS = (
     "press: Handle press calls\n"
@@ -203,7 +208,7 @@ def test_goals_of_another_year(goals_project: Path, monkeypatch: pytest.MonkeyPa
     _, out, _ = pdp(goals_project, monkeypatch, "report", "--goals", "--year", "2025-26")
     assert out == (
         "Sam Rivera, Campaigns Officer\n\n"
-        + _EVALUATION.format(year="2025-26", in_year="12 points in 2 entries done")
+        + _EVALUATION.format(year="2025-26", in_year="18.5 points in 3 entries done")
         + "\n"
         + _PRESS.format(year="2025-26", when="in 2025-26")
     )
@@ -222,6 +227,7 @@ def test_published_goals_leave_out_private_goals(
 
 def test_goals_as_json(goals_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     listed = report(goals_project, monkeypatch, "--goals")
+    nothing = {"points": 0, "entries": 0, "planned": {"points": 0, "entries": 0}}
     assert (listed["member"], listed["published"], listed["year"]) == (
         "Sam Rivera",
         False,
@@ -236,8 +242,18 @@ def test_goals_as_json(goals_project: Path, monkeypatch: pytest.MonkeyPatch) -> 
             "overdue": False,
             "private": False,
             "no_evidence_in_year": True,
-            "in_year": {"points": 0, "entries": 0, "planned": {"points": 2, "entries": 1}},
-            "all_time": {"points": 12, "entries": 2, "planned": {"points": 2, "entries": 1}},
+            "in_year": {
+                "points": 0,
+                "entries": 0,
+                "planned": {"points": 2, "entries": 1},
+                "latest": None,
+            },
+            "all_time": {
+                "points": 18.5,
+                "entries": 3,
+                "planned": {"points": 2, "entries": 1},
+                "latest": "2026-01-20",
+            },
         },
         {
             "id": "press",
@@ -247,8 +263,8 @@ def test_goals_as_json(goals_project: Path, monkeypatch: pytest.MonkeyPatch) -> 
             "overdue": True,
             "private": True,
             "no_evidence_in_year": True,
-            "in_year": {"points": 0, "entries": 0, "planned": {"points": 0, "entries": 0}},
-            "all_time": {"points": 0, "entries": 0, "planned": {"points": 0, "entries": 0}},
+            "in_year": {**nothing, "latest": None},
+            "all_time": {**nothing, "latest": None},
         },
     ]
 
@@ -265,3 +281,51 @@ def test_a_journal_without_goals_says_so(
         "Sam Rivera, Campaigns Officer\n\nNo goals yet: add them in journal/goals/.\n",
         "",
     )
+
+
+def test_the_year_report_ends_with_the_active_goals_without_evidence(
+    goals_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, out, _ = pdp(goals_project, monkeypatch, "report")
+    assert out.endswith(
+        "\n\nActive goals without evidence this year\n"
+        "  evaluation: Evaluate campaigns with data (latest evidence 20 January 2026)\n"
+        "  press: Handle press calls (no evidence yet)\n"
+    )
+    _, out, _ = pdp(goals_project, monkeypatch, "report", "--publish")
+    assert out.endswith(
+        "\n\nActive goals without evidence this year\n"
+        "  evaluation: Evaluate campaigns with data (latest evidence 20 January 2026)\n"
+    )
+    _, out, _ = pdp(goals_project, monkeypatch, "report", "--year", "2025-26")
+    assert out.endswith(
+        "\n\nActive goals without evidence in 2025-26\n"
+        "  press: Handle press calls (no evidence yet)\n"
+    )
+
+
+def test_the_json_year_report_gives_the_active_goals_without_evidence(
+    goals_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert report(goals_project, monkeypatch)["goals_without_evidence"] == {
+        "year": "2026-27",
+        "goals": [
+            {
+                "id": "evaluation",
+                "title": "Evaluate campaigns with data",
+                "status": "in-progress",
+                "overdue": False,
+                "latest": "2026-01-20",
+            },
+            {
+                "id": "press",
+                "title": "Handle press calls",
+                "status": "not-started",
+                "overdue": True,
+                "latest": None,
+            },
+        ],
+    }
+    found = report(goals_project, monkeypatch, "--year", "2025-26")["goals_without_evidence"]
+    assert found == {"year": "2025-26", "goals": [found["goals"][0]]}
+    assert found["goals"][0]["id"] == "press"

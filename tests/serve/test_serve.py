@@ -112,7 +112,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
 def test_serves_the_site_with_the_reload_script(served: Served) -> None:
     status, body = served.get("/")
     assert status == 200
-    assert b"<h1>Dashboard</h1>" in body
+    assert b"<h1>Am I on track for " in body
     assert b'<script src="/_pdp/live.js"' in body
     assert not (served.root / "site").exists()  # served from memory: nothing written
 

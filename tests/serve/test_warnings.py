@@ -29,9 +29,12 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 NEW = "journal/entries/2026-27/2026-10-01-media-training.md"
-NEW_ENTRY = "---\ntitle: Media training\ndate: 2026-10-01\nactivity: podcast\nhours: 1\n---\n"
+NEW_ENTRY = (
+    "---\ntitle: Media training\ndate: 2026-10-01\nactivity: podcast\nhours: 1\n"
+    "goals: [evaluation]\n---\n"
+)
 W002 = (
-    f"{NEW}:7:1: warning[W002] body: no reflection yet",
+    f"{NEW}:8:1: warning[W002] body: no reflection yet",
     "    hint: write what you did, what you learned and how you applied it",
 )
 WEBINAR = "journal/entries/2025-26/2025-05-01-webinar.md"
@@ -105,7 +108,7 @@ def test_a_published_preview_shows_a_private_files_warning_by_its_code_alone(
     root = project("small")
     write(root, NEW, NEW_ENTRY.replace("hours: 1\n", "hours: 1\nprivate: true\n"))
     rebuilt = session(root, publish=True).build(EVERYTHING)
-    assert rebuilt.problems == (W002[0].replace(":7:1:", ":8:1:"), W002[1])  # in full
+    assert rebuilt.problems == (W002[0].replace(":8:1:", ":9:1:"), W002[1])  # in full
     assert rebuilt.snapshot.warnings == (f"{NEW}: warning[W002] {LEFT_OUT}",)
 
 

@@ -4,58 +4,41 @@ who clicks from the dashboard to a year, an entry, a goal and the review pack fr
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from html import escape
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
 from generator.journal.compute import performance_year, year_totals
-from generator.journal.load import find_project
 from generator.journal.markdown import strip_private
-from generator.model import Journal
-from generator.site.build import build_site
 from generator.site.formats import figure
 
-from ..conftest import REPOSITORY, TODAY
-from ..site_tools import axe_violations, open_browser, validate_html
+from ..conftest import TODAY
+from ..site_tools import axe_violations, validate_html
+from .browsing import Sites, pages_of, tab
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Every test here drives Chromium, the Nu Html Checker or axe-core.
 pytestmark = pytest.mark.tools
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, Journal]]:
-    """The example journal built twice: for the member, and published for the reviewer."""
-    folder = tmp_path_factory.mktemp("sites")
-    project = find_project(REPOSITORY)
-    own = build_site(project, TODAY, publish=False, output=folder / "own")
-    build_site(project, TODAY, publish=True, output=folder / "published")
-    assert own.checked.journal is not None
-    yield folder / "own", folder / "published", own.checked.journal
-
-
-def pages_of(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
-
-
-def test_every_page_is_valid_html(sites: tuple[Path, Path, Journal]) -> None:
-    own, published, _ = sites
-    pages = pages_of(own) + pages_of(published)
+def test_every_page_is_valid_html(example_sites: Sites) -> None:
+    pages = pages_of(example_sites.own) + pages_of(example_sites.published)
     assert len(pages) > 200
     assert validate_html(pages) == []
 
 
-def test_no_page_has_accessibility_violations(sites: tuple[Path, Path, Journal]) -> None:
-    own, _, _ = sites
-    assert axe_findings(pages_of(own), "light") == {}
+def test_no_page_has_accessibility_violations(example_sites: Sites, browser: Browser) -> None:
+    assert axe_findings(browser, pages_of(example_sites.own), "light") == {}
 
 
 def test_dark_scheme_and_published_pages_have_no_violations(
-    sites: tuple[Path, Path, Journal],
+    example_sites: Sites, browser: Browser
 ) -> None:
-    own, published, _ = sites
+    own, published = example_sites.own, example_sites.published
     # One page of each template (the published pages are the member's minus private ones).
     samples = [
         own / "index.html",
@@ -70,18 +53,18 @@ def test_dark_scheme_and_published_pages_have_no_violations(
         next((own / "goals").glob("[!i]*.html")),
         next((own / "tags").glob("[!i]*.html")),
     ]
-    assert axe_findings(samples, "dark") == {}
-    assert axe_findings(pages_of(published)[::10], "light") == {}
+    assert axe_findings(browser, samples, "dark") == {}
+    assert axe_findings(browser, pages_of(published)[::10], "light") == {}
 
 
 def test_review_packs_have_no_violations_in_either_scheme(
-    sites: tuple[Path, Path, Journal],
+    example_sites: Sites, browser: Browser
 ) -> None:
-    own, published, _ = sites
+    own, published = example_sites.own, example_sites.published
     packs = sorted((own / "pack").glob("*.html")) + sorted((published / "pack").glob("*.html"))
     assert len(packs) == 8
-    assert axe_findings(packs, "dark") == {}
-    assert axe_findings(sorted((published / "pack").glob("*.html")), "light") == {}
+    assert axe_findings(browser, packs, "dark") == {}
+    assert axe_findings(browser, sorted((published / "pack").glob("*.html")), "light") == {}
 
 
 OUTLINE = """() => {
@@ -91,17 +74,15 @@ OUTLINE = """() => {
 
 
 def test_review_pack_headings_follow_one_outline_in_print_and_on_screen(
-    sites: tuple[Path, Path, Journal],
+    example_sites: Sites, browser: Browser
 ) -> None:
     """One h1, then sections, entries and their reflections' headings, none skipped; and a
     reflection's heading reads smaller than its entry's title, on screen and on paper."""
-    own, published, _ = sites
     size = "(selector) => parseFloat(getComputedStyle(document.querySelector(selector)).fontSize)"
     entry = "#entry-2025-04-26-first-solo-out-of-hours-weekend"
     reflection = "#\\32 025-04-26-first-solo-out-of-hours-weekend-what-i-did"
-    with open_browser() as browser:
-        page = browser.new_page()
-        for site in (own, published):
+    with tab(browser) as page:
+        for site in (example_sites.own, example_sites.published):
             page.goto((site / "pack/2025-26.html").as_uri())
             outline: list[tuple[int, str]] = [tuple(pair) for pair in page.evaluate(OUTLINE)]
             levels = [level for level, _ in outline]
@@ -112,12 +93,14 @@ def test_review_pack_headings_follow_one_outline_in_print_and_on_screen(
             for media in ("screen", "print"):
                 page.emulate_media(media=media)
                 assert page.evaluate(size, reflection) < page.evaluate(size, entry), media
+            page.emulate_media(media="screen")
 
 
-def axe_findings(pages: list[Path], scheme: Literal["light", "dark"]) -> dict[str, list[str]]:
+def axe_findings(
+    browser: Browser, pages: list[Path], scheme: Literal["light", "dark"]
+) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    with open_browser() as browser:
-        page = browser.new_context(color_scheme=scheme).new_page()
+    with tab(browser, color_scheme=scheme) as page:
         for path in pages:
             page.goto(path.as_uri())
             violations = axe_violations(page)
@@ -126,18 +109,17 @@ def axe_findings(pages: list[Path], scheme: Literal["light", "dark"]) -> dict[st
     return found
 
 
-def test_a_reader_clicks_through_from_disk(sites: tuple[Path, Path, Journal]) -> None:
-    own, _, journal = sites
+def test_a_reader_clicks_through_from_disk(example_sites: Sites, browser: Browser) -> None:
+    own, journal = example_sites.own, example_sites.journal
     year = performance_year(TODAY, journal.config.year_start_month)
     totals = year_totals(journal, year, TODAY)
     entry = next(e for e in reversed(journal.entries) if e.done and e.goals and e.date in year)
     goal = next(g for g in journal.goals if g.id == entry.goals[0])
-    with open_browser() as browser:
-        page = browser.new_page()
+    with tab(browser) as page:
         page.goto((own / "index.html").as_uri())
-        assert page.locator("h1").inner_text() == "Dashboard"
-        summary = page.locator("figure.progress figcaption").first.inner_text()
-        assert summary.startswith(f"{figure(totals.points)} of {figure(totals.target)} points")
+        assert page.locator("h1").inner_text() == f"Am I on track for {year.name}?"
+        summary = page.locator(".verdict .verdict-figure").inner_text()
+        assert summary == f"{figure(totals.points)} of {figure(totals.target)} points"
 
         page.get_by_role("link", name=f"All of {year.name}").click()
         assert page.locator("h1").inner_text() == f"Performance year {year.name}"
@@ -158,40 +140,24 @@ def test_a_reader_clicks_through_from_disk(sites: tuple[Path, Path, Journal]) ->
         assert reflections.count() == totals.entries
 
 
-def test_pages_read_without_javascript(sites: tuple[Path, Path, Journal]) -> None:
-    own, _, _ = sites
-    with open_browser() as browser:
-        context = browser.new_context(java_script_enabled=False)
-        page = context.new_page()
-        page.goto((own / "index.html").as_uri())
-        assert page.locator("h1").inner_text() == "Dashboard"
+def test_pages_read_without_javascript(example_sites: Sites, browser: Browser) -> None:
+    with tab(browser, java_script_enabled=False) as page:
+        page.goto((example_sites.own / "index.html").as_uri())
+        assert page.locator("h1").inner_text() == "Am I on track for 2026-27?"
         assert page.locator("table.mix tbody tr").count() == 3
-        context.close()
 
 
-def test_print_leaves_out_navigation(sites: tuple[Path, Path, Journal]) -> None:
-    own, _, _ = sites
-    with open_browser() as browser:
-        page = browser.new_page()
-        page.goto((own / "pack/2025-26.html").as_uri())
+def test_print_leaves_out_navigation(example_sites: Sites, browser: Browser) -> None:
+    with tab(browser) as page:
+        page.goto((example_sites.own / "pack/2025-26.html").as_uri())
         assert page.locator("nav[aria-label=Main]").is_visible()
         page.emulate_media(media="print")
         assert not page.locator("nav[aria-label=Main]").is_visible()
         assert page.locator("h1").is_visible()
 
 
-def test_phone_width_has_no_sideways_scrolling(sites: tuple[Path, Path, Journal]) -> None:
-    own, _, _ = sites
-    with open_browser() as browser:
-        page = browser.new_page(viewport={"width": 360, "height": 740})
-        for name in ("index.html", "years/2025-26.html", "catalogue.html"):
-            page.goto((own / name).as_uri())
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 360, name
-
-
-def test_published_example_holds_nothing_private(sites: tuple[Path, Path, Journal]) -> None:
-    _, published, journal = sites
+def test_published_example_holds_nothing_private(example_sites: Sites) -> None:
+    published, journal = example_sites.published, example_sites.journal
     text = "".join(path.read_text("utf-8") for path in published.rglob("*.html"))
     secrets = [escape(entry.title) for entry in journal.entries if entry.private]
     for entry in journal.entries:
