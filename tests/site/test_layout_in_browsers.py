@@ -1,8 +1,10 @@
 """Every page of the example journal's two builds, on a phone (360 px) and a desktop (1280 px):
-nothing wider than the screen, every entry list's points in view, year names on one line."""
+nothing wider than the screen, every entry list's points in view, year names on one line, and
+on a phone each summary list's value below its key."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,6 +124,22 @@ YEARS = r"""() => {
 }"""
 
 
+# On a phone a summary list's value sits below its key, with the screen's width to itself.
+STACKED = """() => {
+  const found = [];
+  let seen = 0;
+  for (const row of document.querySelectorAll('.summary-list > div')) {
+    const key = row.querySelector('dt');
+    const value = row.querySelector('dd');
+    if (!key || !value || key.getBoundingClientRect().height === 0) continue;
+    seen += 1;
+    if (value.getBoundingClientRect().top < key.getBoundingClientRect().bottom - 0.5)
+      found.push(`"${key.textContent.trim().slice(0, 30)}" has its value beside it`);
+  }
+  return [seen, found];
+}"""
+
+
 @dataclass
 class Findings:
     """What the walk over every page at every width found, by page and width."""
@@ -131,6 +149,8 @@ class Findings:
     years: dict[str, list[str]] = field(default_factory=dict)
     points_seen: dict[str, int] = field(default_factory=dict)
     years_seen: int = 0
+    stacked: dict[str, list[str]] = field(default_factory=dict)
+    stacked_seen: int = 0
     pages: int = 0
 
     def add(self, page: Page, where: str) -> None:
@@ -145,6 +165,11 @@ class Findings:
         self.years_seen += seen
         if found:
             self.years[where] = found
+        if page.viewport_size == {"width": WIDTHS[0], "height": HEIGHT}:
+            seen, found = page.evaluate(STACKED)
+            self.stacked_seen += seen
+            if found:
+                self.stacked[where] = found
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +219,32 @@ def test_every_entry_lists_points_are_in_view(findings: Findings) -> None:
 def test_year_names_never_break(findings: Findings) -> None:
     assert findings.years == {}, listing(findings.years)
     assert findings.years_seen > 300
+
+
+def test_summary_lists_stack_on_a_phone(findings: Findings) -> None:
+    assert findings.stacked == {}, listing(findings.stacked)
+    assert findings.stacked_seen > 100
+
+
+# The custom properties (the colours among them) the stylesheet declares, as the page resolves
+# them; read from the file, since a page from disk may not read its stylesheet's rules.
+VALUES = """(names) => {
+  const style = getComputedStyle(document.documentElement);
+  return Object.fromEntries(names.map((name) => [name, style.getPropertyValue(name).trim()]));
+}"""
+
+
+def test_paper_prints_in_the_light_colours_whatever_the_screen_prefers(
+    example_sites: Sites, browser: Browser
+) -> None:
+    css = (example_sites.own / "static" / "style.css").read_text(encoding="utf-8")
+    names = sorted(set(re.findall(r"(--[a-z-]+)\s*:", css)))
+    dashboard = (example_sites.own / "index.html").as_uri()
+    printed = {}
+    for scheme in ("light", "dark"):
+        with tab(browser, color_scheme=scheme) as page:
+            page.goto(dashboard)
+            page.emulate_media(media="print")
+            printed[scheme] = page.evaluate(VALUES, names)
+    assert len(names) > 10
+    assert printed["dark"] == printed["light"]
