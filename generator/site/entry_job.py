@@ -81,12 +81,14 @@ def entry_files(job: EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:
         if job.into is None:
             made.append(EntryMade(key, reflection, fresh, data, note, taken))
             continue
-        unresolved = tuple(checker.unresolved(page.path, data))
+        # A page taken again was found sound by the last build's link check: the process
+        # that knows every file of this site checks it again only if they are not the same.
+        unresolved = None if taken else tuple(checker.unresolved(page.path, data))
         if not (
             taken and job.previous is not None and job.previous.link(page.path, job.into, folders)
         ):
             write_file(job.into, page.path, data, folders)
-        made.append(EntryMade(key, reflection, fresh, b"", note, taken, unresolved))
+        made.append(EntryMade(key, reflection, fresh, b"", note, taken, unresolved, True))
     return made
 
 

@@ -46,8 +46,10 @@ class EntryMade(NamedTuple):
     note: Note | None = None  # the page's note for the next build (see `previous`)
     taken: bool = False  # whether the page was taken from the last build
     # Where written already: its links (as written) to files unknown to the check that
-    # made it, and the file each leads to.
+    # made it, and the file each leads to; None for a page taken from the last build, whose
+    # links were found sound then (checked again only if the site's files are not the same).
     unresolved: tuple[tuple[str, str], ...] | None = None
+    written: bool = False  # written already by whoever made it
 
 
 _Neighbours = tuple[Link | None, Link | None]

@@ -9,7 +9,9 @@ the file there instead of rendering it, but only under the same key and only if 
 still holds exactly those bytes (the store's rule, see `store`); anything else is rendered
 afresh. A page taken is given a second name in the new site (a hard link), not written
 again: creating files is most of what taking a page costs. The notes are the `pages` table of
-the store, replaced in one transaction after the site is in place.
+the store, brought up to this build's in one transaction after the site is in place (only the
+rows that changed are written). A page taken is not link-checked again while the site has the
+same files as the build that checked it.
 """
 
 from __future__ import annotations
@@ -159,6 +161,7 @@ class Previous:
     links: bytes = b""  # a digest of the files the last build's link check knew of
     links_now: bytes = b""  # and of this build's
     states: dict[str, State] = field(default_factory=dict)  # the files taken, as read
+    read: bool = False  # whether `notes` are the store's, as read
 
     @property
     def links_same(self) -> bool:
@@ -225,6 +228,7 @@ def load_previous(folder: Path, output: Path) -> Previous:
     read = Store(folder).read(functools.partial(_read_notes, output))
     if read is not None:
         previous.links, previous.notes = read
+        previous.read = True
     return previous
 
 
@@ -249,14 +253,29 @@ def save_previous(folder: Path, previous: Previous) -> None:
 
 
 def _write_notes(previous: Previous, db: sqlite3.Connection) -> None:
-    db.execute("DELETE FROM pages")
+    # Only the notes that changed are written (after one edit, nearly all are the same),
+    # while the table holds the notes as they were read; else every note afresh.
+    before = previous.notes if previous.read and _read_notes_meta(previous, db) else {}
+    if before:
+        gone = before.keys() - previous.made.keys()
+        db.executemany("DELETE FROM pages WHERE path = ?", [(path,) for path in gone])
+    else:
+        db.execute("DELETE FROM pages")
     db.executemany(
         "INSERT OR REPLACE INTO meta VALUES (?, ?)",
         [(_META[0], str(previous.output).encode()), (_META[1], previous.links_now)],
     )
     db.executemany(
-        "INSERT INTO pages VALUES (?, ?, ?, ?)",
-        [(path, *note) for path, note in previous.made.items()],
+        "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+        [(path, *note) for path, note in previous.made.items() if before.get(path) != note],
+    )
+
+
+def _read_notes_meta(previous: Previous, db: sqlite3.Connection) -> bool:
+    """Whether the notes' meta is as read: no other build saved its notes since."""
+    meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN (?, ?)", _META))
+    return meta.get(_META[0]) == str(previous.output).encode() and (
+        bytes(meta.get(_META[1], b"")) == previous.links
     )
 
 

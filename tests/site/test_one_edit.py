@@ -10,10 +10,12 @@ from typing import Any
 import jinja2
 import pytest
 
+import generator.site.entry_job
 import generator.site.render
 from generator.errors import PdpError
 from generator.journal.load import find_project
 from generator.site.build import build_site
+from generator.site.link_check import LinkCheck
 from generator.site.page_cache import Previous, page_note
 from generator.site.render import PageEnvironment
 
@@ -160,3 +162,79 @@ def test_a_file_with_a_name_outside_the_site_is_written_not_linked(tmp_path: Pat
     assert previous.take("a.html", b"key") == (b"<p>kept</p>", note)
     assert not previous.link("a.html", new, set())
     assert not (new / "a.html").exists()
+
+
+def test_only_the_pages_made_again_have_their_links_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    build(root)
+    checked: list[str] = []
+    unresolved = LinkCheck.unresolved
+
+    def noting(self: LinkCheck, path: str, data: bytes) -> list[tuple[str, str]]:
+        checked.append(path)
+        return unresolved(self, path, data)
+
+    monkeypatch.setattr(LinkCheck, "unresolved", noting)
+    add_a_thought(root)
+    site = build(root)
+    assert {path for path in checked if path.endswith(".html")} == CHANGED
+    assert site == build(root, "clean-site", cache=False)
+
+
+MENTORING = "journal/entries/2025-26/2025-10-15-difficult-mentoring-conversation.md"
+
+
+def retag(root: Path, old: str, new: str) -> None:
+    path = root / MENTORING
+    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+
+
+def test_pages_taken_again_are_checked_when_the_site_has_a_new_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    build(root)
+    checked: list[str] = []
+    unresolved = LinkCheck.unresolved
+
+    def noting(self: LinkCheck, path: str, data: bytes) -> list[tuple[str, str]]:
+        checked.append(path)
+        return unresolved(self, path, data)
+
+    monkeypatch.setattr(LinkCheck, "unresolved", noting)
+    retag(root, "tags: [mentoring, reflection]", "tags: [mentoring, reflection, only-here]")
+    site = build(root)
+    assert "tags/only-here.html" in site
+    assert f"entries/{ENTRY}.html" in checked  # taken again, checked against the new files
+    assert site == build(root, "clean-site", cache=False)
+
+
+def test_a_page_taken_again_is_checked_when_the_site_has_other_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    retag(root, "tags: [mentoring, reflection]", "tags: [mentoring, reflection, only-here]")
+    entry = root / "journal" / "entries" / "2025-26" / f"{ENTRY}.md"
+    entry.write_text(
+        entry.read_text("utf-8") + "\nSee [the tag](../tags/only-here.html).\n", "utf-8"
+    )
+    build(root)
+    rendered: list[str] = []
+
+    def noting(env: jinja2.Environment, page: Any) -> bytes:
+        rendered.append(page.path)
+        return generator.site.render.render_page(env, page)
+
+    monkeypatch.setattr(generator.site.entry_job, "render_page", noting)
+    retag(root, "tags: [mentoring, reflection, only-here]", "tags: [mentoring, reflection]")
+    built = build_site(find_project(root), TODAY, False, root / "site")
+    assert f"entries/{ENTRY}.html" not in rendered  # taken from the last build
+    assert [(p.code, p.path, p.message) for p in built.problems] == [
+        (
+            "B001",
+            f"journal/entries/2025-26/{ENTRY}.md",
+            "the link '../tags/only-here.html' leads to no page or file of the site",
+        )
+    ]

@@ -14,6 +14,7 @@ import pytest
 import generator.site.build
 import generator.site.entry_job
 import generator.site.memo
+import generator.site.page_cache
 import generator.site.theme
 from generator.journal.load import CACHE_DIR, find_project
 from generator.site.build import build_site
@@ -263,3 +264,45 @@ def test_worker_processes_take_pages_too(tmp_path: Path, monkeypatch: pytest.Mon
     logged = log.read_text("utf-8")
     build_site(project, TODAY, False, root / "site", jobs=1)  # keys as workers made them
     assert log.read_text("utf-8") == logged
+
+
+def notes_of(root: Path) -> dict[str, tuple[bytes, int, bytes]]:
+    with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
+        rows = db.execute("SELECT path, key, size, digest FROM pages").fetchall()
+    return {path: (key, size, digest) for path, key, size, digest in rows}
+
+
+def test_a_build_writes_only_the_notes_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    build(root)
+    statements: list[str] = []
+    write_notes = generator.site.page_cache._write_notes
+
+    def tracing(previous: generator.site.page_cache.Previous, db: sqlite3.Connection) -> None:
+        db.set_trace_callback(statements.append)
+        write_notes(previous, db)
+        db.set_trace_callback(None)
+
+    monkeypatch.setattr(generator.site.page_cache, "_write_notes", tracing)
+    entry = root / "journal" / "entries" / "2025-26" / f"{ENTRY}.md"
+    entry.write_text(entry.read_text("utf-8") + "\nOne more thought.\n", "utf-8")
+    build(root)
+    written = sorted(
+        s.split("'")[1] for s in statements if s.startswith("INSERT OR REPLACE INTO pages")
+    )
+    assert written == [f"entries/{ENTRY}.html", "pack/2025-26.html"]
+    assert not [s for s in statements if s.startswith("DELETE")]
+    kept = notes_of(root)
+    shutil.rmtree(root / CACHE_DIR)
+    build(root)  # every note afresh
+    assert notes_of(root) == kept
+    os.remove(entry)
+    statements.clear()
+    build(root)
+    assert f"DELETE FROM pages WHERE path = 'entries/{ENTRY}.html'" in statements
+    kept = notes_of(root)
+    shutil.rmtree(root / CACHE_DIR)
+    build(root)
+    assert notes_of(root) == kept
