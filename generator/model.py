@@ -62,6 +62,28 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """One item of a framework's list: its id, as entries write it, and its name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """A framework's list (the communication disciplines, the behaviours): the front-matter
+    field that names its ids, its title, the document it comes from, and its terms."""
+
+    field: str
+    title: str
+    source: str
+    terms: tuple[Term, ...]
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(term.id for term in self.terms)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A journal project's settings (`pdp.toml` or `[tool.pdp]`)."""
 
@@ -82,9 +104,17 @@ class Config:
     theme: str = "default"
     site_title: str = ""
     publish_planned: bool = True
+    publish_calendar: bool = False  # the published portfolio offers calendar.ics
     search_engines: bool = False
     build_time: bool = False
     activities: Mapping[str, Activity] = field(default_factory=dict)
+    # The frameworks' lists, shipped or the journal's own (see journal.frameworks); none:
+    # the fields that name them are not checked against a list.
+    frameworks: tuple[Vocabulary, ...] = ()
+
+    def vocabulary(self, name: str) -> Vocabulary | None:
+        """The framework's list that the field `name` names ids of, if loaded."""
+        return next((v for v in self.frameworks if v.field == name), None)
 
     @property
     def title(self) -> str:
@@ -122,6 +152,8 @@ class Entry(_SentByFields):
     body: str = ""
     body_line: int = 1
     carries_out: tuple[ActionRef, ...] = ()  # the review actions it carries out
+    disciplines: tuple[str, ...] = ()  # ids of the communication disciplines it develops
+    behaviours: tuple[str, ...] = ()  # ids of the Success Profiles behaviours it develops
 
     @property
     def done(self) -> bool:
@@ -143,6 +175,11 @@ class Goal:
     private: bool = False
     body: str = ""
     body_line: int = 1
+    disciplines: tuple[str, ...] = ()
+    behaviours: tuple[str, ...] = ()
+
+
+Day = date  # for a field of Review, whose own field `date` hides the type's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +197,7 @@ class Review:
     body: str = ""
     body_line: int = 1
     year: str = ""  # the performance year it reviews, if it says; see journal.year_scope
+    next_review: Day | None = None  # the next conversation, if agreed
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,11 @@ def _report_options(report: argparse.ArgumentParser) -> None:
         action="store_true",
         help="each goal with its evidence in the year (default: this one) and in all years",
     )
+    report.add_argument(
+        "--coverage",
+        action="store_true",
+        help="the points and entries of each discipline and behaviour, by year",
+    )
 
 
 def _report(run: InProject) -> int:
@@ -139,6 +144,8 @@ def _report(run: InProject) -> int:
     year = None if args.year is None else year_named(args.year, start_month, current.name)
     if args.goals:
         _report_goals(run, journal, year or current, current)
+    elif args.coverage:
+        _report_coverage(run, journal, year)
     else:
         reports = year_reports(journal, run.today, args.publish, year)
         render = report_json if args.format == "json" else report_text
@@ -147,6 +154,18 @@ def _report(run: InProject) -> int:
         idle = idle_goals(year or current, (year or current) == current, goals)
         run.out.write(render(journal.config, reports, args.publish, idle))
     return EXIT_INVALID if checked.errors else EXIT_OK
+
+
+def _report_coverage(run: InProject, journal: Journal, year: PerformanceYear | None) -> None:
+    from ..journal.coverage import coverage
+    from ..journal.privacy import published
+    from ..publish.coverage_report import coverage_json, coverage_text, only_year
+
+    found = coverage(published(journal) if run.args.publish else journal, run.today)
+    if year is not None:
+        found = only_year(found, year)
+    render = coverage_json if run.args.format == "json" else coverage_text
+    run.out.write(render(found))
 
 
 def _report_goals(
@@ -352,6 +371,41 @@ def _export(run: InProject) -> int:
     return EXIT_OK
 
 
+def _calendar_options(calendar: argparse.ArgumentParser) -> None:
+    calendar.add_argument(
+        "--publish",
+        action="store_true",
+        help="as the published portfolio offers it: nothing private (and no planned entries "
+        "if so configured)",
+    )
+    calendar.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="write the calendar to FILE (such as calendar.ics); without -o it goes to "
+        "standard output, as `pdp export`'s entries do, to pipe or redirect",
+    )
+
+
+def _calendar(run: InProject) -> int:
+    from ..journal.privacy import published
+    from ..publish.scaffold import write_new_or_replace
+    from ..site.calendar import calendar_events, calendar_text
+
+    journal = run.journal_or_fail(run.open())
+    if run.args.publish:
+        journal = published(journal)
+    text = calendar_text(journal, run.today)
+    if run.args.output is None:
+        run.out.write(text)
+    else:
+        write_new_or_replace(run.args.output, text, "write the calendar to a .ics file")
+        events = len(calendar_events(journal, run.today))
+        run.out.write(f"wrote {events} events to {run.args.output}\n")
+    return EXIT_OK
+
+
 def _pack_options(pack: argparse.ArgumentParser) -> None:
     pack.add_argument(
         "--year",
@@ -415,7 +469,8 @@ def _schema(run: InProject) -> int:
 
     journal = run.journal_or_fail(run.open(), counting=False)
     goals = (goal.id for goal in journal.goals)
-    run.out.write(schema_json(front_matter_schema(journal.catalogue, goals)))
+    frameworks = journal.config.frameworks
+    run.out.write(schema_json(front_matter_schema(journal.catalogue, goals, frameworks)))
     return EXIT_OK
 
 
@@ -534,6 +589,12 @@ COMMANDS: dict[str, Command] = {
         _serve,
     ),
     "export": in_project("the entries as CSV or JSON, for spreadsheets", _export_options, _export),
+    "calendar": in_project(
+        "what comes next as an iCalendar file: planned entries, goals' target dates, the "
+        "next review, the year's end",
+        _calendar_options,
+        _calendar,
+    ),
     "pack": in_project(
         "the published portfolio as a zip (and the review pack as a PDF) for your reviewer",
         _pack_options,

@@ -85,10 +85,22 @@ _CODES: tuple[Code, ...] = (
         "An entry's `carries_out` names a review that does not exist, or an action that the "
         "review does not list (a number out of range, or none).",
     ),
+    Code(
+        "V015",
+        "error",
+        "A discipline or behaviour that its framework's list does not have.",
+    ),
     Code("B001", "error", "A link in a reflection that leads to no page or file of the site."),
     Code("C001", "error", "An unknown configuration key."),
     Code("C002", "error", "The configuration file is not valid TOML."),
     Code("C003", "error", "A configuration value is out of range."),
+    Code(
+        "C004",
+        "error",
+        "A framework's list of the journal's own (`journal/frameworks/disciplines.toml` or "
+        "`behaviours.toml`) without its `title` or `source`, or with a term that has no "
+        "valid id or name, or an id given twice.",
+    ),
     Code("W001", "warning", "An unknown front-matter field."),
     Code("W002", "warning", "A done entry with no reflection."),
     Code("W003", "warning", "A reflection that does not say how the learning was applied."),

@@ -18,6 +18,7 @@ from .check_cache import Asked, Check, KeptChecks, entry_key, fingerprint, recor
 from .codes import problem
 from .config import parse_config
 from .document import Document, parse_document, reflection_of
+from .frameworks import load_frameworks
 from .goal_progress import unserved
 from .load import (
     SECTIONS,
@@ -79,6 +80,10 @@ def open_config(project: Project) -> tuple[Config | None, dict[str, Activity], l
                 "keep the configuration in one place",
             )
         )
+    frameworks, wrong = load_frameworks(project.journal, project.relative(project.journal))
+    problems.extend(wrong)
+    if config is not None:
+        config = replace(config, frameworks=frameworks)
     return config, {**shipped, **(config.activities if config else {})}, problems
 
 
@@ -109,7 +114,10 @@ def open_journal(
     paths = {section: list(listing.read) for section, listing in listings.items()}
     goals = _collect(
         problems,
-        (validate_goal(doc, today) for doc in _read_all(project, paths["goals"], problems)),
+        (
+            validate_goal(doc, today, checking.frameworks)
+            for doc in _read_all(project, paths["goals"], problems)
+        ),
     )
     goal_ids = known_ids(paths["goals"])
     settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)

@@ -138,6 +138,31 @@ class Schema:
         return tuple(item.name for item in self.fields)
 
 
+# Entries and goals name the frameworks they develop, each from its list (see
+# journal.frameworks): shipped in the package, or the journal's own.
+FRAMEWORK_FIELDS_OF = (
+    Field(
+        "disciplines",
+        ID_LIST,
+        "Ids of the communication disciplines of the Government Communication Service's "
+        "functional standard that it develops: `strategic-communication`, `media`, "
+        "`marketing`, `internal-communication`, `external-affairs`, `data-and-insight`, "
+        "`digital`; or of the journal's own list, "
+        "`journal/frameworks/disciplines.toml`. The coverage page counts them.",
+        "[media, digital]",
+    ),
+    Field(
+        "behaviours",
+        ID_LIST,
+        "Ids of the Civil Service Success Profiles behaviours that it develops: "
+        "`seeing-the-big-picture`, `changing-and-improving`, `making-effective-decisions`, "
+        "`leadership`, `communicating-and-influencing`, `working-together`, "
+        "`developing-self-and-others`, `managing-a-quality-service`, `delivering-at-pace`; "
+        "or of the journal's own list, `journal/frameworks/behaviours.toml`.",
+        "[working-together]",
+    ),
+)
+
 ENTRY = Schema(
     "entry",
     "journal/entries",
@@ -182,6 +207,7 @@ ENTRY = Schema(
         ),
         Field("skills", TEXT_LIST, "Skills practised.", "[Crisis communication]"),
         Field("tags", TEXT_LIST, "Free labels for finding entries again.", "[podcast]"),
+        *FRAMEWORK_FIELDS_OF,
         Field(
             "evidence",
             PATH_LIST,
@@ -243,6 +269,7 @@ GOAL = Schema(
             default="in-progress",
             synonyms=GOAL_STATUS_WORDS,
         ),
+        *FRAMEWORK_FIELDS_OF,
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
 )
@@ -269,6 +296,13 @@ REVIEW = Schema(
             "The year's review pack shows the reviews of that year.",
             "2025-26",
             default="by its date",
+        ),
+        Field(
+            "next_review",
+            DATE,
+            "The day agreed for the next review conversation: `pdp calendar` and the site's "
+            "`calendar.ics` put it in your calendar.",
+            "2026-04-15",
         ),
         Field("private", FLAG, PRIVATE_DOC, "true", default="false"),
     ),
@@ -333,6 +367,15 @@ CONFIG = Schema(
             "Whether the published portfolio shows planned entries.",
             "true",
             default="true",
+        ),
+        Field(
+            "publish_calendar",
+            FLAG,
+            "Whether the published portfolio offers `calendar.ics` (planned entries, goals' "
+            "target dates, the next review, the year's end), with nothing private in it. "
+            "Your own build always offers it.",
+            "false",
+            default="false",
         ),
         Field(
             "search_engines",

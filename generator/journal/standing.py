@@ -1,5 +1,6 @@
 """A performance year's standing: whether its points are ahead of, on or behind an even pace
-to the target, in a status and a sentence, and its 70:20:10 mix in one sentence.
+to the target (or the year has not started), in a status and a sentence, and its 70:20:10 mix
+in one sentence.
 
 Pure functions of a year's figures and the day.
 """
@@ -18,7 +19,9 @@ TARGET_MET = "Target met"
 AHEAD = "Ahead"
 ON_TRACK = "On track"
 BEHIND = "Behind"
-STATUSES: tuple[str, ...] = (TARGET_MET, AHEAD, ON_TRACK, BEHIND)
+NOT_STARTED = "Not started"
+# A year under way is in one of the first four; a year whose first day is to come, the last.
+STATUSES: tuple[str, ...] = (TARGET_MET, AHEAD, ON_TRACK, BEHIND, NOT_STARTED)
 # Within this share of the target either side of an even pace, a year is on track.
 BAND = Decimal("0.1")
 # A category within this many points of its guide share is in line with the guide.
@@ -37,6 +40,7 @@ class YearFigures:
     done_by_day: Sequence[tuple[date, Decimal]]  # each done entry's day and points
     mix: Mapping[str, tuple[Decimal, Decimal]]  # category -> (points, guide share 0 to 1)
     planned_by_day: Sequence[tuple[date, Decimal]] = ()  # each planned entry's day and points
+    joined: bool = False  # `first` is the joining month's first day, not the year's
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,15 @@ def year_figures(journal: Journal, totals: YearTotals) -> YearFigures:
         (done if entry.done else planned).append((entry.date, worth))
     mix = {name: (total.points, total.guide) for name, total in totals.by_category.items()}
     return YearFigures(
-        totals.points, totals.planned_points, totals.target, first, year.end, done, mix, planned
+        totals.points,
+        totals.planned_points,
+        totals.target,
+        first,
+        year.end,
+        done,
+        mix,
+        planned,
+        joined=first != year.start,
     )
 
 
@@ -93,6 +105,8 @@ def standing(figures: YearFigures, today: date) -> Standing:
 
 def _status(figures: YearFigures, expected: Decimal, today: date) -> tuple[str, Decimal, str]:
     done, target = figures.done, figures.target
+    if today < figures.first:
+        return NOT_STARTED, expected, _starts(figures)
     if done >= target:
         return TARGET_MET, expected, _met(figures)
     gap = done - expected
@@ -100,7 +114,14 @@ def _status(figures: YearFigures, expected: Decimal, today: date) -> tuple[str, 
         return BEHIND, expected, f"the year ended {_points(target - done)} short of the target"
     band = target * BAND
     status = AHEAD if gap > band else BEHIND if -gap > band else ON_TRACK
-    return status, expected, _pace(gap, figures.planned)
+    return status, expected, _pace(gap, figures.planned, status != ON_TRACK)
+
+
+def _starts(figures: YearFigures) -> str:
+    day = f"{figures.first.day} {figures.first:%B %Y}"
+    if figures.joined:
+        return f"the target counts from {day}, the month of joining"
+    return f"the year starts on {day}"
 
 
 def _met(figures: YearFigures) -> str:
@@ -114,12 +135,17 @@ def _met(figures: YearFigures) -> str:
     return f"target met, {_points(figures.done)}"  # figures given without their days
 
 
-def _pace(gap: Decimal, planned: Decimal) -> str:
+def _pace(gap: Decimal, planned: Decimal, off_pace: bool) -> str:
+    """How far from an even pace, in whole points; a year ahead or behind by less than half a
+    point (its target so small the band is narrower) is never said to be on an even pace."""
     shown = _whole(abs(gap))
-    if shown == 0:
+    side = "ahead of" if gap > 0 else "behind"
+    if shown == 0 and off_pace:
+        sentence = f"less than 1 point {side} an even pace"
+    elif shown == 0:
         sentence = "on an even pace"
     else:
-        sentence = f"{_points(shown)} {'ahead of' if gap > 0 else 'behind'} an even pace"
+        sentence = f"{_points(shown)} {side} an even pace"
     if gap < 0 and planned > 0:
         sentence += f", with {_points(planned)} planned"
     return sentence

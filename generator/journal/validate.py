@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..model import OTHER_ACTIVITY, ActionRef, Activity, Config, Entry, Goal, Problem, Review
+from ..model import (
+    OTHER_ACTIVITY,
+    ActionRef,
+    Activity,
+    Config,
+    Entry,
+    Goal,
+    Problem,
+    Review,
+    Vocabulary,
+)
 from ..suggest import did_you_mean
 from .codes import problem
 from .document import Document
@@ -73,6 +83,7 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
     category = _entry_category(values, ctx)
     _check_future(values, ctx)
     goals = _ids(values, "goals", ctx.goal_ids, "goal")
+    disciplines, behaviours = _framework_ids(values, ctx.config.frameworks)
     evidence = _evidence(values, "evidence", doc.path, ctx.probe)
     private_evidence = _evidence(values, "private_evidence", doc.path, ctx.probe)
     _check_body(values, doc)
@@ -103,6 +114,8 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
                 ActionRef(item.text.strip(), item.line, item.column)
                 for item in values["carries_out"] or ()
             ),
+            disciplines=disciplines,
+            behaviours=behaviours,
         )
         return entry, values.problems
     return None, values.problems
@@ -169,6 +182,32 @@ def _ids(values: Fields, name: str, known: frozenset[str], what: str) -> tuple[s
             )
             values.report("V009", name, f"unknown {what} '{item.text}'", hint, at=item)
     return tuple(ids)
+
+
+def _framework_ids(
+    values: Fields, frameworks: Iterable[Vocabulary]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The disciplines and behaviours named, each checked against its framework's list (a
+    list that is not loaded checks nothing)."""
+    lists = {vocabulary.field: vocabulary for vocabulary in frameworks}
+    found: list[tuple[str, ...]] = []
+    for name in ("disciplines", "behaviours"):
+        vocabulary = lists.get(name)
+        ids: list[str] = []
+        for item in values[name] or ():
+            written = item.text.strip()
+            if vocabulary is None or written in vocabulary.ids():
+                ids.append(written)
+                continue
+            hint = did_you_mean(
+                written,
+                vocabulary.ids(),
+                f"the {name} are: " + ", ".join(vocabulary.ids()),
+            )
+            message = f"unknown {name.removesuffix('s')} '{written}'"
+            values.report("V015", name, message, hint, at=item)
+        found.append(tuple(dict.fromkeys(ids)))
+    return found[0], found[1]
 
 
 def _evidence(values: Fields, name: str, path: str, probe: EvidenceProbe) -> tuple[str, ...]:
@@ -293,12 +332,15 @@ def _texts(items: Iterable[Scalar] | None) -> tuple[str, ...]:
     return tuple(item.text.strip() for item in items or ())
 
 
-def validate_goal(doc: Document, today: date) -> tuple[Goal | None, list[Problem]]:
+def validate_goal(
+    doc: Document, today: date, frameworks: Iterable[Vocabulary] = ()
+) -> tuple[Goal | None, list[Problem]]:
     """A goal from its document, with every problem of its fields, and a warning if it is
     past its target date on `today`."""
     if doc.fields is None:
         return None, []
     values = Fields(doc, GOAL)
+    disciplines, behaviours = _framework_ids(values, frameworks)
     goal_id = stem_of(doc.path)
     if slugify(goal_id) != goal_id:
         values.problems.append(
@@ -328,6 +370,8 @@ def validate_goal(doc: Document, today: date) -> tuple[Goal | None, list[Problem
         private=not marked_public(doc),
         body=doc.body,
         body_line=doc.body_line,
+        disciplines=disciplines,
+        behaviours=behaviours,
     )
     if overdue(goal, today):
         values.report(
@@ -365,6 +409,7 @@ def validate_review(
         body=doc.body,
         body_line=doc.body_line,
         year=values["year"] or "",
+        next_review=values["next_review"],
     ), values.problems
 
 

@@ -79,6 +79,8 @@ PRIVACY = [
     "error in `pdp check`, and the published portfolio leaves that file out.",
     "- **Private evidence.** The files an entry lists under `private_evidence`.",
     "- **Planned entries**, when `publish_planned = false`.",
+    "- **The calendar** (`calendar.ics`), unless `publish_calendar = true`; then it holds "
+    "only what the published portfolio shows.",
     "- **Private sections.** A heading at any level (`#` to `######`, or text underlined "
     "with `===` or `---`), in any body (an entry's, a goal's, a review's), at the top of the "
     "body or inside a block quote or a list item, whose text as a reader sees it starts "

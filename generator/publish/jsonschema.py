@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..journal.frameworks import FRAMEWORK_FIELDS
 from ..journal.schema import (
     ACTION_LIST,
     CHOICE,
@@ -33,7 +34,7 @@ from ..journal.schema import (
     Kind,
     Schema,
 )
-from ..model import OTHER_ACTIVITY, Activity
+from ..model import OTHER_ACTIVITY, Activity, Vocabulary
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -59,14 +60,19 @@ class _Ids:
 
     activities: tuple[str, ...]
     goals: tuple[str, ...]
+    terms: Mapping[str, tuple[str, ...]]  # a framework field's ids, by the field's name
 
 
 def front_matter_schema(
-    catalogue: Mapping[str, Activity], goal_ids: Iterable[str]
+    catalogue: Mapping[str, Activity],
+    goal_ids: Iterable[str],
+    frameworks: Iterable[Vocabulary] = (),
 ) -> dict[str, Any]:
-    """A draft 2020-12 JSON Schema of an entry's front matter, with goals and reviews in `$defs`."""
+    """A draft 2020-12 JSON Schema of an entry's front matter, with goals and reviews in
+    `$defs`; the frameworks' lists give their fields' ids."""
     activities = tuple(dict.fromkeys([*catalogue, OTHER_ACTIVITY]))
-    ids = _Ids(activities, tuple(sorted(set(goal_ids))))
+    terms = {vocabulary.field: vocabulary.ids() for vocabulary in frameworks}
+    ids = _Ids(activities, tuple(sorted(set(goal_ids))), terms)
     entry = _object(ENTRY, ids)
     entry["allOf"] = _category_rules(catalogue)
     return {
@@ -115,7 +121,8 @@ def _value_schema(field: Field, ids: _Ids) -> dict[str, Any]:
     if field.kind is ID:
         return _id_schema(ids.activities)
     if field.kind is ID_LIST:
-        return {"type": "array", "items": _id_schema(ids.goals)}
+        others = () if field.name in FRAMEWORK_FIELDS else ids.goals  # a list not given: any
+        return {"type": "array", "items": _id_schema(ids.terms.get(field.name, others))}
     if field.kind not in _FIXED:
         raise ValueError(f"no JSON Schema for the kind '{field.kind.name}' of '{field.name}'")
     return copy.deepcopy(_FIXED[field.kind])

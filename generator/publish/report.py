@@ -128,8 +128,7 @@ def year_text(report: YearReport) -> str:
     planned = ""
     if totals.planned_entries:
         planned = f"; {totals.planned_entries} planned ({figure(totals.planned_points)} points)"
-    entries = "entry" if totals.entries == 1 else "entries"
-    lines.append(f"  Hours     {figure(totals.hours)} in {totals.entries} {entries} done" + planned)
+    lines.append(f"  Hours     {_done_text(totals)}" + planned)
     lines.append(f"  Mix       {report.standing.mix_note}")
     lines.append(f"  {'70:20:10':<32}{'points':>7}{'share':>7}{'guide':>7}")
     for name, total in totals.by_category.items():
@@ -144,6 +143,14 @@ def year_text(report: YearReport) -> str:
             "points) that the published portfolio leaves out: see `pdp report --publish`."
         )
     return "\n".join(lines) + "\n"
+
+
+def _done_text(totals: YearTotals) -> str:
+    """The hours of the done entries: "12.5 in 3 entries done", or that none is done."""
+    if totals.entries == 0:
+        return "No entries done yet" if totals.months_left else "No entries done"
+    entries = "entry" if totals.entries == 1 else "entries"
+    return f"{figure(totals.hours)} in {totals.entries} {entries} done"
 
 
 def _verdict_text(found: Standing) -> str:

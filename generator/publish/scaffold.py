@@ -117,9 +117,11 @@ def write_new_file(root: Path, path: str, text: str) -> None:
         ) from err
 
 
-def write_new_or_replace(target: Path, text: str) -> None:
+def write_new_or_replace(
+    target: Path, text: str, hint: str = "export to a .csv or .json file"
+) -> None:
     """Write an export; refuse to replace a journal file (Markdown) or a folder."""
     if target.is_dir() or target.suffix.lower() in (".md", ".markdown", ".toml"):
-        raise UsageError(f"will not write over {target}", "export to a .csv or .json file")
+        raise UsageError(f"will not write over {target}", hint)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="")

@@ -8,6 +8,7 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..journal.frameworks import FRAMEWORKS_DIR
 from ..journal.load import (
     CONFIG_FILE,
     JOURNAL_DIR,
@@ -63,6 +64,8 @@ def classify(path: str, layout: Layout) -> Change:
         parts = posixpath.relpath(path, journal).split("/")
         if any(is_ignored(part) for part in parts):
             return Change.IGNORED
+        if parts[0] == FRAMEWORKS_DIR:  # a framework's list: every entry and goal again
+            return Change.CONFIG
         in_section = parts[0] in SECTIONS and len(parts) > 1
         return Change.ENTRY if in_section and is_journal_name(parts[-1]) else Change.EVIDENCE
     for theme in layout.themes:

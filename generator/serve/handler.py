@@ -37,6 +37,9 @@ COMMON_HEADERS = {
 _TEXTUAL = frozenset({"application/javascript", "application/json", "image/svg+xml"})
 # The built-in table only, so a machine's /etc/mime.types or registry cannot change a type.
 _TYPES = mimetypes.MimeTypes()
+# The member's calendar (calendar.ics): a type the built-in table lacks, so a browser offers
+# to add it to a calendar instead of saving an unknown file.
+_TYPES.add_type("text/calendar", ".ics")
 _ERROR_PAGE = (
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
     "<title>{phrase}</title>\n</head>\n<body>\n<h1>{phrase}</h1>\n</body>\n</html>\n"

@@ -24,6 +24,7 @@ from ..journal.privacy import published, withheld
 from ..model import Entry, Journal, Problem
 from ..parallel import Results, WorkerPool, in_background, workers
 from ..progress import NO_PROGRESS, Progress
+from .calendar import CALENDAR_FILE, calendar_text, offered
 from .entry_job import EntryJob, entry_files
 from .entry_pages import EntryPages, entry_page, entry_pages_of
 from .evidence import evidence_copies
@@ -73,10 +74,12 @@ class Site:
     copies: dict[str, Path]
     roots: tuple[Path, ...]  # the folders every copied file comes from: journal and theme
     warnings: tuple[Problem, ...] = ()
+    calendar: bool = False  # whether it has calendar.ics
 
     @property
     def files(self) -> int:
-        return self.pages + 1 + len(self.copies)  # the pages, entries.csv, and the copies
+        # the pages, entries.csv, calendar.ics if offered, and the copies
+        return self.pages + 1 + self.calendar + len(self.copies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,8 @@ def make_site(
         summaries = _write_summaries(writer, pages, made)
         # Made while the workers are still at work, not after them.
         writer.file(EXPORT_FILE, reuse.export(plan.journal))
+        if plan.calendar:
+            writer.file(CALENDAR_FILE, calendar_text(plan.journal, plan.today).encode("utf-8"))
         writer.take(made.rest())
     for year in plan.packs_after.get(len(plan.journal.entries), ()):
         writer.pack(year)
@@ -225,6 +230,7 @@ class _Plan:
     own_bodies: dict[str, tuple[str, int]]  # as written: the lines of links left out
     packs_after: dict[int, list[PerformanceYear]]
     basis: bytes  # what pages are rendered with, in their keys (b"": no pages kept)
+    calendar: bool = False  # whether the site offers calendar.ics
 
 
 def _plan(source: SiteSource, reuse: Reuse) -> _Plan:
@@ -250,7 +256,10 @@ def _plan(source: SiteSource, reuse: Reuse) -> _Plan:
     )
     makers = reuse.makers(shared)
     copies = {**theme.static_files(), **evidence_copies(source.project, journal, source.publish)}
-    known = _files_but_summaries(journal, source.today, copies)
+    calendar = offered(journal.config, source.publish)
+    known = _files_but_summaries(journal, source.today, copies) | (
+        {CALENDAR_FILE} if calendar else set()
+    )
     basis = render_basis(templates) if reuse.previous is not None else b""
     return _Plan(
         journal,
@@ -265,6 +274,7 @@ def _plan(source: SiteSource, reuse: Reuse) -> _Plan:
         own_bodies,
         _packs_after(journal, source.today),
         basis,
+        calendar,
     )
 
 
@@ -376,19 +386,30 @@ class _SiteWriter:
             )
         if reuse.previous is not None:
             reuse.previous.add(entry_url(entry), made.note)
-        if made.unresolved is None:
+        if not made.written:
             self.file(entry_url(entry), made.page, made.taken)
-        else:  # written already, its links checked against the files `known`
+        elif made.unresolved is not None:  # its links checked against the files `known`
             self.check.report(
                 entry_url(entry),
                 [link for link, target in made.unresolved if target not in self.check.existing],
             )
+        else:
+            self._check_taken(entry_url(entry))
         if reuse.remember and entry.path not in self.work.kept:
             reuse.entries.keep(entry, shared, made)
             if not self.work.sequential:  # made in a worker: note what it showed
                 reuse.pages.remember(
                     entry_page(self.plan.makers.view_of(entry, html), shared), made.page
                 )
+
+    def _check_taken(self, path: str) -> None:
+        """Check the links of a page taken from the last build and written already, unless
+        the site has the same files as then (it was found sound then)."""
+        previous = self.reuse.previous
+        if previous is not None and previous.links_same:
+            return
+        assert self.into is not None  # only a build into a folder writes pages as it goes
+        self.check.page(path, (self.into / path).read_bytes())
 
     def pack(self, year: PerformanceYear) -> None:
         plan = self.plan
@@ -477,6 +498,7 @@ def _finish(
             plan.copies,
             roots,
             tuple(sorted(writer.warnings, key=Problem.sort_key)),
+            plan.calendar,
         )
     )
 

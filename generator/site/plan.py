@@ -27,6 +27,7 @@ from ..journal.standing import standing, year_figures
 from ..journal.year_scope import reviewed_year, reviews_of
 from ..model import Entry, Journal, Review
 from .charts import year_charts
+from .coverage_page import coverage_page
 from .entry_pages import EntryPages, entry_view
 from .formats import long_date
 from .label_pages import label_pages
@@ -64,6 +65,8 @@ ViewOf = Callable[[Entry, str], "EntryView"]
 PACK_LEVEL = 4
 Markdown = Callable[[str, str], str]
 REVIEW_LEVEL = 3  # of the headings in a review's notes, on its page
+# On the reviews' index: below its title (h1), the year (h2) and the review's title (h3).
+REVIEWS_INDEX_LEVEL = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +125,18 @@ def summary_pages(
         journal, today, makers or fresh_makers(shared), dict.fromkeys(shared.slugs, "")
     )
     current = next((year for year in summary.years if year.current), summary.years[-1])
-    return _summary_pages(
-        shared.common,
-        journal,
-        current,
-        summary.years,
-        summary.goals,
-        summary.reviews,
-        summary.ordered,
-    )
+    return [
+        *_summary_pages(
+            shared.common,
+            journal,
+            current,
+            summary.years,
+            summary.goals,
+            summary.reviews,
+            summary.ordered,
+        ),
+        coverage_page(shared.common, journal, today, summary.goals),
+    ]
 
 
 def pack_page(
@@ -353,8 +359,9 @@ def _action_views(
 
 def _reviews_by_year(reviews: Sequence[ReviewView]) -> list[tuple[str, list[ReviewView]]]:
     """The reviews by the performance year they look back on, the latest year and review
-    first."""
+    first, each with its notes' headings below its title on the index."""
     years: dict[str, list[ReviewView]] = {}
     for view in sorted(reviews, key=lambda view: (view.year, view.review.date), reverse=True):
-        years.setdefault(view.year, []).append(view)
+        notes = Markup(demote_headings(view.html, REVIEWS_INDEX_LEVEL))
+        years.setdefault(view.year, []).append(replace(view, html=notes))
     return list(years.items())

@@ -17,6 +17,7 @@ from ..journal.names import slugify
 from ..journal.standing import Standing
 from ..model import CATEGORY_LABELS, Entry, Goal, Journal, Review
 from .audience import Difference, as_at, reviewer_differences
+from .calendar import offered
 from .charts import YearCharts
 
 EVIDENCE_DIR = "evidence"
@@ -189,6 +190,7 @@ NAVIGATION: tuple[Link, ...] = (
     Link("skills/index.html", "Skills"),
     Link("tags/index.html", "Tags"),
     Link("reviews/index.html", "Reviews"),
+    Link("coverage.html", "Coverage"),
     Link("catalogue.html", "Catalogue"),
 )
 
@@ -265,6 +267,7 @@ class SiteInfo:
     as_at: str = ""  # the published portfolio's day: see `audience.as_at`
     # The member's own build: the years whose points their reviewer sees lower.
     differences: tuple[Difference, ...] = ()
+    calendar: bool = False  # whether the site offers calendar.ics
 
 
 def common_context(
@@ -291,4 +294,5 @@ def site_info(journal: Journal, options: SiteOptions, history: History) -> SiteI
         target=config.target,
         as_at=as_at(journal, history) if options.publish else "",
         differences=() if options.publish else reviewer_differences(journal),
+        calendar=offered(config, options.publish),
     )

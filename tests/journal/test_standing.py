@@ -13,6 +13,7 @@ from generator.journal.compute import performance_year, year_totals
 from generator.journal.standing import (
     AHEAD,
     BEHIND,
+    NOT_STARTED,
     ON_TRACK,
     TARGET_MET,
     YearFigures,
@@ -113,7 +114,48 @@ def test_a_pro_rated_year_counts_its_pace_from_the_joining_month() -> None:
     # 1 June to 31 March is 304 days; by 30 June, 30 of them are gone.
     assert expected_points(figures_, date(2024, 6, 30)) == D(25) * 30 / 304
     assert expected_points(figures_, date(2024, 5, 31)) == 0
-    assert standing(figures_, date(2024, 5, 31)).status == ON_TRACK
+    assert judged(figures_, date(2024, 5, 31)) == (
+        NOT_STARTED,
+        D(0),
+        "the target counts from 1 June 2024, the month of joining",
+    )
+
+
+def test_a_year_not_yet_begun_has_not_started() -> None:
+    before = date(2025, 3, 31)
+    assert judged(figures("0", planned="20"), before) == (
+        NOT_STARTED,
+        D(0),
+        "the year starts on 1 April 2025",
+    )
+    assert standing(figures("0"), before).said == "The year starts on 1 April 2025"
+    # Its first day has begun: an even pace is the judge from then on.
+    assert standing(figures("0"), date(2025, 4, 1)).status == ON_TRACK
+
+
+def test_a_year_the_member_joined_in_counts_from_its_first_day_when_joined_then() -> None:
+    journal = Journal(Config(name="Jo", joined=date(2024, 4, 15)), {}, (), (), ())
+    year = performance_year(date(2024, 4, 15), 4)
+    figures_ = year_figures(journal, year_totals(journal, year, date(2024, 3, 1)))
+    assert (figures_.first, figures_.joined) == (date(2024, 4, 1), False)
+    assert standing(figures_, date(2024, 3, 1)).sentence == "the year starts on 1 April 2024"
+
+
+@pytest.mark.parametrize(
+    ("done", "status", "sentence"),
+    [
+        ("1", AHEAD, "less than 1 point ahead of an even pace"),
+        ("0.3", BEHIND, "less than 1 point behind an even pace"),
+        ("0.6", ON_TRACK, "on an even pace"),
+    ],
+)
+def test_a_small_target_off_its_pace_by_under_half_a_point_says_so(
+    done: str, status: str, sentence: str
+) -> None:
+    # A target of 2.5 over March: by the 8th an even pace reaches 20/31 of a point, and the
+    # band either side is a quarter of a point.
+    march = figures(done, target=D("2.5"), first=date(2026, 3, 1), last=date(2026, 3, 31))
+    assert judged(march, date(2026, 3, 8)) == (status, D("2.5") * 8 / 31, sentence)
 
 
 def test_year_figures_take_done_entries_by_day() -> None:

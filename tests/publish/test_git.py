@@ -179,7 +179,7 @@ def test_pack_zips_the_published_site_with_checksums(
     code, out, err = pdp(monkeypatch, root, "pack", "--year", "2025-26")
     assert code == 0, err
     archive = root / "dist/casey-script-alert-name-script-doe-2025-26-portfolio.zip"
-    assert out.startswith(f"packed 22 files into dist/{archive.name}")
+    assert out.startswith(f"packed 23 files into dist/{archive.name}")
     with zipfile.ZipFile(archive) as bundle:
         names = bundle.namelist()
         contents = {name: bundle.read(name) for name in names}

@@ -53,7 +53,7 @@ def test_pack_writes_into_dist_which_the_new_projects_gitignore_leaves_out(
     assert out.splitlines()[0] == "packing the 2026-27 review pack: the current performance year"
     written = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.zip"))
     assert written == ["dist/your-name-2026-27-portfolio.zip"]
-    assert f"packed 16 files into {written[0]} (private" in out
+    assert f"packed 17 files into {written[0]} (private" in out
     assert git(tmp_path, "init", "-q").returncode == 0
     assert git(tmp_path, "check-ignore", "-q", written[0]).returncode == 0
     untracked = git(tmp_path, "status", "--porcelain", "--untracked-files=all").stdout
@@ -86,7 +86,7 @@ def test_pack_says_which_year_it_packs_and_why(
     code, out, _ = pdp(monkeypatch, root, "pack", "--year", "2025-26", today=today)
     assert (code, out.splitlines()[0]) == (
         0,
-        "packed 20 files into dist/sam-rivera-2025-26-portfolio.zip (private content left "
+        "packed 21 files into dist/sam-rivera-2025-26-portfolio.zip (private content left "
         "out; SHA256SUMS lists every file)",
     )
 

@@ -36,9 +36,51 @@ def test_the_text_report_gives_each_years_verdict_and_mix(
     # 28 November is the 242nd day of 365: an even pace has reached 19.89 points.
     assert blocks[2].splitlines()[2:5] == [
         "  Status    Behind: 20 points behind an even pace",
-        "  Hours     0 in 0 entries done",
+        "  Hours     No entries done yet",
         "  Mix       No points yet to compare with the 70:20:10 guide",
     ]
+
+
+PLANNED_NEXT_YEAR = """---
+title: Civil Service Live
+date: 2027-06-30
+activity: conference
+hours: 6
+status: planned
+---
+I will bring back what I learn to the team.
+"""
+
+
+def test_a_year_not_yet_begun_has_not_started(
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project("small")
+    entry = root / "journal/entries/2027-28/2027-06-30-civil-service-live.md"
+    entry.parent.mkdir()
+    entry.write_text(PLANNED_NEXT_YEAR, "utf-8")
+    block = pdp(root, monkeypatch, "report", "--year", "2027-28").split("\n\n")[1]
+    assert block.splitlines()[:4] == [
+        "2027-28  1 April 2027 to 31 March 2028",
+        "  Points    0 of 30 (0%)  30 to go: 2.5 a month for 12 months",
+        "  Status    Not started: the year starts on 1 April 2027",
+        "  Hours     No entries done yet; 1 planned (10 points)",
+    ]
+    [year] = json.loads(pdp(root, monkeypatch, "report", "--format", "json", "--year", "2027-28"))[
+        "years"
+    ]
+    assert {key: year[key] for key in ("status", "expected", "sentence")} == {
+        "status": "Not started",
+        "expected": 0,
+        "sentence": "The year starts on 1 April 2027",
+    }
+
+
+def test_an_ended_year_without_entries_says_none_were_done(
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = pdp(project("small"), monkeypatch, "report", "--year", "2024-25")
+    assert "  Hours     No entries done\n" in text
 
 
 def test_a_met_target_is_said_once(

@@ -35,6 +35,7 @@ BARE = b"<p>No body element</p>\n"
 CSV = b"date,title\n2025-06-14,Podcast\n"
 JSON = b'{"a": 1}\n'
 UNKNOWN = b"\x00\x01binary"
+ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 STYLE = b"h1 { color: navy; }\n"
 PDF = b"%PDF-1.4 evidence\n"
 EVIDENCE_PAGE = b"<html><body><p>Saved web page</p></body></html>"
@@ -188,6 +189,7 @@ def site(tmp_path: Path, request: pytest.FixtureRequest) -> Site:
         "entries.csv": CSV,
         "data/a.json": JSON,
         "data/a.unknownext": UNKNOWN,
+        "calendar.ics": ICS,
         # Never in a real snapshot; here to show that such paths are refused anyway.
         ".pdp-site/index.html": INDEX,
         "entries/.a.html": PAGE,
@@ -243,6 +245,7 @@ def test_a_file_is_served_from_memory_with_exact_headers(site: Site) -> None:
     [
         ("/data/a.json", "application/json; charset=utf-8", JSON),
         ("/data/a.unknownext", "application/octet-stream", UNKNOWN),
+        ("/calendar.ics", "text/calendar; charset=utf-8", ICS),
         ("/static/style.css", "text/css; charset=utf-8", STYLE),
         ("/evidence/x.pdf", "application/pdf", PDF),
         ("/evidence/inside.pdf", "application/pdf", PDF),  # a symlink that stays inside a root

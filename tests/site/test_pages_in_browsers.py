@@ -47,11 +47,14 @@ def test_dark_scheme_and_published_pages_have_no_violations(
         own / "goals/index.html",
         own / "reviews/index.html",
         own / "catalogue.html",
+        own / "coverage.html",
         own / "skills/index.html",
         own / "pack/2025-26.html",
         next((own / "entries").glob("*.html")),
         next((own / "goals").glob("[!i]*.html")),
         next((own / "tags").glob("[!i]*.html")),
+        next((own / "skills").glob("[!i]*.html")),
+        next((own / "reviews").glob("[!i]*.html")),
     ]
     assert axe_findings(browser, samples, "dark") == {}
     assert axe_findings(browser, pages_of(published)[::10], "light") == {}

@@ -130,7 +130,7 @@ def test_a_year_holds_the_reviews_that_look_back_on_it(sites: tuple[Path, Path, 
     assert "End-of-year review" not in reviews["2026-27"]
     # In full: the notes, and the actions agreed.
     assert "Incident communications: achieved. The January storms" in reviews["2025-26"]
-    actions = "Agreed actions Mark the incident communications and evaluation goals"
+    actions = "Agreed actions Give the evaluation network's first session to the topic"
     assert actions in reviews["2025-26"]
 
 

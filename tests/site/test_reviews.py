@@ -65,6 +65,13 @@ def test_the_reviews_are_grouped_by_the_year_they_look_back_on(reviews: Path) ->
         '<a href="../reviews/2025-10-01-mid-year.html#action-3">Present at the network</a></p>'
     ) in index
     assert '<strong class="tag action-done">1 of 1 action done</strong>' in index
+    # Each review with its full notes, their headings below the review's title (h3).
+    assert index.count("<h1") == 1
+    assert (
+        '<div class="reflection"><h4 id="2025-10-01-mid-year-how-the-year-is-going">'
+        "How the year is going</h4>\n<p>On track.</p>\n</div>"
+    ) in index
+    assert '<div class="reflection"><p>A good year.</p>\n</div>' in index
 
 
 def test_each_action_is_done_by_its_entries_or_open(reviews: Path) -> None:

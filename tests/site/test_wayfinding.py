@@ -115,6 +115,7 @@ def test_the_member_s_build_says_where_the_reviewer_sees_lower_totals(small: Pat
     [
         ("index.html", "Dashboard", None),
         ("catalogue.html", "Catalogue", None),
+        ("coverage.html", "Coverage", None),
         ("years/index.html", "Years", None),
         ("years/2025-26.html", None, "Years"),
         ("entries/2025-05-01-webinar.html", None, "Years"),
@@ -133,7 +134,7 @@ def test_the_navigation_marks_the_page_s_section(
         build(small, False, "out")
     page = (site / path).read_text(encoding="utf-8")
     nav = part(page, r'<nav aria-label="Main">.*?</nav>')
-    assert nav == "Dashboard Years Goals Skills Tags Reviews Catalogue"
+    assert nav == "Dashboard Years Goals Skills Tags Reviews Coverage Catalogue"
     marked = re.findall(r'<a [^>]*aria-current="(page|true)"[^>]*>([^<]+)</a>', page)
     assert marked == ([("page", current)] if current else [("true", section)])
 
