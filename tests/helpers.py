@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
+from generator.cli import run
 from generator.journal.load import CACHE_DIR
 from generator.store import STORE_FILE
 
@@ -35,3 +39,18 @@ def rows(root: Path) -> int:
     with sqlite3.connect(root / CACHE_DIR / STORE_FILE) as db:
         count: int = db.execute("SELECT count(*) FROM reflections").fetchone()[0]
     return count
+
+
+def run_pdp(*argv: str) -> tuple[int, str, str]:
+    """pdp run in this process, in the current folder: its exit code, output and errors."""
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def age(root: Path, by_ns: int) -> None:
+    """Set back the mtime of every file below `root`."""
+    then = time.time_ns() - by_ns
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(then, then))

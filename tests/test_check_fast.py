@@ -4,20 +4,19 @@ check. A check imports none of the renderers, nor worker processes, at a member'
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import generator.journal.open
-from generator.cli import run
 
 from .conftest import FIXTURES, REPOSITORY
+from .helpers import age
+from .helpers import run_pdp as pdp
 
 TYPO = "journal/entries/2025/typo.md"
 EXPECTED = (FIXTURES / "projects" / "messy.check.out").read_text("utf-8")
@@ -32,10 +31,7 @@ def messy(project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> Pa
     root = project("messy")
     monkeypatch.chdir(root)
     monkeypatch.setenv("PDP_TODAY", "2026-11-28")
-    then = time.time_ns() - 3600 * 10**9
-    for path in root.rglob("*"):
-        if path.is_file():
-            os.utime(path, ns=(then, then))
+    age(root, 3600 * 10**9)
     return root
 
 
@@ -51,12 +47,6 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(generator.journal.open, "open_journal", counting)
     return read
-
-
-def pdp(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(

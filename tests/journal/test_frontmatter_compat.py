@@ -27,7 +27,6 @@ mark, and the indent of the body's first line.
 
 from __future__ import annotations
 
-import io
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -37,7 +36,6 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from generator.cli import run
 from generator.journal.document import parse_document
 from generator.journal.fields import Fields
 from generator.journal.front_matter import Scalar
@@ -56,6 +54,7 @@ from generator.journal.schema import Schema as FileSchema
 from generator.model import Problem
 
 from ..conftest import REPOSITORY
+from ..helpers import run_pdp as pdp
 
 SCHEMAS = {"entries": ENTRY, "goals": GOAL, "reviews": REVIEW}
 LISTS = (TEXT_LIST, ID_LIST, PATH_LIST, ACTION_LIST)
@@ -272,11 +271,6 @@ def test_the_known_difference_of_an_indented_first_line() -> None:
     indented = f"---\n{FRONT}---\n    code\n"
     assert pdp_reads("e.md", indented.encode(), ENTRY)[1] == "    code\n"
     assert frontmatter.loads(indented).content == "code"
-
-
-def pdp(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return run(list(argv), out, err), out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

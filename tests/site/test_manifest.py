@@ -4,7 +4,6 @@ makes a real build."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
@@ -17,11 +16,11 @@ import pytest
 
 import generator.site.build
 import generator.site.manifest
-from generator.cli import run
 from generator.site.manifest import GRANULARITY_NS
 
 from ..conftest import REPOSITORY
-from ..helpers import tree
+from ..helpers import age, tree
+from ..helpers import run_pdp as pdp
 
 HOUR_NS = 3600 * 10**9
 MENTORING = "journal/entries/2025-26/2026-01-20-mentoring.md"
@@ -71,20 +70,6 @@ def digested(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def read_in(root: Path, digested: list[str]) -> list[str]:
     """The project's files among those read (pdp's own are read too when lately changed)."""
     return [path for path in digested if path.startswith(str(root) + os.sep)]
-
-
-def age(root: Path, by_ns: int) -> None:
-    """Set back the mtime of every file below `root`."""
-    then = time.time_ns() - by_ns
-    for path in root.rglob("*"):
-        if path.is_file():
-            os.utime(path, ns=(then, then))
-
-
-def pdp(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def stats(folder: Path) -> dict[str, tuple[int, int, int]]:

@@ -164,11 +164,8 @@ def test_a_file_with_a_name_outside_the_site_is_written_not_linked(tmp_path: Pat
     assert not (new / "a.html").exists()
 
 
-def test_only_the_pages_made_again_have_their_links_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = example(tmp_path)
-    build(root)
+def note_link_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages whose links are checked from now on, in order."""
     checked: list[str] = []
     unresolved = LinkCheck.unresolved
 
@@ -177,6 +174,15 @@ def test_only_the_pages_made_again_have_their_links_checked(
         return unresolved(self, path, data)
 
     monkeypatch.setattr(LinkCheck, "unresolved", noting)
+    return checked
+
+
+def test_only_the_pages_made_again_have_their_links_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    build(root)
+    checked = note_link_checks(monkeypatch)
     add_a_thought(root)
     site = build(root)
     assert {path for path in checked if path.endswith(".html")} == CHANGED
@@ -196,14 +202,7 @@ def test_pages_taken_again_are_checked_when_the_site_has_a_new_file(
 ) -> None:
     root = example(tmp_path)
     build(root)
-    checked: list[str] = []
-    unresolved = LinkCheck.unresolved
-
-    def noting(self: LinkCheck, path: str, data: bytes) -> list[tuple[str, str]]:
-        checked.append(path)
-        return unresolved(self, path, data)
-
-    monkeypatch.setattr(LinkCheck, "unresolved", noting)
+    checked = note_link_checks(monkeypatch)
     retag(root, "tags: [mentoring, reflection]", "tags: [mentoring, reflection, only-here]")
     site = build(root)
     assert "tags/only-here.html" in site
