@@ -83,6 +83,29 @@ class Vocabulary:
         return tuple(term.id for term in self.terms)
 
 
+GCS = "gcs"  # the built-in scheme: the Government Communication Service's, from the config
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """A CPD scheme an entry can count towards: its year, its target, and how it counts.
+
+    `gcs` is built from the configuration's top-level keys; others are declared under
+    `[schemes.ID]` (see journal.config and journal.schemes)."""
+
+    id: str
+    name: str
+    year_start_month: int = 4
+    target: Decimal = Decimal(30)
+    unit: str = "points"  # "points" or "hours": how figures are labelled
+    use_catalogue: bool = True  # catalogue activities earn the catalogue's points
+    per_hour: Decimal = Decimal(1)  # points an hour where no value applies
+    values: Mapping[str, Decimal] = field(default_factory=dict)  # activity id -> points
+    # At most so many points a year from a category or an activity id, earliest entries first.
+    caps: Mapping[str, Decimal] = field(default_factory=dict)
+    include: str = "all"  # "all" done entries, or only those "listed" in `schemes:`
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """A journal project's settings (`pdp.toml` or `[tool.pdp]`)."""
@@ -111,6 +134,8 @@ class Config:
     # The frameworks' lists, shipped or the journal's own (see journal.frameworks); none:
     # the fields that name them are not checked against a list.
     frameworks: tuple[Vocabulary, ...] = ()
+    schemes: Mapping[str, Scheme] = field(default_factory=dict)  # declared, besides `gcs`
+    primary: str = GCS  # the scheme the dashboard leads with
 
     def vocabulary(self, name: str) -> Vocabulary | None:
         """The framework's list that the field `name` names ids of, if loaded."""
@@ -154,6 +179,7 @@ class Entry(_SentByFields):
     carries_out: tuple[ActionRef, ...] = ()  # the review actions it carries out
     disciplines: tuple[str, ...] = ()  # ids of the communication disciplines it develops
     behaviours: tuple[str, ...] = ()  # ids of the Success Profiles behaviours it develops
+    schemes: tuple[str, ...] = ()  # the schemes it counts for, if only some (see Scheme)
 
     @property
     def done(self) -> bool:

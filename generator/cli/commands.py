@@ -113,6 +113,11 @@ def _checked(run: InProject, problems: Sequence[Problem], files: int) -> int:
 
 def _report_options(report: argparse.ArgumentParser) -> None:
     report.add_argument("--year", metavar="YEAR", help="one year, named like 2025-26")
+    report.add_argument(
+        "--scheme",
+        metavar="NAME",
+        help="one CPD scheme of the journal, by its id (gcs, or one under [schemes.ID])",
+    )
     report.add_argument("--format", choices=("text", "json"), default="text")
     report.add_argument(
         "--publish",
@@ -133,27 +138,49 @@ def _report_options(report: argparse.ArgumentParser) -> None:
 
 def _report(run: InProject) -> int:
     from ..journal.compute import performance_year
-    from ..journal.goal_progress import goal_progress
-    from ..journal.privacy import published
-    from ..publish.report import idle_goals, report_json, report_text, year_reports
 
     checked = run.open()
     journal = run.journal_or_fail(checked)
     args, start_month = run.args, journal.config.year_start_month
-    current = performance_year(run.today, start_month)
-    year = None if args.year is None else year_named(args.year, start_month, current.name)
-    if args.goals:
-        _report_goals(run, journal, year or current, current)
-    elif args.coverage:
-        _report_coverage(run, journal, year)
+    if args.scheme is not None and (args.goals or args.coverage):
+        raise UsageError(
+            "--scheme picks a scheme of the year report, not of --goals or --coverage",
+            "leave out --scheme",
+        )
+    if args.goals or args.coverage:
+        current = performance_year(run.today, start_month)
+        year = None if args.year is None else year_named(args.year, start_month, current.name)
+        if args.goals:
+            _report_goals(run, journal, year or current, current)
+        else:
+            _report_coverage(run, journal, year)
     else:
-        reports = year_reports(journal, run.today, args.publish, year)
-        render = report_json if args.format == "json" else report_text
-        shown = published(journal) if args.publish else journal
-        goals = goal_progress(shown, year or current, run.today)
-        idle = idle_goals(year or current, (year or current) == current, goals)
-        run.out.write(render(journal.config, reports, args.publish, idle))
+        _report_years(run, journal)
     return EXIT_INVALID if checked.errors else EXIT_OK
+
+
+def _report_years(run: InProject, journal: Journal) -> None:
+    """Each scheme's years (`--scheme` one, `--year` one year), then the active goals without
+    evidence in the year; the top-level years of the JSON stay the built-in scheme's."""
+    from ..journal.goal_progress import goal_progress
+    from ..journal.privacy import published
+    from ..model import GCS
+    from ..publish.report import idle_goals, report_json, year_reports
+    from ..publish.scheme_report import report_text, scheme_blocks, select
+
+    args, config = run.args, journal.config
+    chosen = select(config, args.scheme, args.year, run.today)
+    builtin = []
+    if chosen.shows(GCS):
+        builtin = year_reports(journal, run.today, args.publish, chosen.years.get(GCS))
+    blocks = scheme_blocks(journal, chosen, builtin, run.today, args.publish)
+    year, current = chosen.goals_year(config, run.today)
+    goals = goal_progress(published(journal) if args.publish else journal, year, run.today)
+    idle = idle_goals(year, current, goals)
+    if args.format == "json":
+        run.out.write(report_json(config, builtin, args.publish, idle, blocks))
+    else:
+        run.out.write(report_text(config, blocks, args.publish, idle))
 
 
 def _report_coverage(run: InProject, journal: Journal, year: PerformanceYear | None) -> None:
@@ -356,13 +383,16 @@ def _export(run: InProject) -> int:
     from ..journal.compute import entry_records
     from ..journal.privacy import published
     from ..publish.scaffold import write_new_or_replace
-    from ..site.export import export_csv, export_json
+    from ..publish.scheme_report import scheme_columns, with_scheme_points
+    from ..site.export import EXPORT_COLUMNS, export_csv, export_json
 
     journal = run.journal_or_fail(run.open())
     if run.args.publish:
         journal = published(journal)
-    rows = entry_records(journal)
-    text = export_csv(rows) if run.args.format == "csv" else export_json(rows)
+    rows = with_scheme_points(journal, entry_records(journal))
+    columns = (*EXPORT_COLUMNS, *scheme_columns(journal.config))
+    write = export_csv if run.args.format == "csv" else export_json
+    text = write(rows, columns)
     if run.args.output is None:
         run.out.write(text)
     else:
@@ -465,12 +495,14 @@ def _no_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _schema(run: InProject) -> int:
+    from ..journal.schemes import scheme_ids
     from ..publish.jsonschema import front_matter_schema, schema_json
 
     journal = run.journal_or_fail(run.open(), counting=False)
     goals = (goal.id for goal in journal.goals)
-    frameworks = journal.config.frameworks
-    run.out.write(schema_json(front_matter_schema(journal.catalogue, goals, frameworks)))
+    config = journal.config
+    schema = front_matter_schema(journal.catalogue, goals, config.frameworks, scheme_ids(config))
+    run.out.write(schema_json(schema))
     return EXIT_OK
 
 

@@ -90,6 +90,7 @@ _CODES: tuple[Code, ...] = (
         "error",
         "A discipline or behaviour that its framework's list does not have.",
     ),
+    Code("V016", "error", "An entry's `schemes` names a scheme the configuration does not have."),
     Code("B001", "error", "A link in a reflection that leads to no page or file of the site."),
     Code("C001", "error", "An unknown configuration key."),
     Code("C002", "error", "The configuration file is not valid TOML."),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..model import CATEGORIES, OTHER_ACTIVITY, Activity, Config, Entry, Journal
+from ..model import CATEGORIES, GCS, OTHER_ACTIVITY, Activity, Config, Entry, Journal
 
 ZERO = Decimal(0)
 _YEAR_NAME = re.compile(r"(\d{4})(?:-(\d{2}))?")
@@ -85,6 +85,14 @@ def entry_points(entry: Entry, catalogue: Mapping[str, Activity], policy: str) -
     return catalogue[entry.activity].points
 
 
+def counts_for(entry: Entry, scheme: str, include: str = "all") -> bool:
+    """Whether an entry counts for a scheme: those it names, if it names any; otherwise
+    every scheme that counts all entries (`include`)."""
+    if entry.schemes:
+        return scheme in entry.schemes
+    return include == "all"
+
+
 def months_left(year: PerformanceYear, today: date) -> int:
     """Months of the year still to come, counting the current one."""
     if today > year.end:
@@ -94,15 +102,17 @@ def months_left(year: PerformanceYear, today: date) -> int:
     return (year.end.year - today.year) * 12 + year.end.month - today.month + 1
 
 
-def year_target(config: Config, year: PerformanceYear) -> Decimal:
-    """The year's target, pro-rated (rounded up) for a member who joined during it."""
+def year_target(config: Config, year: PerformanceYear, target: Decimal | None = None) -> Decimal:
+    """The year's target (the configuration's, or a scheme's), pro-rated (rounded up) for a
+    member who joined during it."""
+    full = config.target if target is None else target
     joined = config.joined
     if joined is None or joined <= year.start:
-        return config.target
+        return full
     if joined > year.end:
         return ZERO
     months = (year.end.year - joined.year) * 12 + year.end.month - joined.month + 1
-    return Decimal(math.ceil(config.target * months / 12))
+    return Decimal(math.ceil(full * months / 12))
 
 
 def years_of(journal: Journal, today: date) -> list[PerformanceYear]:
@@ -136,33 +146,50 @@ def _date_of(entry: Entry) -> date:
 
 def year_totals(journal: Journal, year: PerformanceYear, today: date) -> YearTotals:
     config = journal.config
-    in_year = entries_in(journal.entries, year)
-    done = [entry for entry in in_year if entry.done]
-    planned = [entry for entry in in_year if not entry.done]
+    in_year = [entry for entry in entries_in(journal.entries, year) if counts_for(entry, GCS)]
+    return totals_of(
+        [
+            (entry, entry_points(entry, journal.catalogue, config.points_policy))
+            for entry in in_year
+        ],
+        config,
+        year,
+        year_target(config, year),
+        today,
+    )
 
-    def points_of(entries: Iterable[Entry]) -> Decimal:
-        return sum(
-            (entry_points(e, journal.catalogue, config.points_policy) for e in entries), ZERO
-        )
+
+def totals_of(
+    counted: Sequence[tuple[Entry, Decimal]],
+    config: Config,
+    year: PerformanceYear,
+    target: Decimal,
+    today: date,
+) -> YearTotals:
+    """A year's totals from its entries that count and the points each counts."""
+    done = [(entry, worth) for entry, worth in counted if entry.done]
+    planned = [(entry, worth) for entry, worth in counted if not entry.done]
+
+    def points_of(items: Iterable[tuple[Entry, Decimal]]) -> Decimal:
+        return sum((worth for _, worth in items), ZERO)
 
     points = points_of(done)
-    target = year_target(config, year)
     remaining = max(ZERO, target - points)
     left = months_left(year, today)
     by_category = {}
     for category in CATEGORIES:
-        chosen = [entry for entry in done if entry.category == category]
+        chosen = [(entry, worth) for entry, worth in done if entry.category == category]
         category_points = points_of(chosen)
         by_category[category] = CategoryTotal(
             points=category_points,
-            hours=sum((entry.hours for entry in chosen), ZERO),
+            hours=sum((entry.hours for entry, _ in chosen), ZERO),
             share=category_points / points if points else ZERO,
             guide=config.guide[category] / 100,
         )
     return YearTotals(
         year=year,
         points=points,
-        hours=sum((entry.hours for entry in done), ZERO),
+        hours=sum((entry.hours for entry, _ in done), ZERO),
         entries=len(done),
         planned_points=points_of(planned),
         planned_entries=len(planned),

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ..model import CATEGORIES, OTHER_ACTIVITY, Activity, Config, Problem
+from ..model import CATEGORIES, GCS, OTHER_ACTIVITY, Activity, Config, Problem, Scheme
 from ..suggest import did_you_mean
 from .codes import problem
 from .schema import (
@@ -19,6 +19,7 @@ from .schema import (
     FLAG,
     MONTH,
     NUMBER,
+    SCHEME,
     TEXT,
     Field,
     unsupported_date,
@@ -124,6 +125,11 @@ def _check_keys(
             values["guide"] = _check_guide(checker, raw)
         elif field.name == "activities":
             values["activities"] = _check_activities(checker, raw, catalogue)
+        elif field.name == "schemes":
+            known = {**catalogue, **values.get("activities", {})}
+            values["schemes"] = _check_schemes(checker, raw, known)
+        elif field.name == "primary":
+            values["primary"] = _check_primary(checker, raw, data.get("schemes"))
         else:
             values[field.name] = _check_value(checker, field, raw, (field.name,))
     return values
@@ -310,6 +316,133 @@ def _check_activity(
     if len(checker.problems) > before:
         return None
     return Activity(activity_id, values["name"], values["category"], values["points"])
+
+
+def _check_schemes(
+    checker: _Checker, raw: Any, catalogue: Mapping[str, Activity]
+) -> dict[str, Scheme]:
+    example = "[schemes.cipr] with name and target"
+    if not isinstance(raw, dict):
+        checker.report("V002", ("schemes",), f"expected a table, got {_toml_type(raw)}", example)
+        return {}
+    schemes: dict[str, Scheme] = {}
+    for scheme_id, spec in raw.items():
+        keys = ("schemes", scheme_id)
+        if scheme_id == GCS:
+            checker.report(
+                "C003",
+                keys,
+                f"'{GCS}' is the built-in scheme and cannot be declared",
+                "set its rules with the top-level keys year_start_month, target, guide and "
+                "points_policy, or give this scheme another id",
+            )
+        elif not ID_PATTERN.fullmatch(scheme_id):
+            checker.report(
+                "V012",
+                keys,
+                f"'{scheme_id}' is not a usable scheme id",
+                "use lower-case letters, digits and hyphens, e.g. cipr",
+            )
+        elif not isinstance(spec, dict):
+            checker.report("V002", keys, f"expected a table, got {_toml_type(spec)}", example)
+        else:
+            scheme = _check_scheme(checker, scheme_id, spec, catalogue)
+            if scheme is not None:
+                schemes[scheme_id] = scheme
+    return schemes
+
+
+def _check_scheme(
+    checker: _Checker, scheme_id: str, spec: dict[str, Any], catalogue: Mapping[str, Activity]
+) -> Scheme | None:
+    keys = ("schemes", scheme_id)
+    before = len(checker.problems)
+    for key in spec:
+        if SCHEME.field(key) is None:
+            checker.report(
+                "C001",
+                (*keys, key),
+                f"unknown scheme key '{key}'",
+                did_you_mean(key, SCHEME.names(), "see docs/format.md for the scheme's keys"),
+            )
+    values: dict[str, Any] = {}
+    for field in SCHEME.fields:
+        if field.name not in spec:
+            if field.required:
+                checker.report(
+                    "V001",
+                    keys,
+                    f"scheme '{scheme_id}' needs '{field.name}'",
+                    f"add: {field.name} = {field.example}",
+                )
+            continue
+        raw, at = spec[field.name], (*keys, field.name)
+        if field.name == "values":
+            values["values"] = _check_amounts(checker, raw, at, catalogue, categories=False)
+        elif field.name == "caps":
+            values["caps"] = _check_amounts(checker, raw, at, catalogue, categories=True)
+        else:
+            values[field.name] = _check_value(checker, field, raw, at)
+    if len(checker.problems) > before:
+        return None
+    return Scheme(scheme_id, **values)
+
+
+def _check_amounts(
+    checker: _Checker,
+    raw: Any,
+    keys: tuple[str, ...],
+    catalogue: Mapping[str, Activity],
+    categories: bool,
+) -> dict[str, Decimal]:
+    """A scheme's `values` (activity id -> points) or `caps` (activity id or category ->
+    points), each a number from 0."""
+    names = (*CATEGORIES, *catalogue) if categories else (*catalogue, OTHER_ACTIVITY)
+    what = "an activity id or a category" if categories else "an activity id"
+    example = f"{keys[-1]} = {SCHEME.field(keys[-1]).example}"  # type: ignore[union-attr]
+    if not isinstance(raw, dict):
+        checker.report("V002", keys, f"expected a table, got {_toml_type(raw)}", example)
+        return {}
+    amounts: dict[str, Decimal] = {}
+    for key, value in raw.items():
+        if key not in names:
+            checker.report(
+                "C001",
+                (*keys, key),
+                f"'{key}' is not {what}",
+                did_you_mean(key, names, "see `pdp catalogue` for the activity ids"),
+            )
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+        ):
+            amounts[key] = Decimal(str(value))
+        else:
+            checker.report(
+                "C003", (*keys, key), f"expected a number from 0, got {value!r}", example
+            )
+    return amounts
+
+
+def _check_primary(checker: _Checker, raw: Any, declared: Any) -> str | None:
+    ids = (GCS, *(declared if isinstance(declared, dict) else {}))
+    if not isinstance(raw, str):
+        return checker.report(
+            "V002",
+            ("primary",),
+            f"expected a scheme id, got {_toml_type(raw)}",
+            f'write it in quotes: primary = "{GCS}"',
+        )
+    if raw in ids:
+        return raw
+    return checker.report(
+        "C003",
+        ("primary",),
+        f"'{raw}' is not a scheme of this journal",
+        did_you_mean(str(raw), ids, "the schemes are: " + ", ".join(ids)),
+    )
 
 
 def _toml_type(raw: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..model import CATEGORIES, OTHER_ACTIVITY
+from ..model import CATEGORIES, GCS, OTHER_ACTIVITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,8 @@ ENTRY_STATUS_WORDS: Synonyms = (
     ),
 )
 POINTS_POLICIES: tuple[str, ...] = ("catalogue", "hours")
+SCHEME_UNITS: tuple[str, ...] = ("points", "hours")
+SCHEME_INCLUDES: tuple[str, ...] = ("all", "listed")
 
 # Keys that front-matter libraries use for themselves; a journal that sets them breaks them.
 RESERVED_KEYS: tuple[str, ...] = ("content", "handler")
@@ -208,6 +210,16 @@ ENTRY = Schema(
         Field("skills", TEXT_LIST, "Skills practised.", "[Crisis communication]"),
         Field("tags", TEXT_LIST, "Free labels for finding entries again.", "[podcast]"),
         *FRAMEWORK_FIELDS_OF,
+        Field(
+            "schemes",
+            ID_LIST,
+            f"The CPD schemes it counts for, if only some: `{GCS}` (the built-in Government "
+            "Communication Service scheme) and the ids of the configuration's "
+            "`[schemes.ID]` tables. Without it, the entry counts for every scheme whose "
+            "`include` is `all`.",
+            f"[{GCS}, cipr]",
+            default="every scheme with include = all",
+        ),
         Field(
             "evidence",
             PATH_LIST,
@@ -396,6 +408,90 @@ CONFIG = Schema(
             TABLE,
             "Activities to add to the catalogue, or values to override, keyed by id.",
             '{ press-rota = { name = "Press office rota", category = "on-the-job", points = 5 } }',
+        ),
+        Field(
+            "schemes",
+            TABLE,
+            "Other CPD schemes the journal counts towards, such as a professional body's, "
+            "keyed by id: `[schemes.cipr]` with the keys of the scheme table below. The keys "
+            f"above (`year_start_month`, `target`, `guide`, `points_policy`) are the rules of "
+            f"the built-in scheme `{GCS}`.",
+            '{ cipr = { name = "CIPR CPD", year_start_month = 9, target = 60, unit = "hours" } }',
+        ),
+        Field(
+            "primary",
+            ID,
+            "The scheme the dashboard and `pdp report` lead with.",
+            f'"{GCS}"',
+            default=GCS,
+        ),
+    ),
+)
+
+SCHEME = Schema(
+    "scheme",
+    "pdp.toml",
+    "A CPD scheme of the configuration, `[schemes.ID]`: its year, target and way of "
+    "counting. Every done entry counts for it (unless the scheme lists only some, or the "
+    "entry names its `schemes`), in points of this scheme. Check the rules against the "
+    "body's own: pdp ships none but its own.",
+    (
+        Field(
+            "name", TEXT, "The scheme, as pages and reports name it.", '"CIPR CPD"', required=True
+        ),
+        Field(
+            "year_start_month",
+            MONTH,
+            "The month its year starts. A year that starts in January is named like 2025, "
+            "any other like 2025-26.",
+            "1",
+            default="4",
+        ),
+        Field("target", NUMBER, "Points (or hours) needed each year.", "60", required=True),
+        Field(
+            "unit",
+            CHOICE,
+            "What its figures are called: `points` or `hours`.",
+            '"hours"',
+            choices=SCHEME_UNITS,
+            default="points",
+        ),
+        Field(
+            "use_catalogue",
+            FLAG,
+            "Whether a catalogue activity earns its catalogue points (as in the built-in "
+            "scheme); otherwise it earns `per_hour` for each hour.",
+            "false",
+            default="true",
+        ),
+        Field(
+            "per_hour",
+            NUMBER,
+            "Points earned an hour where no catalogue value or `values` entry applies.",
+            "1",
+            default="1",
+        ),
+        Field(
+            "values",
+            TABLE,
+            "Points an activity earns in this scheme, by activity id, whatever its hours.",
+            "{ conference = 5, coach-mentor = 2 }",
+        ),
+        Field(
+            "caps",
+            TABLE,
+            "At most so many points a year from a 70:20:10 category or an activity id. "
+            "Done entries count in date order, then planned ones, so the earliest pass and the "
+            "later are capped.",
+            "{ formal = 20, webinar = 6 }",
+        ),
+        Field(
+            "include",
+            CHOICE,
+            "`all`: every done entry counts; `listed`: only entries whose `schemes` name it.",
+            '"all"',
+            choices=SCHEME_INCLUDES,
+            default="all",
         ),
     ),
 )

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..model import CATEGORIES, CATEGORY_LABELS, Journal
-from .compute import ZERO, YearTotals, entries_in, entry_points
+from ..model import CATEGORIES, CATEGORY_LABELS, GCS, Entry, Journal
+from .compute import ZERO, YearTotals, counts_for, entries_in, entry_points
 
 TARGET_MET = "Target met"
 AHEAD = "Ahead"
@@ -41,6 +41,7 @@ class YearFigures:
     mix: Mapping[str, tuple[Decimal, Decimal]]  # category -> (points, guide share 0 to 1)
     planned_by_day: Sequence[tuple[date, Decimal]] = ()  # each planned entry's day and points
     joined: bool = False  # `first` is the joining month's first day, not the year's
+    unit: str = "points"  # what the figures count: a scheme's points or hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +57,30 @@ class Standing:
         return self.sentence[:1].upper() + self.sentence[1:]
 
 
-def year_figures(journal: Journal, totals: YearTotals) -> YearFigures:
-    """A year's figures from its totals: the pace counts from the month a member joined in,
-    the month the pro-rated target counts from."""
+def year_figures(
+    journal: Journal,
+    totals: YearTotals,
+    counted: Sequence[tuple[Entry, Decimal]] | None = None,
+    unit: str = "points",
+) -> YearFigures:
+    """A year's figures from its totals and the entries that count, with their points (by
+    default the built-in scheme's): the pace counts from the month a member joined in, the
+    month the pro-rated target counts from."""
     year = totals.year
     joined = journal.config.joined
     first = year.start
     if joined is not None and year.start < joined <= year.end:
         first = joined.replace(day=1)
-    policy = journal.config.points_policy
+    if counted is None:
+        policy = journal.config.points_policy
+        counted = [
+            (entry, entry_points(entry, journal.catalogue, policy))
+            for entry in entries_in(journal.entries, year)
+            if counts_for(entry, GCS)
+        ]
     done: list[tuple[date, Decimal]] = []
     planned: list[tuple[date, Decimal]] = []
-    for entry in entries_in(journal.entries, year):
-        worth = entry_points(entry, journal.catalogue, policy)
+    for entry, worth in counted:
         (done if entry.done else planned).append((entry.date, worth))
     mix = {name: (total.points, total.guide) for name, total in totals.by_category.items()}
     return YearFigures(
@@ -81,6 +93,7 @@ def year_figures(journal: Journal, totals: YearTotals) -> YearFigures:
         mix,
         planned,
         joined=first != year.start,
+        unit=unit,
     )
 
 
@@ -99,7 +112,8 @@ def standing(figures: YearFigures, today: date) -> Standing:
     """The year's status on `today`, its sentence, and its mix note."""
     expected = expected_points(figures, today)
     return Standing(
-        *_status(figures, expected, today), mix_note=mix_note(figures.mix, figures.done)
+        *_status(figures, expected, today),
+        mix_note=mix_note(figures.mix, figures.done, figures.unit),
     )
 
 
@@ -111,10 +125,14 @@ def _status(figures: YearFigures, expected: Decimal, today: date) -> tuple[str, 
         return TARGET_MET, expected, _met(figures)
     gap = done - expected
     if today > figures.last:  # no time left to catch up: short is behind
-        return BEHIND, expected, f"the year ended {_points(target - done)} short of the target"
+        return (
+            BEHIND,
+            expected,
+            f"the year ended {_points(target - done, figures.unit)} short of the target",
+        )
     band = target * BAND
     status = AHEAD if gap > band else BEHIND if -gap > band else ON_TRACK
-    return status, expected, _pace(gap, figures.planned, status != ON_TRACK)
+    return status, expected, _pace(gap, figures.planned, status != ON_TRACK, figures.unit)
 
 
 def _starts(figures: YearFigures) -> str:
@@ -125,45 +143,48 @@ def _starts(figures: YearFigures) -> str:
 
 
 def _met(figures: YearFigures) -> str:
+    unit = figures.unit
     if figures.target <= 0:
-        return f"no points needed this year, {_points(figures.done)}"
+        return f"no {unit} needed this year, {_points(figures.done, unit)}"
     total = ZERO
     for day, points in sorted(figures.done_by_day):
         total += points
         if total >= figures.target:
-            return f"target met in {day:%B}, {_points(figures.done)}"
-    return f"target met, {_points(figures.done)}"  # figures given without their days
+            return f"target met in {day:%B}, {_points(figures.done, unit)}"
+    return f"target met, {_points(figures.done, unit)}"  # figures given without their days
 
 
-def _pace(gap: Decimal, planned: Decimal, off_pace: bool) -> str:
+def _pace(gap: Decimal, planned: Decimal, off_pace: bool, unit: str = "points") -> str:
     """How far from an even pace, in whole points; a year ahead or behind by less than half a
     point (its target so small the band is narrower) is never said to be on an even pace."""
     shown = _whole(abs(gap))
     side = "ahead of" if gap > 0 else "behind"
     if shown == 0 and off_pace:
-        sentence = f"less than 1 point {side} an even pace"
+        sentence = f"less than {_points(Decimal(1), unit)} {side} an even pace"
     elif shown == 0:
         sentence = "on an even pace"
     else:
-        sentence = f"{_points(shown)} {side} an even pace"
+        sentence = f"{_points(shown, unit)} {side} an even pace"
     if gap < 0 and planned > 0:
-        sentence += f", with {_points(planned)} planned"
+        sentence += f", with {_points(planned, unit)} planned"
     return sentence
 
 
-def mix_note(mix: Mapping[str, tuple[Decimal, Decimal]], done: Decimal) -> str:
+def mix_note(
+    mix: Mapping[str, tuple[Decimal, Decimal]], done: Decimal, unit: str = "points"
+) -> str:
     """One sentence on the category furthest, in points, from its share of the guide; in
     line when every category is within a point of it."""
     guide = ":".join(_number(mix[name][1] * 100) for name in CATEGORIES if name in mix)
     if done <= 0:
-        return f"No points yet to compare with the {guide} guide"
+        return f"No {unit} yet to compare with the {guide} guide"
     gaps = {name: points - done * share for name, (points, share) in mix.items()}
     furthest = max(gaps, key=lambda name: abs(gaps[name]))
     off = _whole(abs(gaps[furthest]))
     if abs(gaps[furthest]) < MIX_TOLERANCE or off == 0:
         return f"The mix is in line with the {guide} guide"
     side = "above" if gaps[furthest] > 0 else "below"
-    return f"{CATEGORY_LABELS.get(furthest, furthest)} is {_points(off)} {side} the guide"
+    return f"{CATEGORY_LABELS.get(furthest, furthest)} is {_points(off, unit)} {side} the guide"
 
 
 def _whole(value: Decimal) -> Decimal:
@@ -176,5 +197,6 @@ def _number(value: Decimal) -> str:
     return f"{rounded:f}"
 
 
-def _points(value: Decimal) -> str:
-    return f"{_number(value)} point{'' if value == 1 else 's'}"
+def _points(value: Decimal, unit: str = "points") -> str:
+    """'1 point', '2.5 hours': a figure and its unit."""
+    return f"{_number(value)} {unit.removesuffix('s') if value == 1 else unit}"

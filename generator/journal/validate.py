@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..model import (
+    GCS,
     OTHER_ACTIVITY,
     ActionRef,
     Activity,
@@ -84,6 +85,7 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
     _check_future(values, ctx)
     goals = _ids(values, "goals", ctx.goal_ids, "goal")
     disciplines, behaviours = _framework_ids(values, ctx.config.frameworks)
+    schemes = _scheme_ids(values, ctx.config)
     evidence = _evidence(values, "evidence", doc.path, ctx.probe)
     private_evidence = _evidence(values, "private_evidence", doc.path, ctx.probe)
     _check_body(values, doc)
@@ -116,6 +118,7 @@ def validate_entry(doc: Document, ctx: Context) -> tuple[Entry | None, list[Prob
             ),
             disciplines=disciplines,
             behaviours=behaviours,
+            schemes=schemes,
         )
         return entry, values.problems
     return None, values.problems
@@ -182,6 +185,29 @@ def _ids(values: Fields, name: str, known: frozenset[str], what: str) -> tuple[s
             )
             values.report("V009", name, f"unknown {what} '{item.text}'", hint, at=item)
     return tuple(ids)
+
+
+def _scheme_ids(values: Fields, config: Config) -> tuple[str, ...]:
+    """The schemes an entry names, each one the configuration has."""
+    if not config.name:
+        # A broken configuration stands in as a nameless one (see open_journal): its schemes
+        # are unknown, and saying those named are unknown would send the member astray.
+        return ()
+    known = (GCS, *config.schemes)
+    ids: list[str] = []
+    for item in values["schemes"] or ():
+        written = item.text.strip()
+        if written in known:
+            ids.append(written)
+            continue
+        hint = did_you_mean(
+            written,
+            known,
+            "the schemes are: " + ", ".join(known) + "; declare others in the "
+            "configuration under [schemes.ID]",
+        )
+        values.report("V016", "schemes", f"unknown scheme '{written}'", hint, at=item)
+    return tuple(dict.fromkeys(ids))
 
 
 def _framework_ids(

@@ -11,7 +11,7 @@ from ..journal.load import (
     MARKDOWN_SUFFIXES,
     SECTIONS,
 )
-from ..journal.schema import ACTIVITY, CONFIG, ENTRY, GOAL, REVIEW, Schema
+from ..journal.schema import ACTIVITY, CONFIG, ENTRY, GOAL, REVIEW, SCHEME, Schema
 
 
 def _table(schema: Schema, assign: str) -> list[str]:
@@ -125,6 +125,7 @@ def format_reference() -> str:
         (REVIEW, ": "),
         (CONFIG, " = "),
         (ACTIVITY, " = "),
+        (SCHEME, " = "),
     ):
         lines += _table(schema, assign)
     lines += PRIVACY

@@ -3,7 +3,7 @@
 Editors (for example through the YAML language server) use it to complete and check the
 front matter of entries, goals and reviews as they are written. It is built from the same
 `Schema` tables as validation and the format reference, with the journal's own catalogue
-activities and goal ids as the allowed ids.
+activities, goal ids and scheme ids as the allowed ids.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..journal.frameworks import FRAMEWORK_FIELDS
 from ..journal.schema import (
     ACTION_LIST,
     CHOICE,
@@ -53,26 +52,34 @@ _FIXED: dict[Kind, dict[str, Any]] = {
     ACTION_LIST: {"type": "array", "items": {"type": "string", "pattern": r"\S\s*#\s*[0-9]+\s*$"}},
 }
 
+_LISTS = (TEXT_LIST, ID_LIST, PATH_LIST, ACTION_LIST)
+
 
 @dataclass(frozen=True, slots=True)
 class _Ids:
-    """The ids a journal allows: activities for an `ID` field, goals for an `ID_LIST` one."""
+    """The ids a journal allows: activities for an `ID` field, and for an `ID_LIST` one the
+    ids of its list, by the field's name (goals, schemes, a framework's terms)."""
 
     activities: tuple[str, ...]
-    goals: tuple[str, ...]
-    terms: Mapping[str, tuple[str, ...]]  # a framework field's ids, by the field's name
+    lists: Mapping[str, tuple[str, ...]]
 
 
 def front_matter_schema(
     catalogue: Mapping[str, Activity],
     goal_ids: Iterable[str],
     frameworks: Iterable[Vocabulary] = (),
+    scheme_ids: Iterable[str] = (),
 ) -> dict[str, Any]:
     """A draft 2020-12 JSON Schema of an entry's front matter, with goals and reviews in
-    `$defs`; the frameworks' lists give their fields' ids."""
+    `$defs`; the frameworks' lists give their fields' ids, and `scheme_ids` the schemes an
+    entry may name. A list not given allows any id."""
     activities = tuple(dict.fromkeys([*catalogue, OTHER_ACTIVITY]))
-    terms = {vocabulary.field: vocabulary.ids() for vocabulary in frameworks}
-    ids = _Ids(activities, tuple(sorted(set(goal_ids))), terms)
+    lists = {
+        **{vocabulary.field: vocabulary.ids() for vocabulary in frameworks},
+        "goals": tuple(sorted(set(goal_ids))),
+        "schemes": tuple(dict.fromkeys(scheme_ids)),
+    }
+    ids = _Ids(activities, lists)
     entry = _object(ENTRY, ids)
     entry["allOf"] = _category_rules(catalogue)
     return {
@@ -109,9 +116,14 @@ def _property(field: Field, ids: _Ids) -> dict[str, Any]:
         **_value_schema(field, ids),
         "examples": [_example_value(field, field.example)],
     }
-    if field.default:
+    if field.default and not _described(field, field.default):
         result["default"] = _example_value(field, field.default)
     return result
+
+
+def _described(field: Field, text: str) -> bool:
+    """Whether a list field's default is a sentence (what its absence means), not a value."""
+    return field.kind in _LISTS and not text.lstrip().startswith("[")
 
 
 def _value_schema(field: Field, ids: _Ids) -> dict[str, Any]:
@@ -121,8 +133,7 @@ def _value_schema(field: Field, ids: _Ids) -> dict[str, Any]:
     if field.kind is ID:
         return _id_schema(ids.activities)
     if field.kind is ID_LIST:
-        others = () if field.name in FRAMEWORK_FIELDS else ids.goals  # a list not given: any
-        return {"type": "array", "items": _id_schema(ids.terms.get(field.name, others))}
+        return {"type": "array", "items": _id_schema(ids.lists.get(field.name, ()))}
     if field.kind not in _FIXED:
         raise ValueError(f"no JSON Schema for the kind '{field.kind.name}' of '{field.name}'")
     return copy.deepcopy(_FIXED[field.kind])
@@ -165,7 +176,7 @@ def _activity_in(activity_ids: Sequence[str]) -> dict[str, Any]:
 
 def _example_value(field: Field, text: str) -> Any:
     """A field's example or default, written as YAML in the format tables, as a JSON value."""
-    if field.kind in (TEXT_LIST, ID_LIST, PATH_LIST, ACTION_LIST):
+    if field.kind in _LISTS:
         return _flow_list(text)
     if field.kind in (HOURS, FLAG):
         return json.loads(text)

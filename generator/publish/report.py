@@ -21,7 +21,7 @@ from ..journal.compute import ZERO, PerformanceYear, YearTotals, year_totals, ye
 from ..journal.goal_progress import Evidence, GoalProgress
 from ..journal.privacy import published
 from ..journal.standing import Standing, standing, year_figures
-from ..model import CATEGORY_LABELS, Activity, Config, Journal
+from ..model import CATEGORY_LABELS, Activity, Config, Journal, Scheme
 from ..site.formats import figure, long_date, number, percent
 
 
@@ -34,6 +34,15 @@ class YearReport:
     standing: Standing
     private_entries: int = 0
     private_points: Decimal = ZERO
+    capped: Decimal = ZERO  # points of done entries a scheme's caps left out
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeBlock:
+    """A scheme's years in the report (see publish.scheme_report)."""
+
+    scheme: Scheme
+    years: tuple[YearReport, ...]
 
 
 def year_reports(
@@ -69,7 +78,34 @@ def report_json(
     years: Iterable[YearReport],
     publish: bool = False,
     idle: IdleGoals | None = None,
+    schemes: Iterable[SchemeBlock] | None = None,
 ) -> str:
+    """The report for programs: `years` are the built-in scheme's (as before schemes came),
+    `schemes` each scheme's, with the points its caps left out."""
+    document: dict[str, Any] = {
+        "member": config.name,
+        "target": number(config.target),
+        "published": publish,
+        "years": [_year_json(report) for report in years],
+    }
+    if schemes is not None:
+        document["schemes"] = [
+            {
+                "id": block.scheme.id,
+                "name": block.scheme.name,
+                "unit": block.scheme.unit,
+                "years": [
+                    _year_json(report) | {"capped": number(report.capped)} for report in block.years
+                ],
+            }
+            for block in schemes
+        ]
+    if idle is not None:
+        document["goals_without_evidence"] = _idle_json(idle)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _year_json(report: YearReport) -> dict[str, Any]:
     def category(total: Any) -> dict[str, Any]:
         return {
             "points": number(total.points),
@@ -78,41 +114,30 @@ def report_json(
             "guide": float(number(total.guide)),
         }
 
-    def year(report: YearReport) -> dict[str, Any]:
-        totals = report.totals
-        return {
-            "year": totals.year.name,
-            "start": totals.year.start.isoformat(),
-            "end": totals.year.end.isoformat(),
-            "points": number(totals.points),
-            "hours": number(totals.hours),
-            "entries": totals.entries,
-            "target": number(totals.target),
-            "remaining": number(totals.remaining),
-            "months_left": totals.months_left,
-            "pace": None if totals.pace is None else number(totals.pace, 2),
-            "planned": {
-                "points": number(totals.planned_points),
-                "entries": totals.planned_entries,
-            },
-            "by_category": {name: category(total) for name, total in totals.by_category.items()},
-            "status": report.standing.status,
-            "expected": number(report.standing.expected, 2),
-            "sentence": report.standing.said,
-            "mix_note": report.standing.mix_note,
-            "private_entries": report.private_entries,
-            "private_points": number(report.private_points),
-        }
-
-    document: dict[str, Any] = {
-        "member": config.name,
-        "target": number(config.target),
-        "published": publish,
-        "years": [year(report) for report in years],
+    totals = report.totals
+    return {
+        "year": totals.year.name,
+        "start": totals.year.start.isoformat(),
+        "end": totals.year.end.isoformat(),
+        "points": number(totals.points),
+        "hours": number(totals.hours),
+        "entries": totals.entries,
+        "target": number(totals.target),
+        "remaining": number(totals.remaining),
+        "months_left": totals.months_left,
+        "pace": None if totals.pace is None else number(totals.pace, 2),
+        "planned": {
+            "points": number(totals.planned_points),
+            "entries": totals.planned_entries,
+        },
+        "by_category": {name: category(total) for name, total in totals.by_category.items()},
+        "status": report.standing.status,
+        "expected": number(report.standing.expected, 2),
+        "sentence": report.standing.said,
+        "mix_note": report.standing.mix_note,
+        "private_entries": report.private_entries,
+        "private_points": number(report.private_points),
     }
-    if idle is not None:
-        document["goals_without_evidence"] = _idle_json(idle)
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def year_text(report: YearReport) -> str:
@@ -122,9 +147,9 @@ def year_text(report: YearReport) -> str:
     progress = f"{percent(totals.points / totals.target)}" if totals.target else "no target"
     lines.append(
         f"  Points    {figure(totals.points)} of {figure(totals.target)} ({progress})"
-        + _pace_text(totals)
+        + pace_text(totals)
     )
-    lines.append(f"  Status    {_verdict_text(report.standing)}")
+    lines.append(f"  Status    {verdict_text(report.standing)}")
     planned = ""
     if totals.planned_entries:
         planned = f"; {totals.planned_entries} planned ({figure(totals.planned_points)} points)"
@@ -153,14 +178,14 @@ def _done_text(totals: YearTotals) -> str:
     return f"{figure(totals.hours)} in {totals.entries} {entries} done"
 
 
-def _verdict_text(found: Standing) -> str:
+def verdict_text(found: Standing) -> str:
     """The status and its sentence, without saying "target met" twice."""
     if found.sentence.lower().startswith(found.status.lower()):
         return found.said
     return f"{found.status}: {found.sentence}"
 
 
-def _pace_text(totals: YearTotals) -> str:
+def pace_text(totals: YearTotals) -> str:
     if totals.remaining == 0:
         return "  target met"
     if totals.pace is None:
@@ -170,16 +195,6 @@ def _pace_text(totals: YearTotals) -> str:
         f"  {figure(totals.remaining)} to go: {figure(totals.pace, 1)} a month for "
         f"{totals.months_left} {months}"
     )
-
-
-def report_text(
-    config: Config,
-    years: Sequence[YearReport],
-    publish: bool = False,
-    idle: IdleGoals | None = None,
-) -> str:
-    years_text = "\n".join(year_text(report) for report in years)
-    return heading(config, publish) + years_text + (_idle_text(idle) if idle else "")
 
 
 def heading(config: Config, publish: bool) -> str:
@@ -310,7 +325,8 @@ def _idle_json(idle: IdleGoals) -> dict[str, Any]:
     }
 
 
-def _idle_text(idle: IdleGoals) -> str:
+def idle_text(idle: IdleGoals) -> str:
+    """The year report's end: the active goals without evidence in the year, if any."""
     if not idle.goals:
         return ""
     when = "this year" if idle.current else f"in {idle.year.name}"

@@ -1,7 +1,7 @@
 """`calendar.ics`: what comes next, as an iCalendar file (RFC 5545) for any calendar app.
 
 Planned entries on their days, active goals' target dates, the next reviews that reviews
-agreed, and the end of this performance year and the next with the points still needed.
+agreed, and the end of each scheme's current year and of its next with what is still needed.
 Every event is all-day. Its UID comes from the journal item's id and the kind of event, so
 importing the file again updates the events instead of adding them twice; nothing in it
 depends on the clock, so the same journal on the same day gives the same bytes.
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ..journal.compute import entry_points, performance_year, year_starting, year_totals
+from ..journal.compute import entry_points, performance_year, year_starting
 from ..journal.goal_progress import active
-from ..model import Config, Entry, Goal, Journal, Review
+from ..journal.schemes import SchemeYear, scheme_year, schemes_of
+from ..model import GCS, Config, Entry, Goal, Journal, Review, Scheme
 from .formats import figure, long_date
 
 CALENDAR_FILE = "calendar.ics"
@@ -133,19 +134,37 @@ def _reviews(reviews: Iterable[Review]) -> Iterator[Event]:
 
 
 def _year_ends(journal: Journal, today: date) -> Iterator[Event]:
-    """The end of today's performance year and of the next, with the points still needed."""
-    start_month = journal.config.year_start_month
-    current = performance_year(today, start_month)
-    for year in (current, year_starting(current.start.year + 1, start_month)):
-        totals = year_totals(journal, year, today)
-        if totals.remaining:
-            summary = f"CPD year {year.name} ends: {_count(totals.remaining, 'point')} to go"
-        else:
-            summary = f"CPD year {year.name} ends: target met"
-        text = f"{figure(totals.points)} of {_count(totals.target, 'point')} done"
-        if totals.planned_entries:
-            text += f"; {figure(totals.planned_points)} more planned"
-        yield Event("year-end", year.name, year.end, summary, text + ".")
+    """The end of each scheme's current year and of its next, with what is still needed.
+    The built-in scheme's events keep the UIDs they had before schemes were declared."""
+    declared = bool(journal.config.schemes)
+    for scheme in schemes_of(journal.config):
+        current = performance_year(today, scheme.year_start_month)
+        following = year_starting(current.start.year + 1, scheme.year_start_month)
+        for year in (current, following):
+            found = scheme_year(journal, scheme, year, today)
+            yield _year_end(found, _year_label(scheme, declared))
+
+
+def _year_label(scheme: Scheme, declared: bool) -> str:
+    """How a year's end names its scheme: the built-in one as "CPD" unless others are
+    declared beside it."""
+    return "CPD" if scheme.id == GCS and not declared else scheme.name
+
+
+def _year_end(found: SchemeYear, label: str) -> Event:
+    scheme, totals = found.scheme, found.totals
+    year, unit = totals.year, scheme.unit.removesuffix("s")
+    if totals.remaining:
+        summary = f"{label} year {year.name} ends: {_count(totals.remaining, unit)} to go"
+    else:
+        summary = f"{label} year {year.name} ends: target met"
+    text = f"{figure(totals.points)} of {_count(totals.target, unit)} done"
+    if found.capped:
+        text += f" ({_count(found.capped, unit)} left out by caps)"
+    if totals.planned_points:  # planned entries its caps leave nothing to count add none
+        text += f"; {figure(totals.planned_points)} more planned"
+    item = year.name if scheme.id == GCS else f"{scheme.id}.{year.name}"
+    return Event("year-end", item, year.end, summary, text + ".")
 
 
 def _count(value: Decimal, unit: str) -> str:

@@ -11,10 +11,11 @@ from typing import Any
 from markupsafe import Markup
 
 from ..journal.actions import Target, target
-from ..journal.compute import entry_points, performance_year
+from ..journal.compute import ZERO, counts_for, entry_points, performance_year
 from ..journal.history import History
 from ..journal.markdown import PLAIN_TEXT
-from ..model import OTHER_ACTIVITY, Activity, Entry, Journal
+from ..journal.schemes import schemes_of
+from ..model import GCS, OTHER_ACTIVITY, Activity, Entry, Journal
 from .formats import long_date
 from .views import (
     CarriedOut,
@@ -48,6 +49,8 @@ class EntryPages:
     # The published site's: files of the journal it leaves out (see `privacy.withheld`).
     withheld: frozenset[str] = frozenset()
     actions: Mapping[str, CarriedOut] = field(default_factory=dict)  # by `Target.text`
+    # Each scheme's id, what it includes and its page, when there are more than the one.
+    schemes: tuple[tuple[str, str, Link], ...] = ()
 
 
 def entry_pages_of(
@@ -73,6 +76,18 @@ def entry_pages_of(
         history=history or History(),
         withheld=withheld,
         actions=review_actions(journal),
+        schemes=scheme_links(journal),
+    )
+
+
+def scheme_links(journal: Journal) -> tuple[tuple[str, str, Link], ...]:
+    """Each scheme's id, `include` and page link, primary first; none for a journal with
+    only the built-in scheme."""
+    if not journal.config.schemes:
+        return ()
+    return tuple(
+        (scheme.id, scheme.include, Link(f"schemes/{scheme.id}.html", scheme.name))
+        for scheme in schemes_of(journal.config)
     )
 
 
@@ -100,10 +115,11 @@ def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
         if entry.activity != OTHER_ACTIVITY
         else "Custom activity"
     )
+    counted = counts_for(entry, GCS)
     return EntryView(
         entry=replace(entry, body="", body_line=1),
         url=entry_url(entry),
-        points=entry_points(entry, shared.catalogue, shared.policy),
+        points=entry_points(entry, shared.catalogue, shared.policy) if counted else ZERO,
         year=performance_year(entry.date, shared.start_month).name,
         activity=activity,
         goals=tuple(Link(f"goals/{goal}.html", shared.goal_titles[goal]) for goal in entry.goals),
@@ -120,6 +136,10 @@ def entry_view(entry: Entry, shared: EntryPages, html: str) -> EntryView:
             for aim in dict.fromkeys(filter(None, map(target, entry.carries_out)))
             if aim.text in shared.actions
         ),
+        schemes=tuple(
+            link for scheme, include, link in shared.schemes if counts_for(entry, scheme, include)
+        ),
+        counted=counted,
     )
 
 

@@ -25,17 +25,19 @@ EXPORT_COLUMNS = (
 )
 
 
-def export_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def export_rows(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str] = EXPORT_COLUMNS
+) -> list[dict[str, Any]]:
     """Entries as plain records with the export's columns, in order."""
-    return [{column: row[column] for column in EXPORT_COLUMNS} for row in rows]
+    return [{column: row[column] for column in columns} for row in rows]
 
 
-def export_csv(rows: Iterable[Mapping[str, Any]]) -> str:
-    """A CSV for spreadsheets: goals joined with '; ', numbers as written."""
+def export_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] = EXPORT_COLUMNS) -> str:
+    """A CSV for spreadsheets: goals joined with '; ', numbers as written, nothing for none."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")  # one writer: this runs per entry
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(_cells(row) for row in rows)
+    writer.writerow(columns)
+    writer.writerows(_cells(row, columns) for row in rows)
     return buffer.getvalue()
 
 
@@ -44,8 +46,8 @@ def csv_row(row: Mapping[str, Any]) -> str:
     return csv_line(_cells(row))
 
 
-def _cells(row: Mapping[str, Any]) -> list[str]:
-    return [_cell(row[column]) for column in EXPORT_COLUMNS]
+def _cells(row: Mapping[str, Any], columns: Sequence[str] = EXPORT_COLUMNS) -> list[str]:
+    return [_cell(row[column]) for column in columns]
 
 
 def csv_line(cells: Sequence[str]) -> str:
@@ -55,6 +57,8 @@ def csv_line(cells: Sequence[str]) -> str:
 
 
 def _cell(value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, tuple | list):
         return "; ".join(value)
     if isinstance(value, bool):
@@ -66,7 +70,7 @@ def _cell(value: Any) -> str:
     return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
-def export_json(rows: Iterable[Mapping[str, Any]]) -> str:
+def export_json(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] = EXPORT_COLUMNS) -> str:
     records = [
         {
             column: (
@@ -78,6 +82,6 @@ def export_json(rows: Iterable[Mapping[str, Any]]) -> str:
             )
             for column, value in row.items()
         }
-        for row in export_rows(rows)
+        for row in export_rows(rows, columns)
     ]
     return json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -102,6 +102,7 @@ class ViewMemo:
             shared.policy,
             shared.start_month,
             shared.history,
+            shared.schemes,
         )
         self.before = self.now if basis == self.basis else {}
         self.now, self.basis = {}, basis

@@ -16,6 +16,7 @@ from ..journal.actions import Target, carried_out
 from ..journal.compute import (
     PerformanceYear,
     YearTotals,
+    counts_for,
     entries_in,
     performance_year,
     year_totals,
@@ -25,7 +26,7 @@ from ..journal.goal_progress import goal_progress
 from ..journal.markdown import render
 from ..journal.standing import standing, year_figures
 from ..journal.year_scope import reviewed_year, reviews_of
-from ..model import Entry, Journal, Review
+from ..model import GCS, Entry, Journal, Review
 from .charts import year_charts
 from .coverage_page import coverage_page
 from .entry_pages import EntryPages, entry_view
@@ -33,6 +34,7 @@ from .formats import long_date
 from .label_pages import label_pages
 from .outline import demote_headings
 from .review_pack import pack_view
+from .scheme_pages import SchemeView, scheme_pages, scheme_views
 from .views import (
     ActionView,
     EntryView,
@@ -125,17 +127,18 @@ def summary_pages(
         journal, today, makers or fresh_makers(shared), dict.fromkeys(shared.slugs, "")
     )
     current = next((year for year in summary.years if year.current), summary.years[-1])
+    views = {view.entry.path: view for view in summary.ordered}
+    schemes = scheme_views(journal, views, today)
     return [
         *_summary_pages(
             shared.common,
             journal,
             current,
-            summary.years,
-            summary.goals,
-            summary.reviews,
-            summary.ordered,
+            summary,
+            schemes,
         ),
         coverage_page(shared.common, journal, today, summary.goals),
+        *scheme_pages(shared.common, schemes),
     ]
 
 
@@ -178,11 +181,10 @@ def _summary_pages(
     common: Mapping[str, Any],
     journal: Journal,
     current: YearView,
-    years: Sequence[YearView],
-    goals: Sequence[GoalView],
-    reviews: Sequence[ReviewView],
-    ordered: Sequence[EntryView],
+    summary: _Summary,
+    schemes: Sequence[SchemeView],
 ) -> list[Page]:
+    years, goals, reviews = summary.years, summary.goals, summary.reviews
     pages = [
         new_page(
             common,
@@ -193,6 +195,7 @@ def _summary_pages(
             recent=[view for view in reversed(current.done)][:5],
             goals=goals,
             years=years,
+            schemes=schemes,
         ),
         new_page(common, "years/index.html", "years.html", "Performance years", years=years),
         new_page(common, "goals/index.html", "goals.html", "Goals", goals=goals),
@@ -229,7 +232,7 @@ def _summary_pages(
             )
         )
     pages.extend(_review_pages(common, reviews))
-    return pages + label_pages(common, ordered)
+    return pages + label_pages(common, summary.ordered)
 
 
 def _review_pages(common: Mapping[str, Any], reviews: Sequence[ReviewView]) -> list[Page]:
@@ -297,7 +300,8 @@ def _year_view(
     totals: Callable[[Journal, PerformanceYear, date], YearTotals],
     current: bool,
 ) -> YearView:
-    in_year = [views[entry.path] for entry in entries_in(journal.entries, year)]
+    every = entries_in(journal.entries, year)
+    in_year = [views[entry.path] for entry in every if counts_for(entry, GCS)]
     done = tuple(view for view in in_year if view.entry.done)
     counted = totals(journal, year, today)
     figures = year_figures(journal, counted)
@@ -311,6 +315,7 @@ def _year_view(
         current=current,
         standing=verdict,
         charts=year_charts(figures, year.start, today, verdict.expected),
+        elsewhere=tuple(views[entry.path] for entry in every if not counts_for(entry, GCS)),
     )
 
 

@@ -57,6 +57,10 @@ class EntryView:
     html: Markup
     written: str = ""  # when the reflection was first committed and last changed
     actions: tuple[CarriedOut, ...] = ()  # the review actions it carries out
+    # The schemes it counts for, when the journal has schemes besides the built-in one;
+    # `points` is the built-in scheme's, none when the entry names only other schemes.
+    schemes: tuple[Link, ...] = ()
+    counted: bool = True  # it counts for the built-in scheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,9 @@ class YearView:
     current: bool
     standing: Standing  # the verdict on the day the site is built for
     charts: YearCharts
+    # Entries of the year that name only other schemes: not in the year's figures, so not
+    # in its tables, but listed so that the year page shows every entry of its months.
+    elsewhere: tuple[EntryView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +211,10 @@ SECTIONS = {
     "skills": "skills/index.html",
     "tags": "tags/index.html",
     "reviews": "reviews/index.html",
+    "schemes": "index.html",  # reached from the dashboard's section of schemes
 }
 HOME = Link("index.html", "Home")
+SCHEMES = Link("index.html#schemes", "Your CPD schemes")  # the dashboard's section
 
 
 def section_of(path: str) -> str:
@@ -219,6 +228,8 @@ def breadcrumbs(path: str, context: Mapping[str, Any]) -> tuple[Link, ...]:
     folder, _, name = path.rpartition("/")
     if not folder or name == "index.html" or folder not in SECTIONS:
         return ()
+    if folder == "schemes":
+        return (HOME, SCHEMES)
     section = next(link for link in NAVIGATION if link.url == SECTIONS[folder])
     crumbs = [HOME, section]
     year = context["view"].year if folder == "entries" else ""

@@ -151,8 +151,8 @@ def test_evidence_with_control_characters_is_shown_escaped(small: Path) -> None:
         "journal/entries/2025-26/2025-05-01-webinar.md:8:1: warning[W001] \\u001B[2J: unknown "
         "field '\\u001B[2J' is ignored\n"
         "    hint: the entry fields are: title, date, activity, hours, category, goals, "
-        "carries_out, skills, tags, disciplines, behaviours, evidence, private_evidence, status, "
-        "private\n"
+        "carries_out, skills, tags, disciplines, behaviours, schemes, evidence, private_evidence, "
+        "status, private\n"
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from generator.cli import run
 from generator.model import Problem
-from generator.site.export import export_csv
+from generator.site.export import EXPORT_COLUMNS, csv_line, export_csv
 
 from ..conftest import REPOSITORY, TODAY
 
@@ -41,16 +41,26 @@ def test_csv_round_trips_with_the_report_totals(monkeypatch: pytest.MonkeyPatch)
         "goals",
         "year",
         "private",
+        "points_gcs",
+        "points_body",
     ]
     points: dict[str, Decimal] = defaultdict(Decimal)
+    hours: dict[str, Decimal] = defaultdict(Decimal)  # the body's, in January years
     for row in rows:
-        if row["status"] == "done":
-            points[row["year"]] += Decimal(row["points"])
+        if row["status"] == "done" and row["points_gcs"]:
+            points[row["year"]] += Decimal(row["points_gcs"])
+        if row["status"] == "done" and row["points_body"]:
+            hours[row["date"][:4]] += Decimal(row["points_body"])
     report = json.loads(pdp(monkeypatch, REPOSITORY, "report", "--format", "json")[1])
     assert {
         year["year"]: Decimal(str(year["points"])) for year in report["years"] if year["points"]
     } == dict(points)
+    body = next(scheme for scheme in report["schemes"] if scheme["id"] == "body")
+    assert {
+        year["year"]: Decimal(str(year["points"])) for year in body["years"] if year["points"]
+    } == dict(hours)
     assert any(row["private"] == "yes" for row in rows)
+    assert any(row["points_gcs"] == "" for row in rows)  # an entry only for the body's scheme
 
 
 def test_published_export_and_site_csv_leave_out_private_entries(
@@ -204,7 +214,10 @@ def test_the_site_csv_writes_formulas_as_text_as_the_export_does(
     assert code == 0
     assert pdp(monkeypatch, root, "build", "-o", "out")[0] == 0
     site_csv = (root / "out/entries.csv").read_text("utf-8")
-    assert site_csv == exported
+    # The site's CSV has the export's columns but those of points per scheme.
+    assert site_csv == "".join(
+        csv_line(row[: len(EXPORT_COLUMNS)]) for row in csv.reader(io.StringIO(exported))
+    )
     title = next(csv.DictReader(io.StringIO(site_csv)))["title"]
     assert title == '\'=HYPERLINK("http://example.com", "x")'
 

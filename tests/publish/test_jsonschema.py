@@ -22,8 +22,12 @@ from generator.model import Activity, Journal
 from generator.publish.jsonschema import front_matter_schema, schema_json
 
 from ..conftest import REPOSITORY, TODAY
+from ..helpers import example as example_project
+from ..helpers import run_pdp
 
 SCHEMAS = {"entry": ENTRY, "goal": GOAL, "review": REVIEW}
+# Fields whose default says in words what leaving them out means: no JSON default.
+DESCRIBED_DEFAULTS = {("entry", "schemes")}
 GOOD_ENTRY: dict[str, Any] = {
     "title": "Podcast on crisis messaging",
     "date": "2025-06-14",
@@ -218,7 +222,9 @@ def test_every_field_is_described(schema: dict[str, Any], name: str) -> None:
         prop = derived["properties"][field.name]
         assert prop["description"] == field.doc
         check = Draft202012Validator(prop, format_checker=FormatChecker())
-        for example in [*prop["examples"], *([prop["default"]] if field.default else [])]:
+        described = (name, field.name) in DESCRIBED_DEFAULTS
+        assert ("default" in prop) == (bool(field.default) and not described), field.name
+        for example in [*prop["examples"], *([prop["default"]] if "default" in prop else [])]:
             assert problems(check, example) == [], (field.name, example)
 
 
@@ -250,3 +256,39 @@ def test_json_is_deterministic(journal: Journal, schema: dict[str, Any]) -> None
     assert schema_json(schema) == text
     assert text.endswith("}\n") and not text.endswith("\n\n")
     assert json.loads(text) == schema
+
+
+def test_an_entry_names_only_the_journals_schemes() -> None:
+    catalogue = parse_catalogue(shipped_catalogue_text())
+    schema = front_matter_schema(catalogue, ["evaluation"], scheme_ids=["gcs", "body"])
+    schemes = schema["$defs"]["entry"]["properties"]["schemes"]
+    assert {key: schemes[key] for key in ("type", "items", "examples")} == {
+        "type": "array",
+        "items": {"enum": ["gcs", "body"]},
+        "examples": [["gcs", "cipr"]],
+    }
+    assert "default" not in schemes  # its default is a sentence: what leaving it out means
+    check = validator(schema, "entry")
+    assert problems(check, {**GOOD_ENTRY, "schemes": ["body", "gcs"]}) == []
+    assert problems(check, {**GOOD_ENTRY, "schemes": ["gcs", "cirp"]}) == [("enum", ("schemes", 1))]
+    assert problems(check, {**GOOD_ENTRY, "schemes": "gcs"}) == [("type", ("schemes",))]
+    assert problems(check, {**GOOD_ENTRY, "schemes": ["evaluation"]}) == [("enum", ("schemes", 0))]
+
+
+def test_without_scheme_ids_any_scheme_text_is_allowed() -> None:
+    catalogue = parse_catalogue(shipped_catalogue_text())
+    check = validator(front_matter_schema(catalogue, ["evaluation"]), "entry")
+    assert problems(check, {**GOOD_ENTRY, "schemes": ["cipr"]}) == []
+    assert problems(check, {**GOOD_ENTRY, "schemes": [" "]}) == [("pattern", ("schemes", 0))]
+
+
+def test_pdp_schema_carries_the_example_journals_schemes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(example_project(tmp_path))
+    monkeypatch.setenv("PDP_TODAY", TODAY.isoformat())
+    code, out, _ = run_pdp("schema")
+    assert code == 0
+    entry = json.loads(out)["$defs"]["entry"]["properties"]
+    assert entry["schemes"]["items"] == {"enum": ["gcs", "body"]}
+    assert "media-handling" in entry["goals"]["items"]["enum"]
