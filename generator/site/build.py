@@ -32,11 +32,14 @@ from .link_check import LinkCheck, LinkMemo, left_out_links
 from .manifest import DEFAULT_OUTPUT
 from .memo import EntryMade, LastBuild, Reuse
 from .output import check_output_place, fresh_site
+from .pack_key import pack_basis, pack_key
 from .page_cache import (
+    Note,
     PageKeys,
     links_digest,
     load_previous,
     make_page,
+    page_note,
     render_basis,
     save_previous,
 )
@@ -328,13 +331,21 @@ class _SiteWriter:
     emit: Emit
     check: LinkCheck  # knows every file the site will have
     summary_keys: PageKeys | None  # summary pages share their views
-    pack_keys: PageKeys | None  # each pack has its own
     upcoming: deque[tuple[int, Entry]]  # the entries not yet handled, by index
     reflections: dict[str, str] = field(default_factory=dict)  # entry path -> its HTML
     warnings: list[Problem] = field(default_factory=list)  # links shown as plain text
     progress: Progress = NO_PROGRESS  # counts the pages made
     into: Path | None = None  # the folder `emit` writes into, where taken pages are linked
     folders: set[str] = field(default_factory=set)  # made in `into`
+    pack_basis: bytes = b""  # what every pack is made with, once asked for
+
+    def _pack_basis(self) -> bytes:
+        if not self.pack_basis:
+            plan = self.plan
+            self.pack_basis = pack_basis(
+                plan.basis, plan.journal, plan.shared, plan.known, plan.today
+            )
+        return self.pack_basis
 
     def file(self, path: str, data: bytes, taken: bool = False) -> None:
         previous = self.reuse.previous
@@ -412,13 +423,25 @@ class _SiteWriter:
         self.check.page(path, (self.into / path).read_bytes())
 
     def pack(self, year: PerformanceYear) -> None:
-        plan = self.plan
-        self.page(
-            pack_page(plan.journal, year, plan.today, plan.shared, self.reflections, plan.makers),
-            self.pack_keys,
-        )
-        if self.pack_keys is not None:
-            self.pack_keys.forget()  # no other page shows this pack's views
+        plan, previous, path = self.plan, self.reuse.previous, pack_url(year)
+        key: bytes | None = None
+        taken: tuple[bytes, Note] | None = None
+        if previous is not None:  # a pack's key is what it is made of, not its views
+            key = pack_key(self._pack_basis(), plan.journal, year, self.reflections)
+            taken = previous.take(path, key)
+        note: Note | None
+        if taken is not None:  # as the last build made it: not even planned again
+            data, note = taken
+        else:
+            page = pack_page(
+                plan.journal, year, plan.today, plan.shared, self.reflections, plan.makers
+            )
+            data = self.reuse.render(plan.env, page)
+            note = page_note(key, data)
+        if previous is not None:
+            previous.add(path, note)
+        self.file(path, data, taken is not None)
+        self.progress.advance()
         if not self.reuse.remember:  # nor the year's reflections
             for done in entries_in(plan.journal.entries, year):
                 del self.reflections[done.path]
@@ -445,7 +468,6 @@ def _start_writing(
         work,
         emit,
         check,
-        PageKeys(plan.basis) if keeping else None,
         PageKeys(plan.basis) if keeping else None,
         deque(enumerate(plan.journal.entries)),
         progress=progress,

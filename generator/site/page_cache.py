@@ -97,6 +97,10 @@ class PageKeys:
         except (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError):
             return None
 
+    def digest(self, value: object) -> bytes:
+        """A key of any value pages are made from, as a page's key is of its context."""
+        return self._digest(value)
+
     def forget(self) -> None:
         """Drop the digests of the views seen so far (and the views they keep alive)."""
         self.digests.clear()

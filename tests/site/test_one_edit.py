@@ -10,7 +10,9 @@ from typing import Any
 import jinja2
 import pytest
 
+import generator.site.build
 import generator.site.entry_job
+import generator.site.plan
 import generator.site.render
 from generator.errors import PdpError
 from generator.journal.load import find_project
@@ -237,3 +239,54 @@ def test_a_page_taken_again_is_checked_when_the_site_has_other_files(
             "the link '../tags/only-here.html' leads to no page or file of the site",
         )
     ]
+
+
+def planned_packs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The years whose review pack a build plans (rather than taking it as it was)."""
+    years: list[str] = []
+    original = generator.site.plan.pack_page
+
+    def counting(journal: Any, year: Any, *args: Any) -> Any:
+        years.append(year.name)
+        return original(journal, year, *args)
+
+    monkeypatch.setattr(generator.site.build, "pack_page", counting)
+    return years
+
+
+def test_a_pack_whose_year_is_as_it_was_is_taken_without_being_planned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    build(root)
+    add_a_thought(root)
+    years = planned_packs(monkeypatch)
+    site = build(root)
+    assert years == ["2025-26"]
+    assert site == build(root, "clean-site", cache=False)
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        # Every pack lists the goals worked on, with their titles.
+        ("journal/goals/media-handling.md", "title: ", "title: Newly "),
+        # A review is in the pack of the year it reviews.
+        ("journal/reviews/2025-10-08-mid-year-review-2025-26.md", "title: ", "title: Newly "),
+        # The configuration: the member's name is in every pack's footer.
+        ("pdp.toml", 'name = "Alex Morgan"', 'name = "Alex Morgan-Shah"'),
+    ],
+)
+def test_every_pack_is_made_again_when_what_all_packs_share_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: str, new: str
+) -> None:
+    root = example(tmp_path)
+    build(root)
+    file = root / path
+    text = file.read_text("utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), "utf-8")
+    years = planned_packs(monkeypatch)
+    site = build(root)
+    assert years == ["2024-25", "2025-26", "2026-27", "2027-28"]
+    assert site == build(root, "clean-site", cache=False)
