@@ -117,8 +117,11 @@ def year_target(config: Config, year: PerformanceYear, target: Decimal | None = 
 
 def years_of(journal: Journal, today: date) -> list[PerformanceYear]:
     """Every year with an entry, and the current year, oldest first."""
-    start_month = journal.config.year_start_month
-    entries = journal.entries
+    return years_with(journal.entries, journal.config.year_start_month, today)
+
+
+def years_with(entries: Sequence[Entry], start_month: int, today: date) -> list[PerformanceYear]:
+    """Every year of entries sorted by date, and the current year, oldest first."""
     years = {performance_year(today, start_month)}
     index = 0
     while index < len(entries):  # one step a year: entries are sorted by date

@@ -22,6 +22,7 @@ from .schema import (
     SCHEME,
     TEXT,
     Field,
+    Schema,
     unsupported_date,
 )
 
@@ -287,19 +288,26 @@ def _check_activities(
     return activities
 
 
+def _unknown_keys(
+    checker: _Checker, spec: dict[str, Any], keys: tuple[str, ...], schema: Schema, hint: str
+) -> None:
+    """Report each key of a table (an activity's, a scheme's) that its schema does not have."""
+    for key in spec:
+        if schema.field(key) is None:
+            checker.report(
+                "C001",
+                (*keys, key),
+                f"unknown {schema.name} key '{key}'",
+                did_you_mean(key, schema.names(), hint),
+            )
+
+
 def _check_activity(
     checker: _Checker, activity_id: str, spec: dict[str, Any], base: Activity | None
 ) -> Activity | None:
     keys = ("activities", activity_id)
     before = len(checker.problems)
-    for key in spec:
-        if ACTIVITY.field(key) is None:
-            checker.report(
-                "C001",
-                (*keys, key),
-                f"unknown activity key '{key}'",
-                did_you_mean(key, ACTIVITY.names(), "use name, category, points"),
-            )
+    _unknown_keys(checker, spec, keys, ACTIVITY, "use name, category, points")
     values: dict[str, Any] = {}
     for field in ACTIVITY.fields:
         if field.name in spec:
@@ -357,14 +365,7 @@ def _check_scheme(
 ) -> Scheme | None:
     keys = ("schemes", scheme_id)
     before = len(checker.problems)
-    for key in spec:
-        if SCHEME.field(key) is None:
-            checker.report(
-                "C001",
-                (*keys, key),
-                f"unknown scheme key '{key}'",
-                did_you_mean(key, SCHEME.names(), "see docs/format.md for the scheme's keys"),
-            )
+    _unknown_keys(checker, spec, keys, SCHEME, "see docs/format.md for the scheme's keys")
     values: dict[str, Any] = {}
     for field in SCHEME.fields:
         if field.name not in spec:

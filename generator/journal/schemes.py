@@ -24,6 +24,7 @@ from .compute import (
     totals_of,
     year_end,
     year_target,
+    years_with,
 )
 from .standing import Standing, standing, year_figures
 
@@ -123,15 +124,8 @@ def scheme_year(journal: Journal, scheme: Scheme, year: PerformanceYear, today: 
 def scheme_years_of(journal: Journal, scheme: Scheme, today: date) -> list[PerformanceYear]:
     """The scheme's years with an entry that counts for it, and its current year, oldest
     first."""
-    month = scheme.year_start_month
-    years = {performance_year(today, month)}
     entries = [e for e in journal.entries if counts_for(e, scheme.id, scheme.include)]
-    index = 0
-    while index < len(entries):  # one step a year: entries are sorted by date
-        year = performance_year(entries[index].date, month)
-        years.add(year)
-        index = year_end(entries, year, index)
-    return sorted(years, key=lambda year: year.start)
+    return years_with(entries, scheme.year_start_month, today)
 
 
 def scheme_report(journal: Journal, scheme: Scheme, today: date) -> list[SchemeYear]:

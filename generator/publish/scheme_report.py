@@ -28,7 +28,7 @@ from ..journal.schemes import (
     schemes_of,
 )
 from ..model import GCS, Config, Journal, Scheme
-from ..site.formats import figure, long_date, percent
+from ..site.formats import amount, figure, long_date, percent
 from ..suggest import did_you_mean
 from .report import (
     IdleGoals,
@@ -186,12 +186,12 @@ def scheme_year_text(report: YearReport, unit: str) -> str:
         f"  Entries   {_entries_text(totals, unit)}",
     ]
     if report.capped:
-        lines.append(f"  Capped    {_amount(report.capped, unit)} left out by caps")
+        lines.append(f"  Capped    {amount(report.capped, unit)} left out by caps")
     if report.private_entries:
         private = "private entry" if report.private_entries == 1 else "private entries"
         lines.append(
             f"  Includes {report.private_entries} {private} "
-            f"({_amount(report.private_points, unit)}) that the published portfolio leaves "
+            f"({amount(report.private_points, unit)}) that the published portfolio leaves "
             "out: see `pdp report --publish`."
         )
     return "\n".join(lines) + "\n"
@@ -203,13 +203,8 @@ def _entries_text(totals: YearTotals, unit: str) -> str:
     else:
         text = f"{totals.entries} {'entry' if totals.entries == 1 else 'entries'} done"
     if totals.planned_entries:
-        text += f"; {totals.planned_entries} planned ({_amount(totals.planned_points, unit)})"
+        text += f"; {totals.planned_entries} planned ({amount(totals.planned_points, unit)})"
     return text
-
-
-def _amount(value: Decimal, unit: str) -> str:
-    """'1 hour', '2.5 points': a figure and its unit."""
-    return f"{figure(value)} {unit.removesuffix('s') if value == 1 else unit}"
 
 
 def scheme_columns(config: Config) -> tuple[str, ...]:

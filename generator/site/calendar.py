@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from ..journal.compute import entry_points, performance_year, year_starting
 from ..journal.goal_progress import active
 from ..journal.schemes import SchemeYear, scheme_year, schemes_of
 from ..model import GCS, Config, Entry, Goal, Journal, Review, Scheme
-from .formats import figure, long_date
+from .formats import amount, figure, long_date
 
 CALENDAR_FILE = "calendar.ics"
 PRODUCT_ID = "-//pdp//CPD journal//EN"
@@ -105,7 +104,7 @@ def _planned(journal: Journal) -> Iterator[Event]:
 
 def _plan_text(entry: Entry, journal: Journal) -> str:
     points = entry_points(entry, journal.catalogue, journal.config.points_policy)
-    text = f"Planned CPD: {_count(entry.hours, 'hour')}, {_count(points, 'point')}."
+    text = f"Planned CPD: {amount(entry.hours, 'hours')}, {amount(points, 'points')}."
     if entry.goals:
         text += "\nGoals: " + ", ".join(entry.goals) + "."
     return text
@@ -153,23 +152,18 @@ def _year_label(scheme: Scheme, declared: bool) -> str:
 
 def _year_end(found: SchemeYear, label: str) -> Event:
     scheme, totals = found.scheme, found.totals
-    year, unit = totals.year, scheme.unit.removesuffix("s")
+    year, unit = totals.year, scheme.unit
     if totals.remaining:
-        summary = f"{label} year {year.name} ends: {_count(totals.remaining, unit)} to go"
+        summary = f"{label} year {year.name} ends: {amount(totals.remaining, unit)} to go"
     else:
         summary = f"{label} year {year.name} ends: target met"
-    text = f"{figure(totals.points)} of {_count(totals.target, unit)} done"
+    text = f"{figure(totals.points)} of {amount(totals.target, unit)} done"
     if found.capped:
-        text += f" ({_count(found.capped, unit)} left out by caps)"
+        text += f" ({amount(found.capped, unit)} left out by caps)"
     if totals.planned_points:  # planned entries its caps leave nothing to count add none
         text += f"; {figure(totals.planned_points)} more planned"
     item = year.name if scheme.id == GCS else f"{scheme.id}.{year.name}"
     return Event("year-end", item, year.end, summary, text + ".")
-
-
-def _count(value: Decimal, unit: str) -> str:
-    shown = figure(value)
-    return f"{shown} {unit}" + ("" if shown == "1" else "s")
 
 
 def escape_text(text: str) -> str:

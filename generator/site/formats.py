@@ -26,6 +26,12 @@ def figure(value: Decimal, places: int = 2) -> str:
     return f"{shown:,}" if isinstance(shown, int) else f"{shown:,.{places}f}".rstrip("0")
 
 
+def amount(value: Decimal, unit: str) -> str:
+    """A figure with its unit, a scheme's points or hours: '1 hour', '2.5 points'."""
+    shown = figure(value)
+    return f"{shown} {unit.removesuffix('s') if shown == '1' else unit}"
+
+
 @functools.cache  # pure, and asked for every row of every entry table (a day is small)
 def long_date(day: date) -> str:
     """A date as people write it: 14 June 2025."""

@@ -196,6 +196,8 @@ def _summary_pages(
             goals=goals,
             years=years,
             schemes=schemes,
+            # The scheme the dashboard leads with, if not the built-in one.
+            lead=schemes[0] if schemes and schemes[0].scheme.id != GCS else None,
         ),
         new_page(common, "years/index.html", "years.html", "Performance years", years=years),
         new_page(common, "goals/index.html", "goals.html", "Goals", goals=goals),

@@ -20,7 +20,7 @@ from ..journal.schemes import SchemeYear, scheme_report, schemes_of
 from ..journal.standing import Standing
 from ..model import CATEGORY_LABELS, Journal, Scheme
 from .charts import ProgressBar, progress_bar
-from .formats import figure
+from .formats import amount
 from .views import EntryView, Page, new_page
 
 SCHEMES_DIR = "schemes"
@@ -116,12 +116,6 @@ def _year_view(
             found.standing.expected if running else None,
         ),
     )
-
-
-def amount(value: Decimal, unit: str) -> str:
-    """A figure with its unit: '1 hour', '2.5 points'."""
-    shown = figure(value)
-    return f"{shown} {unit.removesuffix('s') if shown == '1' else unit}"
 
 
 def scheme_rules(journal: Journal, scheme: Scheme, year_name: str) -> tuple[tuple[str, str], ...]:

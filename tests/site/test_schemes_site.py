@@ -234,3 +234,25 @@ def test_an_entry_s_page_says_which_schemes_it_counts_for(sites: Path) -> None:
     assert "Points None: it counts only for the schemes it names Counts for Club points" in talk
     book = text((sites / "own/entries/2026-05-06-book.html").read_text("utf-8"))
     assert "Counts for Institute CPD , GCS CPD Written" in book
+
+
+def test_the_dashboard_leads_with_the_primary_scheme(sites: Path, tmp_path: Path) -> None:
+    page = (sites / "own/index.html").read_text("utf-8")
+    top = text(page[page.index("<h1>") : page.index('<section aria-labelledby="schemes">')])
+    assert top == (
+        "Am I on track for 2026? Institute CPD, year 1 January 2026 to 31 December 2026 "
+        "13 of 30 hours Behind 14 hours behind an even pace 6 hours left out by caps. "
+        "How your entries count for Institute CPD"
+    )
+    assert '<h2 id="through-the-year">GCS points through' in page
+    # With the built-in scheme primary, its year leads, as in a journal without schemes.
+    root = Path(shutil.copytree(FIXTURE, tmp_path / "gcs-first"))
+    config = root / "pdp.toml"
+    config.write_text(config.read_text("utf-8").replace('primary = "body"', ""), "utf-8")
+    built = build_site(find_project(root), TODAY, publish=False, output=tmp_path / "site")
+    assert not built.problems, built.problems
+    gcs = (tmp_path / "site/index.html").read_text("utf-8")
+    assert text(gcs[gcs.index("<h1>") : gcs.index('<p class="dates">')]) == (
+        "Am I on track for 2026-27?"
+    )
+    assert '<h2 id="through-the-year">Points through the year</h2>' in gcs
