@@ -87,6 +87,7 @@ def test_report_json_contract(small: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert document == {
         "member": "Sam Rivera",
         "target": 30,
+        "scheme": "gcs",
         "published": False,
         "years": [
             {

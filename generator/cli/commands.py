@@ -161,7 +161,7 @@ def _report(run: InProject) -> int:
 
 def _report_years(run: InProject, journal: Journal) -> None:
     """Each scheme's years (`--scheme` one, `--year` one year), then the active goals without
-    evidence in the year; the top-level years of the JSON stay the built-in scheme's."""
+    evidence in the year; the top-level years of the JSON are the leading scheme's."""
     from ..journal.goal_progress import goal_progress
     from ..journal.privacy import published
     from ..model import GCS

@@ -21,7 +21,7 @@ from ..journal.compute import ZERO, PerformanceYear, YearTotals, year_totals, ye
 from ..journal.goal_progress import Evidence, GoalProgress
 from ..journal.privacy import published
 from ..journal.standing import Standing, standing, year_figures
-from ..model import CATEGORY_LABELS, Activity, Config, Journal, Scheme
+from ..model import CATEGORY_LABELS, GCS, Activity, Config, Journal, Scheme
 from ..site.formats import figure, long_date, number, percent
 
 
@@ -78,13 +78,19 @@ def report_json(
     years: Iterable[YearReport],
     publish: bool = False,
     idle: IdleGoals | None = None,
-    schemes: Iterable[SchemeBlock] | None = None,
+    schemes: Sequence[SchemeBlock] | None = None,
 ) -> str:
-    """The report for programs: `years` are the built-in scheme's (as before schemes came),
-    `schemes` each scheme's, with the points its caps left out."""
+    """The report for programs: `years` are those of the scheme the report leads with (the
+    primary, or the one `--scheme` names: the built-in scheme's unless the configuration
+    says otherwise, as before schemes came), `schemes` each scheme's, with the points its
+    caps left out."""
+    target, lead = config.target, GCS
+    if schemes:
+        years, target, lead = schemes[0].years, schemes[0].scheme.target, schemes[0].scheme.id
     document: dict[str, Any] = {
         "member": config.name,
-        "target": number(config.target),
+        "target": number(target),
+        "scheme": lead,
         "published": publish,
         "years": [_year_json(report) for report in years],
     }

@@ -114,10 +114,13 @@ def test_another_primary_scheme_comes_first_and_gcs_is_headed(
     text = shown(root, monkeypatch, "report")
     gcs = "GCS CPD [gcs], points, years from April\n\n" + GCS_YEARS
     assert text == HEADING + BODY + "\n" + gcs + "\n" + CIPR
-    assert (
-        json.loads(shown(root, monkeypatch, "report", "--format", "json"))["years"][0]["year"]
-        == "2025-26"
-    )  # the top-level years stay the built-in scheme's
+    document = json.loads(shown(root, monkeypatch, "report", "--format", "json"))
+    # The top-level years are those of the scheme the report leads with.
+    assert (document["scheme"], document["target"]) == ("body", 20)
+    assert [year["year"] for year in document["years"]] == ["2025", "2026"]
+    assert [year | {"capped": 0} for year in document["years"]] == [
+        year | {"capped": 0} for year in document["schemes"][0]["years"]
+    ]
 
 
 def test_one_scheme_and_one_year_of_it(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,12 +236,13 @@ def test_the_published_report_counts_each_scheme_on_the_published_view(
     assert "private entr" not in shown(root, monkeypatch, "report", "--publish")
 
 
-def test_one_scheme_as_json_has_no_top_level_years_of_another(
+def test_one_scheme_as_json_leads_with_that_scheme(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = shown(root, monkeypatch, "report", "--scheme", "body", "--format", "json")
     document = json.loads(text)
-    assert (document["years"], [s["id"] for s in document["schemes"]]) == ([], ["body"])
+    assert (document["scheme"], [s["id"] for s in document["schemes"]]) == ("body", ["body"])
+    assert [year["year"] for year in document["years"]] == ["2025", "2026"]
 
 
 EXPORT = """\
