@@ -16,7 +16,7 @@ import generator.cli
 import generator.cli.commands
 import generator.journal.open
 from generator import __version__
-from generator.cli import run
+from generator.cli import build_parser, command_named, run
 
 from .conftest import REPOSITORY
 
@@ -389,3 +389,26 @@ def test_the_command_line_collects_cycles_less_often(monkeypatch: pytest.MonkeyP
         gc.set_threshold(*default)
     assert stopped.value.code == 0
     assert seen == [generator.cli.GC_THRESHOLDS] != [default]
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["check"], "check"),
+        (["-C", "check", "build", "--publish"], "build"),
+        (["--debug", "-C", "journal", "report", "--year", "2025-26"], "report"),
+        (["--version"], None),
+        (["chek"], None),
+        (["--", "check"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_the_first_word_but_the_folder_of_minus_c(
+    argv: list[str], named: str | None
+) -> None:
+    assert command_named(argv) == named
+
+
+def test_a_parser_of_one_command_parses_as_the_whole_one(tmp_path: Path) -> None:
+    argv = ["-C", str(tmp_path), "report", "--year", "2025-26", "--format", "json"]
+    assert vars(build_parser("report").parse_args(argv)) == vars(build_parser().parse_args(argv))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -26,7 +25,9 @@ from .context import Call, Parser, today
 GC_THRESHOLDS = (20_000, 20, 100)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, of that command alone (the others' options
+    cost start-up time a command such as a check with nothing changed notices)."""
     common = Parser(add_help=False)
     common.add_argument(
         "-C",
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     for name, command in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         command.options(
             commands.add_parser(
                 name, parents=[common] if command.in_project else [], help=command.help
@@ -58,11 +61,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command the arguments name, if they name one: the first word that is not an
+    option nor the folder of -C."""
+    folder_next = False
+    for token in argv:
+        if folder_next:
+            folder_next = False
+        elif token == "-C":
+            folder_next = True
+        elif token == "--":
+            return None
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
 def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     """Run the command line and return the exit code; never raises."""
     debug = "--debug" in argv
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(command_named(argv)).parse_args(argv)
         return COMMANDS[args.command].run(Call(args, out, err, today()))
     except PdpError as error:
         error.show(err)
@@ -72,6 +91,8 @@ def run(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return 130
     except Exception:
         if debug:
+            import traceback
+
             traceback.print_exc(file=err)
         err.write(
             "pdp: internal error: this is a bug in pdp, not in your journal; "

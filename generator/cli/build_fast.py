@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EXIT_OK
-from ..journal.load import CACHE_DIR
+from ..journal.project import CACHE_DIR
 from ..site import manifest
 from .context import InProject
 

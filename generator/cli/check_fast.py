@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..journal.load import CACHE_DIR
-from ..model import Problem
+from ..journal.project import CACHE_DIR
 from ..site import manifest
 from .context import InProject
+
+if TYPE_CHECKING:
+    from ..model import Problem
 
 # The folder in the cache folder that a check's manifest is kept for, as a build's is for
 # the site it writes: never made (the cache folder holds the store alone), so a check's
@@ -41,6 +43,8 @@ class Looked:
 
     def problems(self) -> tuple[Problem, ...]:
         """The problems the last check found, in the order it printed them."""
+        from ..model import Problem  # only when there are problems to print
+
         return tuple(Problem(*fields) for fields in self.found.warnings)
 
     @property

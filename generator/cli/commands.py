@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..defaults import DEFAULT_PORT
 from ..errors import EXIT_INVALID, EXIT_OK, UsageError
-from ..journal.load import CACHE_DIR, find_project
-from ..model import CATEGORIES, OTHER_ACTIVITY, Journal
+from ..journal.project import CACHE_DIR, find_project
 from .context import (
     Call,
     Command,
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..journal.compute import PerformanceYear
-    from ..model import Problem
+    from ..model import Journal, Problem
     from ..serve.session import Rebuilt
 
 LOOPBACK = "127.0.0.1"
@@ -550,6 +549,8 @@ def _hook(run: InProject) -> int:
 
 
 def _new_options(new: argparse.ArgumentParser) -> None:
+    from ..model import CATEGORIES, OTHER_ACTIVITY  # built only when `new` is asked for
+
     new.add_argument("title", help="what the activity was")
     new.add_argument(
         "--activity",
@@ -572,6 +573,7 @@ def _new_options(new: argparse.ArgumentParser) -> None:
 
 
 def _new(run: InProject) -> int:
+    from ..model import OTHER_ACTIVITY
     from ..publish.scaffold import (
         NewEntry,
         check_new_entry,

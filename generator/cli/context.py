@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from ..errors import PdpError, UsageError
-from ..journal.load import CACHE_DIR, Project, find_project
-from ..journal.schema import MAX_HOURS
-from ..model import Journal, Problem
+from ..journal.project import CACHE_DIR, Project, find_project
 
 if TYPE_CHECKING:
     from ..journal.compute import PerformanceYear
     from ..journal.open import Checked
+    from ..model import Journal, Problem
 
 
 class Parser(argparse.ArgumentParser):
@@ -110,6 +109,8 @@ def in_project(
 
 
 def hours_argument(text: str) -> Decimal:
+    from ..journal.schema import MAX_HOURS  # the model with it: not for every command
+
     try:
         hours = Decimal(text)
     except InvalidOperation:

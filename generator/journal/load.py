@@ -1,7 +1,8 @@
-"""Read a journal project from disk: find it, list and read its files, probe evidence paths.
+"""Read a journal project from disk: list and read its files, probe evidence paths.
 
 All of the package's reading of the journal happens here; everything downstream works on
-the bytes and strings this module returns.
+the bytes and strings this module returns. Finding the project is `project`'s, whose names
+this module passes on to the modules that load the journal.
 """
 
 from __future__ import annotations
@@ -9,40 +10,27 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
 from ..model import Problem
 from .codes import problem
+from .project import CACHE_DIR as CACHE_DIR
+from .project import CONFIG_FILE as CONFIG_FILE
+from .project import JOURNAL_DIR as JOURNAL_DIR
+from .project import PYPROJECT_FILE as PYPROJECT_FILE
+from .project import Project as Project
+from .project import find_project as find_project
+from .project import has_tool_pdp as has_tool_pdp
+from .project import journal_place as journal_place
+from .project import leads_to as leads_to
+from .project import read_config_text as read_config_text
 from .schema import MAX_FILE_BYTES
 
-CONFIG_FILE = "pdp.toml"
-PYPROJECT_FILE = "pyproject.toml"
-JOURNAL_DIR = "journal"
-CACHE_DIR = ".pdp-cache"  # the build cache, safe to delete
 SECTIONS = ("entries", "goals", "reviews")
 # The names pdp reads as entries, goals and reviews, in any letter case (`.MD` too).
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """Where a journal project lives and where its configuration is read from."""
-
-    root: Path
-    config_file: Path
-    table: tuple[str, ...]
-    also_configured: Path | None = None
-
-    @property
-    def journal(self) -> Path:
-        return self.root / JOURNAL_DIR
-
-    def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,50 +40,6 @@ class Source:
     path: str
     data: bytes | None
     problem: Problem | None = None
-
-
-def find_project(start: Path) -> Project:
-    """The nearest folder, from `start` upwards, with `pdp.toml` or `[tool.pdp]`."""
-    start = start.resolve()
-    if not start.is_dir():
-        raise UsageError(f"no such folder: {start.name}", "pass an existing folder to -C")
-    for folder in (start, *start.parents):
-        pyproject = folder / PYPROJECT_FILE
-        has_tool_table = pyproject.is_file() and has_tool_pdp(pyproject)
-        if (folder / CONFIG_FILE).is_file():
-            return _checked(
-                Project(folder, folder / CONFIG_FILE, (), pyproject if has_tool_table else None)
-            )
-        if has_tool_table:
-            return _checked(Project(folder, pyproject, ("tool", "pdp")))
-    raise UsageError(
-        "no journal project here or in any folder above it",
-        "run pdp inside a journal project (a folder with pdp.toml), or pass -C FOLDER",
-    )
-
-
-def _checked(project: Project) -> Project:
-    journal_place(project)  # a looping journal/ is refused before any command starts
-    return project
-
-
-def has_tool_pdp(pyproject: Path) -> bool:
-    try:
-        data = tomllib.loads(pyproject.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    tool = data.get("tool")
-    return isinstance(tool, dict) and "pdp" in tool
-
-
-def read_config_text(project: Project) -> str:
-    """The configuration file's text (a byte-order mark is dropped)."""
-    try:
-        return project.config_file.read_text("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise UsageError(
-            f"{project.config_file.name} is not valid UTF-8", "save it with the UTF-8 encoding"
-        ) from err
 
 
 # Files left aside without a word, by their names in any letter case: hidden files, the
@@ -277,26 +221,6 @@ def _read_all(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def leads_to(path: Path) -> Path | None:
-    """Where `path` leads once its links are followed; None if they go round in a loop."""
-    try:
-        os.stat(path)  # the only loop test that works alike on every Python version
-    except OSError as err:
-        if err.errno == errno.ELOOP:
-            return None
-        if err.errno not in (errno.ENOENT, errno.ENOTDIR):
-            raise  # such as a folder on the way that may not be entered
-        # Missing: resolve() still says where the path would lead.
-    try:
-        return path.resolve()
-    except RuntimeError:  # a loop made since the stat, before Python 3.13
-        return None
-    except OSError as err:
-        if err.errno == errno.ELOOP:
-            return None
-        raise
-
-
 def leads_inside(path: Path, roots: Sequence[Path]) -> Path | None:
     """Where `path` leads once every link is followed, if that is a regular file inside one of
     `roots` (their links followed too); else None. What a site copies or serves must pass
@@ -307,23 +231,6 @@ def leads_inside(path: Path, roots: Sequence[Path]) -> Path | None:
         return target if inside and stat.S_ISREG(os.stat(target).st_mode) else None
     except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
         return None
-
-
-def journal_place(project: Project) -> Path:
-    """Where the journal folder leads; a usage error if it is a loop of links."""
-    try:
-        place = leads_to(project.journal)
-    except OSError as err:
-        raise UsageError(
-            f"{JOURNAL_DIR}/ cannot be read: {err.strerror}",
-            f"check the permissions of {JOURNAL_DIR}/ and the folders above it",
-        ) from err
-    if place is None:
-        raise UsageError(
-            f"{JOURNAL_DIR}/ is a link in a loop of links that never reaches a folder",
-            f"replace the link with the {JOURNAL_DIR}/ folder itself",
-        )
-    return place
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -21,6 +21,7 @@ from .document import Document, parse_document, reflection_of
 from .frameworks import load_frameworks
 from .goal_progress import unserved
 from .load import (
+    JOURNAL_DIR,
     SECTIONS,
     Project,
     evidence_probe,
@@ -29,7 +30,7 @@ from .load import (
     read_source,
 )
 from .names import slugify, stem_of
-from .problems import problem_order
+from .schema import GOAL
 from .unread import unread_problems
 from .validate import (
     Context,
@@ -402,3 +403,16 @@ def _collect(problems: list[Problem], results: Iterable[tuple[T | None, list[Pro
         if item is not None:
             valid.append(item)
     return valid
+
+
+def problem_order(item: Problem) -> tuple[int, str, int, int, str]:
+    """The order problems are listed in: the configuration's first, then the goals', then
+    the others' by path, line and column. What others depend on comes first: a problem in
+    a goal is read before the entries and reviews that link the goal."""
+    if not item.path.startswith(f"{JOURNAL_DIR}/"):
+        rank = 0
+    elif item.path.startswith(f"{GOAL.folder}/"):
+        rank = 1
+    else:
+        rank = 2
+    return (rank, *item.sort_key())

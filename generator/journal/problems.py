@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model import Problem
-from .load import JOURNAL_DIR
-from .schema import GOAL
+if TYPE_CHECKING:
+    from ..model import Problem
 
 PathShower = Callable[[str], str]
 
@@ -89,16 +88,3 @@ def github_annotations(problems: Iterable[Problem], show: PathShower) -> str:
             f"{visible(escape(field + item.message + hint))}\n"
         )
     return "".join(lines)
-
-
-def problem_order(item: Problem) -> tuple[int, str, int, int, str]:
-    """The order problems are listed in: the configuration's first, then the goals', then
-    the others' by path, line and column. What others depend on comes first: a problem in
-    a goal is read before the entries and reviews that link the goal."""
-    if not item.path.startswith(f"{JOURNAL_DIR}/"):
-        rank = 0
-    elif item.path.startswith(f"{GOAL.folder}/"):
-        rank = 1
-    else:
-        rank = 2
-    return (rank, *item.sort_key())

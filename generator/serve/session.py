@@ -15,8 +15,8 @@ from pathlib import Path
 from ..errors import PdpError
 from ..journal.history import History, entry_history, git_output
 from ..journal.load import CACHE_DIR, Project, find_project
-from ..journal.open import KnownEntries, open_journal
-from ..journal.problems import problem_order, problems_text
+from ..journal.open import KnownEntries, open_journal, problem_order
+from ..journal.problems import problems_text
 from ..model import Journal, Problem
 from ..site.build import SiteSource, make_site
 from ..site.manifest import DEFAULT_OUTPUT
