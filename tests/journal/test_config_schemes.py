@@ -4,19 +4,18 @@ project's configuration; its .out file holds what `pdp check` says."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from generator.cli import run
 from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
 from generator.journal.config import parse_config
 from generator.model import Scheme
 
 from ..conftest import TODAY
+from ..helpers import run_pdp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schemes"
 CASES = sorted((FIXTURES / "config").glob("*.toml"))
@@ -27,9 +26,8 @@ CIPR = '\n[schemes.cipr]\nname = "CIPR CPD (example)"\ntarget = 60\n'
 def check(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     monkeypatch.chdir(root)
     monkeypatch.setenv("PDP_TODAY", TODAY.isoformat())
-    out = io.StringIO()
-    code = run(["check", "--no-cache"], out, io.StringIO())
-    return code, out.getvalue()
+    code, out, _ = run_pdp("check", "--no-cache")
+    return code, out
 
 
 def with_config(root: Path, case: Path) -> Path:

@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator.cli import run
-
 from ..conftest import TODAY
+from ..helpers import run_pdp
 
 FIXTURE = Path(__file__).parent / "fixtures" / "schemes"
 
@@ -87,9 +86,7 @@ def root(tmp_path: Path) -> Path:
 def pdp(root: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[int, str, str]:
     monkeypatch.chdir(root)
     monkeypatch.setenv("PDP_TODAY", TODAY.isoformat())
-    out, err = io.StringIO(), io.StringIO()
-    code = run(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+    return run_pdp(*argv)
 
 
 def shown(root: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> str:
