@@ -4,8 +4,9 @@ the year's entry pages, and after one edit all but one pack are as they were.
 
 A pack is made from its year's entries and their reflections' HTML, the next year's planned
 entries, and what the whole site shares: the configuration, the goals and the reviews, the
-day, the settings every entry page shows, the files links may lead to and the templates
-(`basis`, as in every page's key). Anything else a pack shows is derived from those.
+entries that carry out reviews' actions, the day, the settings every entry page shows, the
+files links may lead to and the templates (`basis`, as in every page's key). Anything else a
+pack shows is derived from those.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def pack_basis(
         sorted(shared.withheld),
         sorted(known),
         first_named(journal, {goal.id for goal in journal.goals if active(goal)}),
+        # Of any year: each pack says which of its reviews' actions they carry out.
+        tuple(entry for entry in journal.entries if entry.carries_out),
     )
     return PageKeys(basis).digest(everything)
 

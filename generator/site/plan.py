@@ -172,7 +172,13 @@ def pack_page(
     def markdown(text: str, prefix: str) -> str:
         return demote_headings(makers.markdown(text, prefix), PACK_LEVEL)
 
-    reviews = _review_views(journal, reviews_of(journal.reviews, year, start_month), markdown)
+    # The entries that carry out actions, of any year: the pack says which actions are done.
+    actors = {
+        entry.path: makers.view_of(entry, "") for entry in journal.entries if entry.carries_out
+    }
+    reviews = _review_views(
+        journal, reviews_of(journal.reviews, year, start_month), markdown, actors
+    )
     pack = pack_view(journal, view, reviews, (following, planned), today)
     return new_page(shared.common, view.pack_url, "pack.html", pack.title, pack=pack)
 
@@ -331,7 +337,9 @@ def _review_views(
     carry it out."""
     titles = {goal.id: goal.title for goal in journal.goals}
     start_month = journal.config.year_start_month
-    behind = carried_out(journal.entries) if views is not None else {}
+    behind = {}
+    if views is not None:
+        behind = carried_out(entry for entry in journal.entries if entry.carries_out)
     return [
         ReviewView(
             review,

@@ -273,6 +273,12 @@ def test_a_pack_whose_year_is_as_it_was_is_taken_without_being_planned(
         ("journal/goals/media-handling.md", "title: ", "title: Newly "),
         # A review is in the pack of the year it reviews.
         ("journal/reviews/2025-10-08-mid-year-review-2025-26.md", "title: ", "title: Newly "),
+        # An entry of 2026-27 that carries out an action agreed in the review of 2025-26.
+        (
+            "journal/entries/2026-27/2026-09-16-action-learning-set.md",
+            "carries_out: [2026-04-15-end-of-year-review-2025-26#4]",
+            "carries_out: []",
+        ),
         # The configuration: the member's name is in every pack's footer.
         ("pdp.toml", 'name = "Alex Morgan"', 'name = "Alex Morgan-Shah"'),
     ],

@@ -130,8 +130,18 @@ def test_a_year_holds_the_reviews_that_look_back_on_it(sites: tuple[Path, Path, 
     assert "End-of-year review" not in reviews["2026-27"]
     # In full: the notes, and the actions agreed.
     assert "Incident communications: achieved. The January storms" in reviews["2025-26"]
-    actions = "Agreed actions Give the evaluation network's first session to the topic"
+    # Each action as done, by the entries that carried it out (of any year), or open.
+    actions = (
+        "Agreed actions Done Give the evaluation network's first session to the topic members "
+        "ask for most Carried out by Research agency briefing for the evaluation network's "
+        "first session (8 July 2026)."
+    )
     assert actions in reviews["2025-26"]
+    assert (
+        "Open Pair with Sam on the Christmas press rota before they cover shifts alone "
+        "Planned: Christmas and New Year press rota, supporting Sam's first shifts "
+        "(21 December 2026)."
+    ) in reviews["2026-27"]
 
 
 def test_the_cover_gives_the_published_years_figures(sites: tuple[Path, Path, Journal]) -> None:
