@@ -175,3 +175,35 @@ def git(folder: Path, *args: str) -> None:
         check=True,
         env={"PATH": "/usr/bin:/bin", "HOME": str(folder)},
     )
+
+
+# What a check with nothing changed needs no more than the renderers: the journal's model,
+# its parsers and its schema (each costs start-up time a pre-commit hook notices).
+NOT_IMPORTED_WHEN_KEPT = (
+    "generator.model",
+    "generator.journal.schema",
+    "generator.journal.front_matter",
+    "generator.journal.open",
+    "yaml",
+    "tomllib",
+)
+
+
+def test_an_unchanged_check_imports_nothing_of_the_model_or_the_parsers(messy: Path) -> None:
+    assert pdp("check")[0] == 1  # kept, with errors and warnings to print again
+    script = (
+        "import io, sys\nfrom generator.cli import run\nout = io.StringIO()\n"
+        "code = run(['check'], out, io.StringIO())\n"
+        f"print(code, sorted(set({NOT_IMPORTED_WHEN_KEPT!r}) & set(sys.modules)))\n"
+        "sys.stderr.write(out.getvalue())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=messy,
+        env={**os.environ, "PDP_TODAY": "2026-11-28"},
+    )
+    assert done.stdout.splitlines()[-1] == "1 []"
+    assert done.stderr == EXPECTED  # as a check that read the files prints it

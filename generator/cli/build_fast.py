@@ -16,7 +16,7 @@ from ..site import manifest
 from .context import InProject
 
 if TYPE_CHECKING:
-    from ..model import Problem
+    from ..journal.problems import ShownProblem
     from ..site.build import BuildResult
 
 
@@ -55,13 +55,9 @@ def look_before_building(run: InProject) -> Before:
 def built_as_before(run: InProject, before: Before) -> int:
     """Print what the last build printed, its site being as it left it."""
     assert before.found is not None
-    warnings = before.found.warnings
-    if warnings:
-        from ..model import Problem
+    from ..journal.problems import KeptProblem
 
-        shown = [Problem(*fields) for fields in warnings]
-    else:
-        shown = []
+    shown = [KeptProblem(*fields) for fields in before.found.warnings]
     pages, files = before.found.counts
     return show_built(run, shown, pages, files, before.output)
 
@@ -80,7 +76,7 @@ def keep_manifest(run: InProject, before: Before, built: BuildResult) -> None:
 
 
 def show_built(
-    run: InProject, warnings: Sequence[Problem], pages: int, files: int, output: Path
+    run: InProject, warnings: Sequence[ShownProblem], pages: int, files: int, output: Path
 ) -> int:
     """What a build that succeeded prints."""
     if warnings:

@@ -20,6 +20,7 @@ from ..site import manifest
 from .context import InProject
 
 if TYPE_CHECKING:
+    from ..journal.problems import ShownProblem
     from ..model import Problem
 
 # The folder in the cache folder that a check's manifest is kept for, as a build's is for
@@ -41,11 +42,11 @@ class Looked:
     def fresh(self) -> bool:
         return self.found.fresh
 
-    def problems(self) -> tuple[Problem, ...]:
+    def problems(self) -> tuple[ShownProblem, ...]:
         """The problems the last check found, in the order it printed them."""
-        from ..model import Problem  # only when there are problems to print
+        from ..journal.problems import KeptProblem
 
-        return tuple(Problem(*fields) for fields in self.found.warnings)
+        return tuple(KeptProblem(*fields) for fields in self.found.warnings)
 
     @property
     def files(self) -> int:

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..journal.compute import PerformanceYear
-    from ..model import Journal, Problem
+    from ..journal.problems import ShownProblem
+    from ..model import Journal
     from ..serve.session import Rebuilt
 
 LOOPBACK = "127.0.0.1"
@@ -95,7 +96,7 @@ def _check_staged(run: InProject) -> int:
         return code
 
 
-def _checked(run: InProject, problems: Sequence[Problem], files: int) -> int:
+def _checked(run: InProject, problems: Sequence[ShownProblem], files: int) -> int:
     from ..journal.problems import github_annotations, problems_json, problems_text, summary_line
 
     errors = sum(problem.severity == "error" for problem in problems)

@@ -1,17 +1,53 @@
 """Problems as the commands show them: lines of text for people, JSON for programs, and
-GitHub Actions annotations for pull requests."""
+GitHub Actions annotations for pull requests.
+
+Showing a problem reads its fields alone: a `Problem` as a check finds it, or a
+`KeptProblem` as a check with nothing changed reads it back, without the model's classes
+(`cli.check_fast`)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ..model import Problem
+from typing import Any, NamedTuple, Protocol
 
 PathShower = Callable[[str], str]
+
+
+class ShownProblem(Protocol):
+    """What showing a problem reads of it."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def hint(self) -> str: ...
+
+
+class KeptProblem(NamedTuple):
+    """A problem as a manifest keeps it: the fields of `model.Problem`, in its order."""
+
+    path: str
+    line: int
+    column: int
+    severity: str
+    code: str
+    field: str
+    message: str
+    hint: str = ""
+
 
 # Control characters, which YAML escapes such as "\0" or "\e" can put in any value.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -22,7 +58,7 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04X}", text)
 
 
-def problem_line(item: Problem, show: PathShower) -> str:
+def problem_line(item: ShownProblem, show: PathShower) -> str:
     field = f" {visible(item.field)}:" if item.field else ""
     text = (
         f"{visible(show(item.path))}:{item.line}:{item.column}: "
@@ -31,7 +67,7 @@ def problem_line(item: Problem, show: PathShower) -> str:
     return text + (f"\n    hint: {visible(item.hint)}" if item.hint else "")
 
 
-def problems_text(problems: Iterable[Problem], show: PathShower) -> str:
+def problems_text(problems: Iterable[ShownProblem], show: PathShower) -> str:
     return "".join(problem_line(item, show) + "\n" for item in problems)
 
 
@@ -44,8 +80,8 @@ def summary_line(errors: int, warnings: int, files: int) -> str:
     return f"{count(files, 'file')} checked: {count(errors, 'error')}, {count(warnings, 'warning')}"
 
 
-def problems_json(problems: Iterable[Problem], show: PathShower) -> str:
-    def record(item: Problem) -> dict[str, Any]:
+def problems_json(problems: Iterable[ShownProblem], show: PathShower) -> str:
+    def record(item: ShownProblem) -> dict[str, Any]:
         return {
             "path": show(item.path),
             "line": item.line,
@@ -70,7 +106,7 @@ def problems_json(problems: Iterable[Problem], show: PathShower) -> str:
     )
 
 
-def github_annotations(problems: Iterable[Problem], show: PathShower) -> str:
+def github_annotations(problems: Iterable[ShownProblem], show: PathShower) -> str:
     """Problems as GitHub Actions workflow commands, which annotate the files in a pull
     request."""
 
