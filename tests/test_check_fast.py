@@ -157,15 +157,20 @@ def test_a_check_imports_neither_renderers_nor_worker_processes(messy: Path, kep
         "code = run(['-C', sys.argv[1], 'check'], io.StringIO(), io.StringIO())\n"
         f"print(code, sorted(set({NOT_IMPORTED!r}) & set(sys.modules)))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(messy)],
+    done = in_fresh_python(script, REPOSITORY, str(messy))
+    assert done.stdout.splitlines()[-1] == "1 []"
+
+
+def in_fresh_python(script: str, folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """A script run by a Python that has imported nothing yet, in `folder`."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *argv],
         capture_output=True,
         text=True,
         check=True,
-        cwd=REPOSITORY,
+        cwd=folder,
         env={**os.environ, "PDP_TODAY": "2026-11-28"},
     )
-    assert done.stdout.splitlines()[-1] == "1 []"
 
 
 def git(folder: Path, *args: str) -> None:
@@ -197,13 +202,6 @@ def test_an_unchanged_check_imports_nothing_of_the_model_or_the_parsers(messy: P
         f"print(code, sorted(set({NOT_IMPORTED_WHEN_KEPT!r}) & set(sys.modules)))\n"
         "sys.stderr.write(out.getvalue())"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=messy,
-        env={**os.environ, "PDP_TODAY": "2026-11-28"},
-    )
+    done = in_fresh_python(script, messy)
     assert done.stdout.splitlines()[-1] == "1 []"
     assert done.stderr == EXPECTED  # as a check that read the files prints it
