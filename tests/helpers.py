@@ -13,7 +13,7 @@ from generator.cli import run
 from generator.journal.load import CACHE_DIR
 from generator.store import STORE_FILE
 
-from .conftest import REPOSITORY
+from .conftest import FIXTURES, REPOSITORY
 
 
 def example(tmp_path: Path) -> Path:
@@ -54,3 +54,10 @@ def age(root: Path, by_ns: int) -> None:
     for path in root.rglob("*"):
         if path.is_file():
             os.utime(path, ns=(then, then))
+
+
+def add_planned_next_year(root: Path) -> None:
+    """Give a project an entry planned in 2027-28, a year not yet begun."""
+    entries = root / "journal" / "entries" / "2027-28"
+    entries.mkdir(parents=True)
+    shutil.copy(FIXTURES / "entries" / "2027-06-30-civil-service-live.md", entries)

@@ -426,13 +426,13 @@ def _calendar(run: InProject) -> int:
     journal = run.journal_or_fail(run.open())
     if run.args.publish:
         journal = published(journal)
-    text = calendar_text(journal, run.today)
+    events = calendar_events(journal, run.today)
+    text = calendar_text(journal, run.today, events)
     if run.args.output is None:
         run.out.write(text)
     else:
         write_new_or_replace(run.args.output, text, "write the calendar to a .ics file")
-        events = len(calendar_events(journal, run.today))
-        run.out.write(f"wrote {events} events to {run.args.output}\n")
+        run.out.write(f"wrote {len(events)} events to {run.args.output}\n")
     return EXIT_OK
 
 

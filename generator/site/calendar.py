@@ -9,7 +9,7 @@ depends on the clock, so the same journal on the same day gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -57,9 +57,11 @@ def calendar_events(journal: Journal, today: date) -> list[Event]:
     return sorted(events, key=lambda event: (event.day, event.kind, event.item))
 
 
-def calendar_text(journal: Journal, today: date) -> str:
-    """The journal's calendar as iCalendar text: CRLF line ends, long lines folded."""
-    events = calendar_events(journal, today)
+def calendar_text(journal: Journal, today: date, events: Sequence[Event] | None = None) -> str:
+    """The journal's calendar as iCalendar text: CRLF line ends, long lines folded; of
+    `events` if they are found already."""
+    if events is None:
+        events = calendar_events(journal, today)
     stamp = _stamp(journal, today)
     lines = [
         "BEGIN:VCALENDAR",

@@ -17,7 +17,7 @@ import markupsafe
 from jinja2.compiler import CodeGenerator, Frame
 
 from ..errors import PdpError
-from .formats import figure, long_date, percent, year_names
+from .formats import amount, figure, long_date, percent, year_names
 from .theme import Templates
 from .views import Page
 
@@ -84,7 +84,9 @@ def environment(templates: Templates) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(figure=figure, percent=percent, long_date=long_date, year_names=year_names)
+    env.filters.update(
+        amount=amount, figure=figure, percent=percent, long_date=long_date, year_names=year_names
+    )
     return env
 
 

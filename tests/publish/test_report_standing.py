@@ -13,6 +13,7 @@ import pytest
 from generator.cli import run
 
 from ..conftest import TODAY
+from ..helpers import add_planned_next_year
 
 
 def pdp(root: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> str:
@@ -41,24 +42,11 @@ def test_the_text_report_gives_each_years_verdict_and_mix(
     ]
 
 
-PLANNED_NEXT_YEAR = """---
-title: Civil Service Live
-date: 2027-06-30
-activity: conference
-hours: 6
-status: planned
----
-I will bring back what I learn to the team.
-"""
-
-
 def test_a_year_not_yet_begun_has_not_started(
     project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = project("small")
-    entry = root / "journal/entries/2027-28/2027-06-30-civil-service-live.md"
-    entry.parent.mkdir()
-    entry.write_text(PLANNED_NEXT_YEAR, "utf-8")
+    add_planned_next_year(root)
     block = pdp(root, monkeypatch, "report", "--year", "2027-28").split("\n\n")[1]
     assert block.splitlines()[:4] == [
         "2027-28  1 April 2027 to 31 March 2028",

@@ -16,6 +16,7 @@ from generator.cli import run
 from generator.journal.load import find_project
 from generator.site.build import build_site
 
+from ..helpers import add_planned_next_year
 from .standing_states import STATES, State, copy_state
 
 
@@ -145,25 +146,12 @@ def test_the_mix_caption_says_which_bar_is_which(tmp_path: Path) -> None:
     ) in text
 
 
-PLANNED_NEXT_YEAR = """---
-title: Civil Service Live
-date: 2027-06-30
-activity: conference
-hours: 6
-status: planned
----
-I will bring back what I learn to the team.
-"""
-
-
 def test_a_year_not_yet_begun_has_not_started_on_its_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = STATES[1]
     root = copy_state(state, tmp_path)
-    entry = root / "journal/entries/2027-28/2027-06-30-civil-service-live.md"
-    entry.parent.mkdir()
-    entry.write_text(PLANNED_NEXT_YEAR, "utf-8")
+    add_planned_next_year(root)
     site = tmp_path / "site"
     assert build_site(find_project(root), state.today, False, site, cache=False).site is not None
     page = site / "years" / "2027-28.html"
