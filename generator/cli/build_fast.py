@@ -5,7 +5,7 @@ build printed, leaving its site as it is."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,8 @@ from .context import InProject
 if TYPE_CHECKING:
     from ..journal.problems import ShownProblem
     from ..site.build import BuildResult
+    from ..site.last_build import YearRows
+    from ..site.memo import LastBuild
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +64,66 @@ def built_as_before(run: InProject, before: Before) -> int:
     return show_built(run, shown, pages, files, before.output)
 
 
+def remade_reflections(run: InProject, before: Before) -> int | None:
+    """After edits of entries' reflections alone, the short way (`site.remake`): their
+    pages and their years' review packs are made again, in place, from the last build kept
+    in the store. None where it does not hold: then the build is a whole one."""
+    found = before.found
+    if run.args.publish or found is None or not found.edited or found.build is None:
+        return None
+    try:
+        paths = [Path(os.path.relpath(name, run.project.root)).as_posix() for name in found.edited]
+    except ValueError:  # on another drive
+        return None
+    from ..site.output import replace_pages
+    from ..site.remake import remake_kept
+
+    remade = remake_kept(run.project, _cache(run), before.output, run.today, paths, found.build)
+    if remade is None:
+        return None
+    replace_pages(before.output, remade.files)
+    kept = Kept(remade.last, remade.years, remade.before)
+    _keep(run, before, found.warnings, found.counts, kept)
+    return built_as_before(run, before)
+
+
 def keep_manifest(run: InProject, before: Before, built: BuildResult) -> None:
     """Note what a build that succeeded was made from and wrote, for the next one."""
     if before.found is None or built.site is None or built.checked.journal is None:
         return
-    cache = _cache(run)
     if built.checked.journal.config.build_time:  # every build shows its own time
-        manifest.forget(cache, built.output)
+        manifest.forget(_cache(run), built.output)
         return
     warnings = [astuple(problem) for problem in built.site.warnings]
     counts = (built.site.pages, built.site.files)
-    manifest.keep(cache, built.output, before.inputs, before.key, warnings, counts)
+    _keep(run, before, warnings, counts, Kept(built.last, built.years))
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A build, to keep for the next one's short way: its rows of years' reflections, and the
+    digests of those kept before of the others."""
+
+    last: LastBuild | None
+    years: YearRows
+    before: Mapping[str, str] | None = None
+
+
+def _keep(
+    run: InProject,
+    before: Before,
+    warnings: Sequence[Sequence[Any]],
+    counts: tuple[int, int],
+    kept: Kept,
+) -> None:
+    """Keep the manifest of a build, and the build itself for the next one's short way."""
+    if before.inputs is None:
+        return
+    from ..site.last_build import keep_last
+
+    cache, build = _cache(run), before.inputs["taken"]
+    keep_last(cache, before.output, kept.last, build, kept.years, kept.before)
+    manifest.keep(cache, before.output, before.inputs, before.key, warnings, counts)
 
 
 def show_built(

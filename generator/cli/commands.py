@@ -252,11 +252,20 @@ def _build_options(build: argparse.ArgumentParser) -> None:
 
 
 def _build(run: InProject) -> int:
-    from .build_fast import built_as_before, keep_manifest, look_before_building, show_built
+    from .build_fast import (
+        built_as_before,
+        keep_manifest,
+        look_before_building,
+        remade_reflections,
+        show_built,
+    )
 
     before = look_before_building(run)  # nothing changed: all there is to do, and cheap
     if before.fresh:
         return built_as_before(run, before)
+    remade = remade_reflections(run, before)  # only reflections changed: nearly as cheap
+    if remade is not None:
+        return remade
     from ..journal.problems import problems_text
     from ..site.build import build_site  # here: rendering costs the other commands start-up
 

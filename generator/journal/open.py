@@ -157,6 +157,14 @@ def open_journal(
     return Checked(journal, tuple(sorted(problems, key=problem_order)), files)
 
 
+def check_edited(project: Project, journal: Journal, today: date, paths: Sequence[str]) -> _Checks:
+    """Check these entries again with the settings of `journal` (a journal checked the same
+    day, from files that differ from the project's in these entries alone)."""
+    goal_ids = known_ids(goal.path for goal in journal.goals)
+    settings = _EntrySettings(project, journal.config, dict(journal.catalogue), goal_ids, today)
+    return _check_entry_files(settings, paths)
+
+
 def known_ids(paths: Iterable[str]) -> frozenset[str]:
     """The ids that links to these files may use: each file's name, and the id its name
     makes (which a file named 'Media Handling.md' is told to take), whether or not the

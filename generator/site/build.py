@@ -28,6 +28,7 @@ from .calendar import CALENDAR_FILE, calendar_text, offered
 from .entry_job import EntryJob, entry_files
 from .entry_pages import EntryPages, entry_page, entry_pages_of
 from .evidence import evidence_copies
+from .last_build import YearRows
 from .link_check import LinkCheck, LinkMemo, left_out_links
 from .manifest import DEFAULT_OUTPUT
 from .memo import EntryMade, LastBuild, Reuse
@@ -103,6 +104,9 @@ class BuildResult:
     output: Path
     site: Site | None
     problems: tuple[Problem, ...] = ()
+    # Kept for the next build's short way (`last_build`): the build, its years' reflections.
+    last: LastBuild | None = None
+    years: YearRows = field(default_factory=YearRows)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:  # of the site written
@@ -135,9 +139,12 @@ def build_site(
         journal = checked.journal
         if checked.errors or journal is None:
             return BuildResult(checked, output, None, checked.errors)
+        years = YearRows() if cache and not publish else None
         reuse = Reuse(
             Reflections(cache_folder if cache else None),
             previous=load_previous(cache_folder, output) if cache else None,
+            # The short way is taken for the member's own site alone (see `last_build`).
+            keep_year=years.add if years is not None else None,
         )
         history = entry_history(project.root, (entry.path for entry in journal.entries))
         made = _write_site(
@@ -153,7 +160,7 @@ def build_site(
     reuse.reflections.save()
     if reuse.previous is not None:
         save_previous(cache_folder, reuse.previous)
-    return BuildResult(checked, output, made.site)
+    return BuildResult(checked, output, made.site, (), reuse.last, years or YearRows())
 
 
 def _write_site(
@@ -443,8 +450,11 @@ class _SiteWriter:
         self.file(path, data, taken is not None)
         self.progress.advance()
         if not self.reuse.remember:  # nor the year's reflections
-            for done in entries_in(plan.journal.entries, year):
-                del self.reflections[done.path]
+            done = entries_in(plan.journal.entries, year)
+            if self.reuse.keep_year is not None:
+                self.reuse.keep_year(year.name, {e.path: self.reflections[e.path] for e in done})
+            for entry in done:
+                del self.reflections[entry.path]
 
 
 def _start_writing(
@@ -500,7 +510,7 @@ def _finish(
     if problems:
         reuse.last = None
         return SiteResult(None, tuple(problems))
-    if reuse.remember:
+    if reuse.remember or reuse.keep_year is not None:
         reuse.last = LastBuild(
             plan.journal,
             plan.today,

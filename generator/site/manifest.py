@@ -63,10 +63,19 @@ class Look:
     fresh: bool
     inputs: dict[str, Any] | None
     kept: dict[str, Any] | None = None
+    # The input files whose bytes changed since the last build, where nothing else did (no
+    # file came or went, and the output folder is as that build left it); else None.
+    edited: tuple[str, ...] | None = None
 
     @property
     def warnings(self) -> list[list[Any]]:  # each a Problem's fields
         return [] if self.kept is None else list(self.kept["warnings"])
+
+    @property
+    def build(self) -> int | None:
+        """What names the last build (see `keep`), if there is one."""
+        build = None if self.kept is None else self.kept.get("build")
+        return build if isinstance(build, int) else None
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -103,7 +112,12 @@ def look(cache: Path, output: Path, key: dict[str, Any], files: Sequence[Path]) 
     except Unsupported:
         return Look(False, None, kept)
     same = inputs["files"] == previous["files"] or _digests(inputs) == _digests(previous)
-    if not same or _output_files(output) != kept["output"]:
+    if not same:
+        edited = _edited(inputs, previous)
+        if edited is not None and _output_files(output) != kept["output"]:
+            edited = None
+        return Look(False, inputs, kept, edited)
+    if _output_files(output) != kept["output"]:
         return Look(False, inputs, kept)
     if inputs["files"] != previous["files"] or _had_racy(previous):
         # Touched, or too recent to trust before: the stats as they are now, trusted next time.
@@ -136,6 +150,8 @@ def keep(
         return
     row = {
         "key": key,
+        # Names this build, whatever `look` notes afresh: what else is kept of it says so.
+        "build": inputs["taken"],
         "inputs": inputs,
         "output": _output_files(output),
         "warnings": [list(item) for item in warnings],
@@ -253,6 +269,22 @@ def _digests(inputs: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     return inputs["folders"], {
         name: None if state is None else state[3] for name, state in files.items()
     }
+
+
+def _edited(inputs: dict[str, Any], previous: dict[str, Any]) -> tuple[str, ...] | None:
+    """The files whose bytes differ, where the same files are there as before."""
+    now: dict[str, FileState] = inputs["files"]
+    before: dict[str, FileState] = previous["files"]
+    if inputs["folders"] != previous["folders"] or now.keys() != before.keys():
+        return None
+    edited = []
+    for name, state in now.items():
+        noted = before[name]
+        if (state is None) != (noted is None):
+            return None
+        if state is not None and noted is not None and state[3] != noted[3]:
+            edited.append(name)
+    return tuple(edited)
 
 
 def _had_racy(inputs: dict[str, Any]) -> bool:

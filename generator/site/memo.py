@@ -7,7 +7,7 @@ reflections it saves to the disk cache.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
@@ -151,7 +151,11 @@ class Reuse:
     views: ViewMemo = field(default_factory=ViewMemo)
     entries: EntryMemo = field(default_factory=EntryMemo)
     previous: Previous | None = None  # a one-off build's pages of the last build
-    last: LastBuild | None = None  # watch mode: the last build, if it made a whole site
+    # The last build, if it made a whole site: in watch mode, and for a one-off build that
+    # keeps it for the next (`last_build`), each year's reflections handed to `keep_year`
+    # once its review pack is made (a one-off build holds no more of them than that).
+    last: LastBuild | None = None
+    keep_year: Callable[[str, Mapping[str, str]], None] | None = None
 
     def render(self, env: jinja2.Environment, page: Page) -> bytes:
         return self.pages.render(env, page) if self.remember else render_page(env, page)

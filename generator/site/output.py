@@ -13,8 +13,8 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..errors import PdpError, UsageError
@@ -162,6 +162,28 @@ def fresh_site(output: Path) -> Iterator[FreshSite]:
         ) from err
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def replace_pages(output: Path, files: Mapping[str, bytes]) -> None:
+    """Put these pages in place in the built site at `output`, each whole at once (written
+    beside it, then renamed over it): a file with a second name is never written through."""
+    for path, data in sorted(files.items()):
+        target = output / path
+        with suppress(OSError):
+            if target.read_bytes() == data:
+                continue
+        written = target.with_name(f".{target.name}.{os.getpid()}")
+        try:
+            _write(written, data)
+            os.replace(written, target)
+        except OSError as err:
+            with suppress(OSError):
+                written.unlink()
+            where = "" if err.filename is None else f": {_shown(err.filename, output, output)}"
+            raise PdpError(
+                f"could not write the site: {err.strerror}{where}",
+                "check the output folder's permissions and free space",
+            ) from err
 
 
 def _shown(filename: object, fresh: Path, output: Path) -> str:

@@ -1,22 +1,69 @@
-"""Watch mode's short way after edits of reflections alone: the pages of the edited entries
-and of their years' review packs are made again, the only pages such an edit changes (no
-other page shows a reflection); every other page stays as the last build made it."""
+"""The short way after edits of reflections alone: the pages of the edited entries and of
+their years' review packs are made again, the only pages such an edit changes (no other page
+shows a reflection); every other page stays as the last build made it. Watch mode takes it
+from the build it holds in memory; `pdp build` from the one the last build kept in the store
+(`remake_kept`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
+from typing import NamedTuple
 
 from ..journal.compute import performance_year
+from ..journal.open import check_edited
 from ..journal.privacy import published_entry
+from ..journal.project import Project
 from ..model import Entry, Journal
 from .entry_job import EntryJob, entry_files
+from .last_build import YearRows, load_last, year_of
 from .link_check import LinkCheck
 from .memo import LastBuild, Reuse
 from .plan import pack_page
+from .reflection_cache import Reflections
 from .render import environment
 from .views import entry_url
+
+
+class Remade(NamedTuple):
+    """What the short way made: the pages remade, by path; the build it comes to, and the
+    rows of the years it made again, besides those kept before."""
+
+    files: dict[str, bytes]
+    last: LastBuild
+    years: YearRows
+    before: dict[str, str]
+
+
+def remake_kept(
+    project: Project, cache: Path, output: Path, today: date, paths: Sequence[str], build: int
+) -> Remade | None:
+    """The short way from the last build into `output` as kept in the store (the manifest's
+    build `build`), after edits of the entries at `paths` (relative to the project) alone,
+    for the member's own site; None where it does not hold (see `remake_reflections`, and an
+    edited entry with errors: the full build shows them)."""
+    kept = load_last(cache, output, build, paths)
+    if kept is None or kept.today != today:
+        return None
+    edited = []
+    for entry, problems in check_edited(project, kept.journal, today, paths):
+        if entry is None or any(problem.severity == "error" for problem in problems):
+            return None
+        edited.append(entry)
+    reuse = Reuse(Reflections(cache), remember=True)
+    reuse.last = kept.last(reuse.makers(kept.fields["shared"]))
+    files = remake_reflections(reuse, edited, today, publish=False)
+    if files is None or reuse.last is None:
+        return None
+    reuse.reflections.save(mark_used=False)
+    years = YearRows()
+    journal = reuse.last.journal
+    for year in sorted({year_of(entry, journal) for entry in edited}):
+        shown = (entry.path for entry in journal.entries if year_of(entry, journal) == year)
+        years.add(year, {path: reuse.last.reflections[path] for path in shown})
+    return Remade(files, reuse.last, years, kept.years)
 
 
 def remake_reflections(

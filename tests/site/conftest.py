@@ -1,17 +1,23 @@
-"""What the browser tests of the site share: one build of the example journal for the member
-and one for the reviewer, and one browser, for every test of this folder."""
+"""What the tests of the site share: for the browser tests, one build of the example journal
+for the member and one for the reviewer, and one browser, for every test of this folder; for
+the tests of builds after a change (or none), the small project and a count of its builds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+import generator.site.build
+import generator.site.remake
 from generator.journal.load import find_project
+from generator.journal.project import Project
 from generator.site.build import build_site
 
 from ..conftest import REPOSITORY, TODAY
+from ..helpers import age
 from ..site_tools import open_browser
 from .browsing import Sites
 
@@ -36,3 +42,42 @@ def browser() -> Iterator[Browser]:
     a test here opens its pages in it rather than a browser of its own)."""
     with open_browser() as opened:
         yield opened
+
+
+HOUR_NS = 3600 * 10**9
+
+
+@pytest.fixture
+def small(project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The small project, its files an hour old (so that their stats can be trusted)."""
+    root = project("small")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PDP_TODAY", "2026-11-28")
+    age(root, HOUR_NS)
+    return root
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The output folder of each real build, as `build_site` is called, or as the short way
+    after edits of reflections alone (`remake_kept`) makes pages."""
+    made: list[Path] = []
+    real = generator.site.build.build_site
+    real_remake = generator.site.remake.remake_kept
+
+    def counting(*args: object, **kwargs: object) -> generator.site.build.BuildResult:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        made.append(result.output)
+        return result
+
+    def remaking(
+        project: Project, cache: Path, output: Path, *args: Any
+    ) -> generator.site.remake.Remade | None:
+        remade = real_remake(project, cache, output, *args)
+        if remade is not None:
+            made.append(output)
+        return remade
+
+    monkeypatch.setattr(generator.site.build, "build_site", counting)
+    monkeypatch.setattr(generator.site.remake, "remake_kept", remaking)
+    return made

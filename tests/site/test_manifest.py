@@ -14,43 +14,17 @@ from pathlib import Path
 
 import pytest
 
-import generator.site.build
 import generator.site.manifest
 from generator.site.manifest import GRANULARITY_NS
 
 from ..conftest import REPOSITORY
-from ..helpers import age, tree
 from ..helpers import run_pdp as pdp
+from ..helpers import tree
+from .conftest import HOUR_NS
 
-HOUR_NS = 3600 * 10**9
 MENTORING = "journal/entries/2025-26/2026-01-20-mentoring.md"
 WEBINAR = "journal/entries/2025-26/2025-05-01-webinar.md"
 BUILT = r"built the site \(with private content, for you only\): \d+ pages, \d+ files in site\n"
-
-
-@pytest.fixture
-def small(project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The small project, its files an hour old (so that their stats can be trusted)."""
-    root = project("small")
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("PDP_TODAY", "2026-11-28")
-    age(root, HOUR_NS)
-    return root
-
-
-@pytest.fixture
-def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The output folder of each real build, as `build_site` is called."""
-    made: list[Path] = []
-    real = generator.site.build.build_site
-
-    def counting(*args: object, **kwargs: object) -> generator.site.build.BuildResult:
-        result = real(*args, **kwargs)  # type: ignore[arg-type]
-        made.append(result.output)
-        return result
-
-    monkeypatch.setattr(generator.site.build, "build_site", counting)
-    return made
 
 
 @pytest.fixture

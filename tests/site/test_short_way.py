@@ -1,0 +1,221 @@
+"""`pdp build` after edits of reflections alone: the pages of the edited entries and of their
+years' review packs are made again in place, from the last build kept in the store; every
+other file is left as it was, and the site is what a clean build makes. Any other change,
+an edit with errors, and a published build make a whole build."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import generator.site.build
+import generator.site.remake
+from generator.journal.project import Project
+from generator.site.last_build import ROW_PREFIX
+
+from ..helpers import age, example, tree
+from ..helpers import run_pdp as pdp
+from .conftest import HOUR_NS
+from .test_manifest import MENTORING, WEBINAR, stats
+
+MENTORING_PAGE = "entries/2026-01-20-mentoring.html"
+WEBINAR_PAGE = "entries/2025-05-01-webinar.html"
+PACK = "pack/2025-26.html"
+EXAMPLE_EDITS = (
+    "journal/entries/2024-25/2024-07-10-press-office-shadowing-day.md",
+    "journal/entries/2026-27/2026-06-17-webinar-giving-feedback.md",
+)
+
+
+@pytest.fixture
+def ways(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """How each build that made pages made them: "whole", or "short"."""
+    taken: list[str] = []
+    whole = generator.site.build.build_site
+    short = generator.site.remake.remake_kept
+
+    def building(*args: Any, **kwargs: Any) -> generator.site.build.BuildResult:
+        taken.append("whole")
+        return whole(*args, **kwargs)
+
+    def remaking(project: Project, *args: Any) -> generator.site.remake.Remade | None:
+        remade = short(project, *args)
+        if remade is not None:
+            taken.append("short")
+        return remade
+
+    monkeypatch.setattr(generator.site.build, "build_site", building)
+    monkeypatch.setattr(generator.site.remake, "remake_kept", remaking)
+    return taken
+
+
+def add_text(root: Path, path: str, text: str) -> None:
+    with (root / path).open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+def changed_since(site: Path, before: dict[str, Any]) -> set[str]:
+    """The files (not folders: a file put in place changes its folder's mtime) that differ."""
+    after = stats(site)
+    paths = before.keys() | after.keys()
+    return {
+        path for path in paths if before.get(path) != after.get(path) and (site / path).is_file()
+    }
+
+
+def assert_as_clean(root: Path) -> None:
+    assert pdp("build", "--no-cache", "-o", "clean")[0] == 0
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def test_a_reflection_edit_remakes_its_page_and_its_pack_alone(
+    small: Path, ways: list[str]
+) -> None:
+    first = pdp("build")
+    before = stats(small / "site")
+    add_text(small, MENTORING, "\nA second thought, written later.\n")
+    assert pdp("build") == first  # says the same
+    assert ways == ["whole", "short"]
+    assert changed_since(small / "site", before) == {MENTORING_PAGE, PACK}
+    assert "A second thought" in (small / "site" / MENTORING_PAGE).read_text("utf-8")
+    assert "A second thought" in (small / "site" / PACK).read_text("utf-8")
+    assert all((small / "site" / path).stat().st_nlink == 1 for path in (MENTORING_PAGE, PACK))
+    assert_as_clean(small)
+
+
+def test_after_the_short_way_nothing_changed_is_nothing_to_do(small: Path, ways: list[str]) -> None:
+    pdp("build")
+    add_text(small, MENTORING, "\nA second thought.\n")
+    pdp("build")
+    before = stats(small / "site")
+    pdp("build")
+    assert ways == ["whole", "short"]
+    assert stats(small / "site") == before
+
+
+def test_entries_edited_together_are_remade_together(small: Path, ways: list[str]) -> None:
+    pdp("build")
+    before = stats(small / "site")
+    add_text(small, MENTORING, "\nA second thought.\n")
+    add_text(small, WEBINAR, "\nAnd one about the webinar.\n")
+    assert pdp("build")[0] == 0
+    assert ways == ["whole", "short"]
+    assert changed_since(small / "site", before) == {
+        MENTORING_PAGE,
+        WEBINAR_PAGE,
+        PACK,
+    }
+    assert_as_clean(small)
+
+
+def test_a_whole_build_after_the_short_way_takes_no_page_it_left_behind(
+    small: Path, ways: list[str]
+) -> None:
+    # The page cache's notes are of the whole build: the page the short way remade holds
+    # other bytes than noted, and is made again, not taken, when its entry is as it was then.
+    mentoring = small / MENTORING
+    original = mentoring.read_text("utf-8")
+    pdp("build")
+    add_text(small, MENTORING, "\nA thought taken back later.\n")
+    pdp("build")
+    mentoring.write_text(original, "utf-8")
+    webinar = small / WEBINAR
+    webinar.write_text(webinar.read_text("utf-8").replace("hours: 1", "hours: 2"), "utf-8")
+    assert pdp("build")[0] == 0
+    assert ways == ["whole", "short", "whole"]
+    assert "A thought taken back" not in (small / "site" / MENTORING_PAGE).read_text("utf-8")
+    assert_as_clean(small)
+
+
+def test_a_touched_entry_then_edited_still_takes_the_short_way(
+    small: Path, ways: list[str]
+) -> None:
+    pdp("build")
+    entry = small / MENTORING
+    later = entry.stat().st_mtime_ns + 10**9
+    os.utime(entry, ns=(later, later))
+    pdp("build")  # nothing to do: the manifest notes the new stat, and names the same build
+    add_text(small, MENTORING, "\nA second thought.\n")
+    pdp("build")
+    assert ways == ["whole", "short"]
+    assert_as_clean(small)
+
+
+def _front_matter(root: Path) -> None:
+    entry = root / MENTORING
+    entry.write_text(entry.read_text("utf-8").replace("hours: 6.5", "hours: 7.5"), "utf-8")
+
+
+def _evidence(root: Path) -> None:
+    (root / "journal" / "entries" / "2025-26" / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+
+
+def _goal(root: Path) -> None:
+    goal = next((root / "journal" / "goals").glob("*.md"))
+    goal.write_text(goal.read_text("utf-8") + "\nMore about the goal.\n", "utf-8")
+
+
+@pytest.mark.parametrize("change", [_front_matter, _evidence, _goal])
+def test_any_other_edit_makes_a_whole_build(small: Path, ways: list[str], change: Any) -> None:
+    pdp("build")
+    add_text(small, MENTORING, "\nA second thought.\n")
+    change(small)
+    assert pdp("build")[0] == 0
+    assert ways == ["whole", "whole"]
+    assert_as_clean(small)
+
+
+def test_an_edit_with_an_error_is_shown_by_a_whole_build(small: Path, ways: list[str]) -> None:
+    pdp("build")
+    built = tree(small / "site")
+    add_text(small, MENTORING, "\nSee [the talk](2026-03-01-no-such-talk.md).\n")
+    code, _, err = pdp("build")
+    assert code == 1
+    assert "B001" in err
+    assert ways == ["whole", "whole"]
+    assert tree(small / "site") == built
+
+
+def test_a_published_build_is_always_whole(small: Path, ways: list[str]) -> None:
+    pdp("build", "--publish")
+    add_text(small, MENTORING, "\nA second thought.\n")
+    assert pdp("build", "--publish")[0] == 0
+    assert ways == ["whole", "whole"]
+
+
+@pytest.mark.parametrize("row", ["main", "year"])
+def test_a_damaged_kept_build_makes_a_whole_build(small: Path, ways: list[str], row: str) -> None:
+    pdp("build")
+    with sqlite3.connect(small / ".pdp-cache" / "cache.sqlite3") as db:
+        names = [name for (name,) in db.execute("SELECT name FROM meta")]
+        kept = [name for name in names if name.startswith(ROW_PREFIX)]
+        assert len(kept) == 2  # the main row, and that of the one year, 2025-26
+        name = next(name for name in kept if name.endswith("\n2025-26") == (row == "year"))
+        db.execute("UPDATE meta SET value = ? WHERE name = ?", (b"\x80\x05damaged", name))
+    add_text(small, MENTORING, "\nA second thought.\n")
+    assert pdp("build")[0] == 0
+    assert ways == ["whole", "whole"]
+    assert_as_clean(small)
+
+
+def test_edits_in_one_year_then_another_each_take_the_short_way(
+    tmp_path: Path, ways: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second edit reads its year's row as the whole build kept it, named by the rest as
+    # the first edit kept it again.
+    root = example(tmp_path)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("PDP_TODAY", "2026-11-28")
+    age(root, HOUR_NS)
+    first, second = EXAMPLE_EDITS
+    pdp("build")
+    add_text(root, first, "\nA thought on the year before.\n")
+    assert pdp("build")[0] == 0
+    add_text(root, second, "\nA thought on this year.\n")
+    assert pdp("build")[0] == 0
+    assert ways == ["whole", "short", "short"]
+    assert_as_clean(root)
