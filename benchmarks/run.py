@@ -169,12 +169,20 @@ def runs_of(shape: Shape, runs: int | None) -> int:
     return next((count for most, count in RUNS_UP_TO if shape.entries <= most), LEAST_RUNS)
 
 
+def command_environment() -> dict[str, str]:
+    """The environment the commands run in. Python may write its bytecode: pdp as installed
+    runs from it (installers compile it), and a run that may not write it would time the
+    compiling of pdp's modules on every command, which no member's machine does."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PDP_TODAY": TODAY}
+
+
 def benchmark(
     sizes: Sequence[Shape], runs: Mapping[Shape, int], workdir: Path, seed: int, peers: bool
 ) -> list[Result]:
     """Generate or reuse each journal, check it, and measure each command on it (and, if
     asked, the peers' full builds of the same journal)."""
-    env = {**os.environ, "PDP_TODAY": TODAY}
+    env = command_environment()
     workdir = workdir.resolve()  # the commands run from the repository's folder
     workdir.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
