@@ -5,12 +5,22 @@ A compiled template is kept under the template's name and the store's `fingerpri
 code, whose patch of Jinja2's code generator is in every template, Jinja2's version and
 Python's), in the `templates` table of the store; Jinja2 itself checks that its source is the
 one it was compiled from, and compiles it again otherwise.
+
+A build without the store (`--no-cache`) finds the shipped theme's templates compiled beside
+them instead, as Python keeps its own bytecode (`__pycache__`, written when the folder can
+be): they are part of pdp, like its code. Only a template whose source is the shipped one's
+is kept there, under its name, its source and pdp's code; a template of the journal's own
+theme is compiled afresh.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import sqlite3
+import sys
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,6 +30,9 @@ from jinja2.bccache import Bucket
 
 from .. import store
 from ..store import Store
+from .theme import DEFAULT_THEME, TEMPLATES_DIR, shipped_themes
+
+PYCACHE = "__pycache__"  # where Python keeps bytecode beside its sources
 
 
 @dataclass(slots=True)
@@ -44,11 +57,70 @@ class StoredTemplates(jinja2.BytecodeCache):
         Store(self.folder).write(partial(_keep, _fingerprint(), bucket.key, code))
 
 
+@dataclass(slots=True)
+class ShippedTemplates(jinja2.BytecodeCache):
+    """The shipped templates as compiled, in `folder` beside them: of the sources whose
+    checksums (as Jinja2 takes them) are `shipped`, by pdp's code (`version`)."""
+
+    folder: Path
+    shipped: frozenset[str]
+    version: str
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.checksum in self.shipped:
+            with suppress(OSError):
+                bucket.bytecode_from_string(self._file(bucket).read_bytes())
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.checksum not in self.shipped:
+            return
+        file = self._file(bucket)
+        written = file.with_name(f"{file.name}.{os.getpid()}")
+        with suppress(OSError):  # a folder that cannot be written: compiled every time
+            self.folder.mkdir(exist_ok=True)
+            self._forget_other_versions()
+            written.write_bytes(bucket.bytecode_to_string())
+            os.replace(written, file)
+        with suppress(OSError):
+            written.unlink(missing_ok=True)
+
+    def _file(self, bucket: Bucket) -> Path:
+        tag = sys.implementation.cache_tag or "python"
+        return self.folder / f"{bucket.key[:16]}-{bucket.checksum}.{tag}.{self.version}.jinja"
+
+    def _forget_other_versions(self) -> None:
+        """Remove what other code of pdp compiled (as while pdp itself is being changed)."""
+        mine = f".{self.version}.jinja"
+        for found in self.folder.iterdir():
+            if found.name.endswith(".jinja") and not found.name.endswith(mine):
+                found.unlink(missing_ok=True)
+
+
 def keep_compiled(env: jinja2.Environment, folder: Path | None) -> jinja2.Environment:
-    """`env`, keeping its compiled templates in the store of `folder` (None: in none)."""
-    if folder is not None and env.bytecode_cache is None and store.fingerprint() is not None:
-        env.bytecode_cache = StoredTemplates(folder)
+    """`env`, keeping its compiled templates in the store of `folder`; None: the shipped
+    ones beside them (see `ShippedTemplates`)."""
+    if env.bytecode_cache is not None:
+        return env
+    if folder is not None:
+        if store.fingerprint() is not None:
+            env.bytecode_cache = StoredTemplates(folder)
+        return env
+    code = store.code_digest()
+    if code is not None:
+        env.bytecode_cache = _shipped(code.hex()[:20])
     return env
+
+
+@functools.cache
+def _shipped(version: str) -> ShippedTemplates:
+    """The compiled shipped templates, by pdp's code (read once a process)."""
+    templates = shipped_themes() / DEFAULT_THEME / TEMPLATES_DIR
+    checksums = set()
+    with suppress(OSError):
+        for file in templates.iterdir():
+            if file.is_file():
+                checksums.add(hashlib.sha1(file.read_bytes()).hexdigest())  # as Jinja2 does
+    return ShippedTemplates(templates / PYCACHE, frozenset(checksums), version)
 
 
 def _fingerprint() -> str:

@@ -16,6 +16,10 @@ from ..errors import PdpError
 from ..journal.load import leads_inside
 
 THEMES_DIR = "themes"
+DEFAULT_THEME = "default"
+TEMPLATES_DIR = "templates"  # of a theme, beside "static"
+# Not templates: where Python, and pdp for the shipped templates, keep what they compiled.
+_SKIPPED = frozenset({"__pycache__"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +30,9 @@ class Theme:
 
     def templates(self) -> list[str]:
         return [
-            str(folder / "templates") for folder in self.folders if (folder / "templates").is_dir()
+            str(folder / TEMPLATES_DIR)
+            for folder in self.folders
+            if (folder / TEMPLATES_DIR).is_dir()
         ]
 
     def static_files(self) -> dict[str, Path]:
@@ -65,7 +71,7 @@ def find_theme(project_root: Path, name: str) -> Theme:
     candidates = [
         project_root / THEMES_DIR / name,
         shipped_themes() / name,
-        shipped_themes() / "default",
+        shipped_themes() / DEFAULT_THEME,
     ]
     folders: list[Path] = []
     for folder in candidates:
@@ -127,7 +133,7 @@ def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
             folders.clear()
             continue
         seen.add(real)
-        folders.sort()
+        folders[:] = sorted(name for name in folders if name not in _SKIPPED)
         for name in sorted(files):
             path = Path(current, name)
             if path.is_file():

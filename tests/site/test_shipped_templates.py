@@ -1,0 +1,131 @@
+"""A build without the store (`--no-cache`) finds the shipped theme's templates compiled
+beside them, as Python keeps its bytecode: compiled by the first such build, taken by the
+next; a template of the journal's own theme, or one compiled by other code, is compiled
+afresh; a folder that cannot be written costs time, never the build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import generator.site.render
+import generator.site.template_cache
+from generator.site.render import PageEnvironment
+from generator.site.template_cache import PYCACHE
+from generator.site.theme import shipped_themes
+
+from ..helpers import example
+from .test_one_edit import build
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the shipped themes standing in for them as the place of compiled templates
+    (the templates themselves are read from the shipped ones: the same sources)."""
+    ignored = shutil.ignore_patterns(PYCACHE)  # what the repository's builds compiled
+    copy = Path(shutil.copytree(shipped_themes(), tmp_path / "shipped", ignore=ignored))
+    monkeypatch.setattr(generator.site.template_cache, "shipped_themes", lambda: copy)
+    generator.site.template_cache._shipped.cache_clear()
+    yield copy / "default" / "templates" / PYCACHE
+    generator.site.template_cache._shipped.cache_clear()
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The name of every template compiled, as it is."""
+    names: list[str | None] = []
+    compile_ = PageEnvironment.compile
+
+    def counting(self: PageEnvironment, source: Any, name: str | None = None, *args: Any) -> Any:
+        names.append(name)
+        return compile_(self, source, name, *args)
+
+    monkeypatch.setattr(PageEnvironment, "compile", counting)
+    return names
+
+
+def new_process() -> None:
+    """Forget the compiled templates this process holds, as a new one would not have them."""
+    generator.site.render.environment.cache_clear()
+
+
+def test_the_second_build_without_the_store_compiles_no_shipped_template(
+    tmp_path: Path, shipped: Path, compiled: list[str | None]
+) -> None:
+    root = example(tmp_path)
+    new_process()
+    first = build(root, cache=False)
+    assert {"base.html", "entry.html", "pack.html", "macros.html"} <= set(compiled)
+    assert len(list(shipped.glob("*.jinja"))) == len(set(compiled))
+    compiled.clear()
+    new_process()
+    assert build(root, "again", cache=False) == first
+    assert compiled == []
+
+
+def test_a_template_of_the_journals_own_theme_is_compiled_and_not_kept_beside_the_shipped(
+    tmp_path: Path, shipped: Path, compiled: list[str | None]
+) -> None:
+    root = example(tmp_path)
+    new_process()
+    build(root, cache=False)
+    kept = sorted(shipped.iterdir())
+    own = root / "themes" / "default" / "templates"
+    own.mkdir(parents=True)
+    text = (shipped_themes() / "default" / "templates" / "pack.html").read_text("utf-8")
+    (own / "pack.html").write_text(text.replace("</h1>", "</h1><!-- mine -->"), "utf-8")
+    compiled.clear()
+    for _ in range(2):
+        new_process()
+        site = build(root, cache=False)
+        assert compiled == ["pack.html"]
+        compiled.clear()
+    assert b"</h1><!-- mine -->" in site["pack/2025-26.html"]
+    assert sorted(shipped.iterdir()) == kept
+
+
+def test_templates_compiled_by_other_code_are_compiled_again_and_removed(
+    tmp_path: Path, shipped: Path, compiled: list[str | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    new_process()
+    first = build(root, cache=False)
+    before = {path.name for path in shipped.iterdir()}
+    monkeypatch.setattr(generator.site.template_cache.store, "code_digest", lambda: b"other")
+    compiled.clear()
+    new_process()
+    assert build(root, "again", cache=False) == first
+    assert set(compiled) >= {"base.html", "entry.html", "pack.html"}
+    after = {path.name for path in shipped.iterdir()}
+    assert after and not after & before
+
+
+def test_damaged_compiled_templates_are_compiled_again(
+    tmp_path: Path, shipped: Path, compiled: list[str | None]
+) -> None:
+    root = example(tmp_path)
+    new_process()
+    first = build(root, cache=False)
+    for kept in shipped.glob("*.jinja"):
+        kept.write_bytes(b"not a compiled template")
+    compiled.clear()
+    new_process()
+    assert build(root, "again", cache=False) == first
+    assert "pack.html" in compiled
+
+
+def test_a_place_that_cannot_be_written_costs_time_not_the_build(
+    tmp_path: Path, shipped: Path, compiled: list[str | None]
+) -> None:
+    shipped.write_text("a file where the folder would be", "utf-8")
+    root = example(tmp_path)
+    for out in ("site", "again"):
+        compiled.clear()
+        new_process()
+        site = build(root, out, cache=False)
+        assert "pack.html" in compiled
+    assert site == build(root, "with-store")
