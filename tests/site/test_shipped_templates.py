@@ -14,6 +14,7 @@ import pytest
 
 import generator.site.render
 import generator.site.template_cache
+import generator.store
 from generator.site.render import PageEnvironment
 from generator.site.template_cache import PYCACHE
 from generator.site.theme import shipped_themes
@@ -95,7 +96,7 @@ def test_templates_compiled_by_other_code_are_compiled_again_and_removed(
     new_process()
     first = build(root, cache=False)
     before = {path.name for path in shipped.iterdir()}
-    monkeypatch.setattr(generator.site.template_cache.store, "code_digest", lambda: b"other")
+    monkeypatch.setattr(generator.store, "code_digest", lambda: b"other")
     compiled.clear()
     new_process()
     assert build(root, "again", cache=False) == first
