@@ -71,6 +71,8 @@ def remade_reflections(run: InProject, before: Before) -> int | None:
     found = before.found
     if run.args.publish or found is None or not found.edited or found.build is None:
         return None
+    if before.inputs is not found.inputs:  # taken afresh, of other folders: not comparable
+        return None
     try:
         paths = [Path(os.path.relpath(name, run.project.root)).as_posix() for name in found.edited]
     except ValueError:  # on another drive
@@ -82,8 +84,8 @@ def remade_reflections(run: InProject, before: Before) -> int | None:
     if remade is None:
         return None
     replace_pages(before.output, remade.files)
-    kept = Kept(remade.last, remade.years, remade.before)
-    _keep(run, before, found.warnings, found.counts, kept)
+    made = BuildToKeep(remade.last, remade.years, remade.other_years)
+    _keep(run, before, found.warnings, found.counts, made)
     return built_as_before(run, before)
 
 
@@ -92,21 +94,25 @@ def keep_manifest(run: InProject, before: Before, built: BuildResult) -> None:
     if before.found is None or built.site is None or built.checked.journal is None:
         return
     if built.checked.journal.config.build_time:  # every build shows its own time
+        from ..site.last_build import forget_last
+
         manifest.forget(_cache(run), built.output)
+        forget_last(_cache(run), built.output)
         return
     warnings = [astuple(problem) for problem in built.site.warnings]
     counts = (built.site.pages, built.site.files)
-    _keep(run, before, warnings, counts, Kept(built.last, built.years))
+    _keep(run, before, warnings, counts, BuildToKeep(built.last, built.years))
 
 
 @dataclass(frozen=True, slots=True)
-class Kept:
-    """A build, to keep for the next one's short way: its rows of years' reflections, and the
-    digests of those kept before of the others."""
+class BuildToKeep:
+    """A build that succeeded, to keep for the next one's short way (None: none can be
+    taken from it), with the rows of years' reflections it made and the digests of those
+    kept before of the other years."""
 
     last: LastBuild | None
-    years: YearRows
-    before: Mapping[str, str] | None = None
+    years: YearRows | None
+    other_years: Mapping[str, str] | None = None
 
 
 def _keep(
@@ -114,16 +120,19 @@ def _keep(
     before: Before,
     warnings: Sequence[Sequence[Any]],
     counts: tuple[int, int],
-    kept: Kept,
+    made: BuildToKeep,
 ) -> None:
     """Keep the manifest of a build, and the build itself for the next one's short way."""
     if before.inputs is None:
         return
-    from ..site.last_build import keep_last
+    from ..site.last_build import forget_last, keep_last
 
-    cache, build = _cache(run), before.inputs["taken"]
-    keep_last(cache, before.output, kept.last, build, kept.years, kept.before)
-    manifest.keep(cache, before.output, before.inputs, before.key, warnings, counts)
+    cache, output, build = _cache(run), before.output, before.inputs["taken"]
+    if made.last is None:
+        forget_last(cache, output)
+    else:
+        keep_last(cache, output, made.last, build, made.years, made.other_years)
+    manifest.keep(cache, output, before.inputs, before.key, warnings, counts)
 
 
 def show_built(

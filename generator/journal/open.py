@@ -157,12 +157,24 @@ def open_journal(
     return Checked(journal, tuple(sorted(problems, key=problem_order)), files)
 
 
-def check_edited(project: Project, journal: Journal, today: date, paths: Sequence[str]) -> _Checks:
+def check_edited(
+    project: Project, journal: Journal, today: date, paths: Sequence[str]
+) -> list[Check]:
     """Check these entries again with the settings of `journal` (a journal checked the same
     day, from files that differ from the project's in these entries alone)."""
     goal_ids = known_ids(goal.path for goal in journal.goals)
     settings = _EntrySettings(project, journal.config, dict(journal.catalogue), goal_ids, today)
     return _check_entry_files(settings, paths)
+
+
+def valid_entries(checks: Iterable[Check]) -> list[Entry] | None:
+    """The entries of these checks; None if any has errors (a whole build shows them)."""
+    entries = []
+    for entry, problems in checks:
+        if entry is None or any(problem.severity == "error" for problem in problems):
+            return None
+        entries.append(entry)
+    return entries
 
 
 def known_ids(paths: Iterable[str]) -> frozenset[str]:

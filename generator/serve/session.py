@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import PdpError
 from ..journal.history import History, entry_history, git_output
 from ..journal.load import CACHE_DIR, Project, find_project
-from ..journal.open import KnownEntries, open_journal, problem_order
+from ..journal.open import KnownEntries, open_journal, problem_order, valid_entries
 from ..journal.problems import problems_text
 from ..model import Journal, Problem
 from ..site.build import SiteSource, make_site
@@ -224,13 +224,9 @@ class Session:
         )
         today = self.today()
         checks = self.known.refresh(relative, today)
-        if checks is None:
+        edited = None if checks is None else valid_entries(checks)
+        if checks is None or edited is None:
             return None
-        edited = []
-        for entry, problems in checks:
-            if entry is None or any(p.severity == "error" for p in problems):
-                return None  # the full build shows the errors
-            edited.append(entry)
         files = remake_reflections(self.reuse, edited, today, self.publish)
         if files is None:
             return None

@@ -106,7 +106,7 @@ class BuildResult:
     problems: tuple[Problem, ...] = ()
     # Kept for the next build's short way (`last_build`): the build, its years' reflections.
     last: LastBuild | None = None
-    years: YearRows = field(default_factory=YearRows)
+    years: YearRows | None = None
 
     @property
     def warnings(self) -> tuple[Problem, ...]:  # of the site written
@@ -139,7 +139,7 @@ def build_site(
         journal = checked.journal
         if checked.errors or journal is None:
             return BuildResult(checked, output, None, checked.errors)
-        years = YearRows() if cache and not publish else None
+        years = YearRows(cache_folder, output) if cache and not publish else None
         reuse = Reuse(
             Reflections(cache_folder if cache else None),
             previous=load_previous(cache_folder, output) if cache else None,
@@ -160,7 +160,7 @@ def build_site(
     reuse.reflections.save()
     if reuse.previous is not None:
         save_previous(cache_folder, reuse.previous)
-    return BuildResult(checked, output, made.site, (), reuse.last, years or YearRows())
+    return BuildResult(checked, output, made.site, last=reuse.last, years=years)
 
 
 def _write_site(

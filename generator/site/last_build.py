@@ -25,54 +25,80 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from .. import store
 from ..journal.compute import performance_year
 from ..model import Entry, Journal
+from .entry_pages import EntryPages
 from .memo import LastBuild
 from .plan import Makers
+from .theme import Templates
 
 FORMAT = 1  # of what is pickled: a row of another is not read
 ROW_PREFIX = "last-build:"
 # LastBuild's fields as kept in the main row: all but the makers (the functions of one
 # build), the reflections (by year, in rows of their own) and the entries' text.
 _KEPT = ("journal", "today", "shared", "templates", "existing", "sources")
+# Years' rows held before they are written: a large journal's reflections are never all
+# held at once (a one-off build lets go of each year's once its pack is made).
+HELD_BYTES = 8 * 2**20
 
 
 @dataclass(slots=True)
 class YearRows:
-    """Each year's reflections, by entry path, pickled for its row, and the digest of each
-    row as the main row names it."""
+    """Rows of years' reflections (by entry path) for the last build into `output`, written
+    into the store of `cache` as they pile up; and the digest of each, which the main row
+    names."""
 
+    cache: Path
+    output: Path
     rows: dict[str, bytes] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
+    held: int = 0
 
     def add(self, year: str, reflections: Mapping[str, str]) -> None:
         data = pickle.dumps(dict(reflections), protocol=pickle.HIGHEST_PROTOCOL)
         self.rows[year] = data
         self.digests[year] = _digest(data)
+        self.held += len(data)
+        if self.held > HELD_BYTES:
+            self.write()
+
+    def write(self) -> None:
+        """Write the rows held, in one transaction, and let go of them. (A row written
+        before the main row that names it only makes the last main row name another.)"""
+        rows = [(_row(self.output, year), data) for year, data in self.rows.items()]
+        if rows:
+            store.Store(self.cache).write(lambda db: _insert(db, rows))
+        self.rows, self.held = {}, 0
 
 
 @dataclass(frozen=True, slots=True)
 class KeptBuild:
-    """A last build as read back: its main row's fields, the digests of its years' rows,
-    and the reflections of the years read."""
+    """A last build as read back: its main row, the digests of its years' rows that it
+    names, and the reflections of the years read."""
 
-    fields: dict[str, Any]
+    journal: Journal  # without the entries' text
+    today: date
+    shared: EntryPages
+    templates: Templates
+    existing: frozenset[str]
+    sources: Mapping[str, str]
     years: dict[str, str]
     reflections: dict[str, str]
 
-    @property
-    def journal(self) -> Journal:
-        return self.fields["journal"]  # type: ignore[no-any-return]
-
-    @property
-    def today(self) -> date:
-        return self.fields["today"]  # type: ignore[no-any-return]
-
     def last(self, makers: Makers) -> LastBuild:
-        return LastBuild(**self.fields, makers=makers, reflections=self.reflections, bodies={})
+        return LastBuild(
+            self.journal,
+            self.today,
+            self.shared,
+            makers,
+            self.templates,
+            self.reflections,
+            self.existing,
+            self.sources,
+            bodies={},  # only for the lines of broken links, which the short way never shows
+        )
 
 
 def year_of(entry: Entry, journal: Journal) -> str:
@@ -83,32 +109,37 @@ def year_of(entry: Entry, journal: Journal) -> str:
 def keep_last(
     cache: Path,
     output: Path,
-    last: LastBuild | None,
+    last: LastBuild,
     build: int,
-    years: YearRows,
-    before: Mapping[str, str] | None = None,
+    years: YearRows | None,
+    other_years: Mapping[str, str] | None = None,
 ) -> None:
     """Keep the last build into `output`, as its manifest names it (`build`), with the rows
-    of `years` and the rows kept `before` of the other years (None: forget it)."""
-    if last is None:
-        store.Store(cache).write(lambda db: _delete_all(db, output))
-        return
+    of `years` and those kept before of `other_years`."""
     journal = last.journal
     present = {year_of(entry, journal) for entry in journal.entries}
+    made = {} if years is None else years.digests
     digests = {
-        year: digest
-        for year, digest in {**(before or {}), **years.digests}.items()
-        if year in present
+        year: digest for year, digest in {**(other_years or {}), **made}.items() if year in present
     }
     fields = {name: getattr(last, name) for name in _KEPT}
     fields["journal"] = _without_text(journal)
     main = pickle.dumps((FORMAT, build, fields, digests), protocol=pickle.HIGHEST_PROTOCOL)
+    held = [] if years is None else list(years.rows.items())
 
     def change(db: sqlite3.Connection) -> None:
-        rows = [(_row(output), main)]
-        rows += [(_row(output, year), years.rows[year]) for year in years.rows if year in digests]
-        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
+        _insert(db, [(_row(output), main), *((_row(output, y), data) for y, data in held)])
         _delete_other_years(db, output, digests)
+
+    store.Store(cache).write(change)
+
+
+def forget_last(cache: Path, output: Path) -> None:
+    """Forget the last build into `output`: the next build is a whole one."""
+
+    def change(db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM meta WHERE name = ?", (_row(output),))
+        _delete_other_years(db, output, {})
 
     store.Store(cache).write(change)
 
@@ -130,7 +161,9 @@ def _read(
     fields, digests = kept[2], kept[3]
     if not (isinstance(fields, dict) and set(fields) == set(_KEPT) and isinstance(digests, dict)):
         return None
-    journal: Journal = fields["journal"]
+    journal = fields["journal"]
+    if not isinstance(journal, Journal) or not isinstance(fields["today"], date):
+        return None
     entries = {entry.path: entry for entry in journal.entries}
     if not paths or any(path not in entries for path in paths):
         return None
@@ -143,12 +176,16 @@ def _read(
         if not isinstance(found, dict):
             return None
         reflections.update(found)
-    return KeptBuild(fields, digests, reflections)
+    return KeptBuild(**fields, years=digests, reflections=reflections)
 
 
 def _value(db: sqlite3.Connection, name: str) -> object:
     row = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
     return None if row is None else row[0]
+
+
+def _insert(db: sqlite3.Connection, rows: Sequence[tuple[str, bytes]]) -> None:
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
 
 
 def _without_text(journal: Journal) -> Journal:
@@ -175,11 +212,6 @@ def _delete_other_years(db: sqlite3.Connection, output: Path, keep: Mapping[str,
     ).fetchall()
     gone = [(name,) for (name,) in names if name[len(prefix) :] not in keep]
     db.executemany("DELETE FROM meta WHERE name = ?", gone)
-
-
-def _delete_all(db: sqlite3.Connection, output: Path) -> None:
-    db.execute("DELETE FROM meta WHERE name = ?", (_row(output),))
-    _delete_other_years(db, output, {})
 
 
 def _row(output: Path, year: str | None = None) -> str:

@@ -43,6 +43,8 @@ GRANULARITY_NS = 2_000_000_000
 ROW_PREFIX = "manifest:"
 # The libraries whose code changes what a build makes, by the name they are imported as.
 LIBRARIES = ("yaml", "markdown_it", "jinja2", "markupsafe")
+# What Python compiled (and pdp, for the shipped templates: `theme.PYCACHE`), not read by a
+# build; named here too, so that this module imports no more than it must.
 _SKIPPED = frozenset({"__pycache__"})
 PACKAGE = Path(__file__).resolve().parent.parent  # pdp's code, templates and catalogue
 
@@ -275,7 +277,7 @@ def _edited(inputs: dict[str, Any], previous: dict[str, Any]) -> tuple[str, ...]
     """The files whose bytes differ, where the same files are there as before."""
     now: dict[str, FileState] = inputs["files"]
     before: dict[str, FileState] = previous["files"]
-    if inputs["folders"] != previous["folders"] or now.keys() != before.keys():
+    if now.keys() != before.keys():
         return None
     edited = []
     for name, state in now.items():
@@ -339,20 +341,42 @@ def _git_files(root: Path) -> list[Path]:
         if not candidate.exists():
             files.append(candidate)
             continue
-        if not candidate.is_dir():  # a worktree's or a submodule's pointer
-            files.append(candidate)
+        if candidate.is_dir():
+            return files + _repository_files(candidate, candidate)
+        # A worktree's or a submodule's pointer to its folder of git's files.
+        files.append(candidate)
+        own = _pointed_to(candidate, "gitdir: ")
+        if own is None:
             return files
-        head = candidate / "HEAD"
-        # Not the index: the dates come from `git log`, which staging does not change.
-        files += [head, candidate / "packed-refs", candidate / "shallow"]
-        try:
-            named = head.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            return files
-        if named.startswith("ref: "):
-            files.append(candidate / named.removeprefix("ref: "))
-        return files
+        # A worktree keeps its HEAD in its own folder, its branches in the shared one.
+        common = _pointed_to(own / "commondir", "") or own
+        return [*files, own / "commondir", *_repository_files(own, common)]
     return files
+
+
+def _repository_files(own: Path, common: Path) -> list[Path]:
+    """HEAD (in `own`), the branch it names and the packed refs (in `common`)."""
+    head = own / "HEAD"
+    # Not the index: the dates come from `git log`, which staging does not change.
+    files = [head, common / "packed-refs", common / "shallow"]
+    try:
+        named = head.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return files
+    if named.startswith("ref: "):
+        files.append(common / named.removeprefix("ref: "))
+    return files
+
+
+def _pointed_to(file: Path, prefix: str) -> Path | None:
+    """The folder that a file of git's names after `prefix`, relative to the file's own."""
+    try:
+        text = file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(prefix) or not text[len(prefix) :]:
+        return None
+    return file.parent / text[len(prefix) :]
 
 
 def _row(output: Path) -> str:

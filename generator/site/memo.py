@@ -153,7 +153,8 @@ class Reuse:
     previous: Previous | None = None  # a one-off build's pages of the last build
     # The last build, if it made a whole site: in watch mode, and for a one-off build that
     # keeps it for the next (`last_build`), each year's reflections handed to `keep_year`
-    # once its review pack is made (a one-off build holds no more of them than that).
+    # once its review pack is made (which writes them as they pile up, so that a one-off
+    # build still never holds every reflection at once).
     last: LastBuild | None = None
     keep_year: Callable[[str, Mapping[str, str]], None] | None = None
 

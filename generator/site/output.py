@@ -179,9 +179,8 @@ def replace_pages(output: Path, files: Mapping[str, bytes]) -> None:
         except OSError as err:
             with suppress(OSError):
                 written.unlink()
-            where = "" if err.filename is None else f": {_shown(err.filename, output, output)}"
             raise PdpError(
-                f"could not write the site: {err.strerror}{where}",
+                f"could not write the site: {err.strerror}: {_shown(str(target), output, output)}",
                 "check the output folder's permissions and free space",
             ) from err
 

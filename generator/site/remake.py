@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from ..journal.compute import performance_year
-from ..journal.open import check_edited
+from ..journal.compute import entries_in, performance_year
+from ..journal.open import check_edited, valid_entries
 from ..journal.privacy import published_entry
 from ..journal.project import Project
 from ..model import Entry, Journal
 from .entry_job import EntryJob, entry_files
-from .last_build import YearRows, load_last, year_of
+from .last_build import YearRows, load_last
 from .link_check import LinkCheck
 from .memo import LastBuild, Reuse
 from .plan import pack_page
@@ -29,12 +29,12 @@ from .views import entry_url
 
 class Remade(NamedTuple):
     """What the short way made: the pages remade, by path; the build it comes to, and the
-    rows of the years it made again, besides those kept before."""
+    rows of the years it made again, besides those kept before of the other years."""
 
     files: dict[str, bytes]
     last: LastBuild
     years: YearRows
-    before: dict[str, str]
+    other_years: dict[str, str]
 
 
 def remake_kept(
@@ -47,23 +47,26 @@ def remake_kept(
     kept = load_last(cache, output, build, paths)
     if kept is None or kept.today != today:
         return None
-    edited = []
-    for entry, problems in check_edited(project, kept.journal, today, paths):
-        if entry is None or any(problem.severity == "error" for problem in problems):
-            return None
-        edited.append(entry)
+    edited = valid_entries(check_edited(project, kept.journal, today, paths))
+    if edited is None:
+        return None
     reuse = Reuse(Reflections(cache), remember=True)
-    reuse.last = kept.last(reuse.makers(kept.fields["shared"]))
+    reuse.last = kept.last(reuse.makers(kept.shared))
     files = remake_reflections(reuse, edited, today, publish=False)
     if files is None or reuse.last is None:
         return None
     reuse.reflections.save(mark_used=False)
-    years = YearRows()
-    journal = reuse.last.journal
-    for year in sorted({year_of(entry, journal) for entry in edited}):
-        shown = (entry.path for entry in journal.entries if year_of(entry, journal) == year)
-        years.add(year, {path: reuse.last.reflections[path] for path in shown})
-    return Remade(files, reuse.last, years, kept.years)
+    return Remade(files, reuse.last, _year_rows(cache, output, reuse.last, edited), kept.years)
+
+
+def _year_rows(cache: Path, output: Path, last: LastBuild, edited: Sequence[Entry]) -> YearRows:
+    """The rows of the edited entries' years, made again."""
+    rows = YearRows(cache, output)
+    start_month = last.journal.config.year_start_month
+    for year in {performance_year(entry.date, start_month) for entry in edited}:
+        shown = entries_in(last.journal.entries, year)
+        rows.add(year.name, {entry.path: last.reflections[entry.path] for entry in shown})
+    return rows
 
 
 def remake_reflections(

@@ -20,6 +20,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,9 +31,10 @@ from jinja2.bccache import Bucket
 
 from .. import store
 from ..store import Store
-from .theme import DEFAULT_THEME, TEMPLATES_DIR, shipped_themes
+from .theme import DEFAULT_THEME, PYCACHE, TEMPLATES_DIR, shipped_themes
 
-PYCACHE = "__pycache__"  # where Python keeps bytecode beside its sources
+WRITING = ".writing-"  # in the name of a compiled template being written, before its pid
+LEFT_AFTER = 60.0  # seconds after which one still being written was left by a killed write
 
 
 @dataclass(slots=True)
@@ -60,7 +62,8 @@ class StoredTemplates(jinja2.BytecodeCache):
 @dataclass(slots=True)
 class ShippedTemplates(jinja2.BytecodeCache):
     """The shipped templates as compiled, in `folder` beside them: of the sources whose
-    checksums (as Jinja2 takes them) are `shipped`, by pdp's code (`version`)."""
+    checksums (as Jinja2 takes them) are `shipped`, by what compiled them (`version`: pdp's
+    code and Jinja2's). Not written where Python is told to write no bytecode."""
 
     folder: Path
     shipped: frozenset[str]
@@ -72,13 +75,13 @@ class ShippedTemplates(jinja2.BytecodeCache):
                 bucket.bytecode_from_string(self._file(bucket).read_bytes())
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        if bucket.checksum not in self.shipped:
+        if bucket.checksum not in self.shipped or sys.dont_write_bytecode:
             return
         file = self._file(bucket)
-        written = file.with_name(f"{file.name}.{os.getpid()}")
+        written = file.with_name(f"{file.name}{WRITING}{os.getpid()}")
         with suppress(OSError):  # a folder that cannot be written: compiled every time
             self.folder.mkdir(exist_ok=True)
-            self._forget_other_versions()
+            self._forget_others()
             written.write_bytes(bucket.bytecode_to_string())
             os.replace(written, file)
         with suppress(OSError):
@@ -88,11 +91,15 @@ class ShippedTemplates(jinja2.BytecodeCache):
         tag = sys.implementation.cache_tag or "python"
         return self.folder / f"{bucket.key[:16]}-{bucket.checksum}.{tag}.{self.version}.jinja"
 
-    def _forget_other_versions(self) -> None:
-        """Remove what other code of pdp compiled (as while pdp itself is being changed)."""
+    def _forget_others(self) -> None:
+        """Remove what other code compiled (as while pdp itself is being changed), and what
+        a write killed half-way left (long enough ago to be no other build's at work)."""
         mine = f".{self.version}.jinja"
+        stale = time.time() - LEFT_AFTER
         for found in self.folder.iterdir():
-            if found.name.endswith(".jinja") and not found.name.endswith(mine):
+            name = found.name
+            other = name.endswith(".jinja") and not name.endswith(mine)
+            if other or (WRITING in name and found.stat().st_mtime < stale):
                 found.unlink(missing_ok=True)
 
 
@@ -107,13 +114,14 @@ def keep_compiled(env: jinja2.Environment, folder: Path | None) -> jinja2.Enviro
         return env
     code = store.code_digest()
     if code is not None:
-        env.bytecode_cache = _shipped(code.hex()[:20])
+        compiler = hashlib.blake2b(code + jinja2.__version__.encode(), digest_size=10)
+        env.bytecode_cache = _shipped(compiler.hexdigest())
     return env
 
 
 @functools.cache
 def _shipped(version: str) -> ShippedTemplates:
-    """The compiled shipped templates, by pdp's code (read once a process)."""
+    """The compiled shipped templates, by what compiles them (read once a process)."""
     templates = shipped_themes() / DEFAULT_THEME / TEMPLATES_DIR
     checksums = set()
     with suppress(OSError):

@@ -19,7 +19,7 @@ THEMES_DIR = "themes"
 DEFAULT_THEME = "default"
 TEMPLATES_DIR = "templates"  # of a theme, beside "static"
 # Not templates: where Python, and pdp for the shipped templates, keep what they compiled.
-_SKIPPED = frozenset({"__pycache__"})
+PYCACHE = "__pycache__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
             folders.clear()
             continue
         seen.add(real)
-        folders[:] = sorted(name for name in folders if name not in _SKIPPED)
+        folders[:] = sorted(name for name in folders if name != PYCACHE)
         for name in sorted(files):
             path = Path(current, name)
             if path.is_file():

@@ -247,12 +247,13 @@ def test_an_unchanged_build_imports_neither_parsers_nor_renderers(small: Path) -
     assert done.stdout.splitlines()[-1] == "0 []"
 
 
-def git(folder: Path, *args: str) -> None:
+def git(folder: Path, *args: str, when: str | None = None) -> None:
+    dated = {} if when is None else {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     subprocess.run(
         ["git", "-C", str(folder), "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
         capture_output=True,
         check=True,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(folder)},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(folder), **dated},
     )
 
 
@@ -269,3 +270,29 @@ def test_a_new_commit_makes_a_real_build(small: Path, builds: list[Path]) -> Non
     assert "not committed to git yet" not in page.read_text("utf-8")
     pdp("build")
     assert len(builds) == 2
+
+
+def test_a_commit_in_a_worktree_makes_a_real_build(
+    small: Path, builds: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worktree's .git is a file naming its own folder of git's files: its HEAD and branch
+    # are what a commit there changes.
+    git(small, "init", "-q")
+    git(small, "add", "journal", "pdp.toml")
+    git(small, "commit", "-q", "-m", "journal", when="2026-01-21T12:00:00")
+    tree_folder = small.parent / "worktree"
+    git(small, "worktree", "add", "-q", str(tree_folder))
+    monkeypatch.chdir(tree_folder)
+    assert pdp("build")[0] == 0
+    entry, page = (
+        tree_folder / MENTORING,
+        tree_folder / "site" / "entries" / "2026-01-20-mentoring.html",
+    )
+    assert "not committed to git yet" not in page.read_text("utf-8")
+    entry.write_text(entry.read_text("utf-8") + "\nA thought for the worktree.\n", "utf-8")
+    git(tree_folder, "commit", "-q", "-a", "-m", "a thought", when="2026-02-03T12:00:00")
+    assert pdp("build")[0] == 0
+    assert len(builds) == 2
+    assert "3 February 2026" in page.read_text("utf-8")
+    assert pdp("build", "--no-cache", "-o", "clean")[0] == 0
+    assert tree(tree_folder / "site") == tree(tree_folder / "clean")

@@ -5,19 +5,23 @@ afresh; a folder that cannot be written costs time, never the build."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 import generator.site.render
 import generator.site.template_cache
 import generator.store
 from generator.site.render import PageEnvironment
-from generator.site.template_cache import PYCACHE
-from generator.site.theme import shipped_themes
+from generator.site.template_cache import LEFT_AFTER
+from generator.site.theme import PYCACHE, shipped_themes
 
 from ..helpers import example
 from .test_one_edit import build
@@ -30,6 +34,7 @@ def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     ignored = shutil.ignore_patterns(PYCACHE)  # what the repository's builds compiled
     copy = Path(shutil.copytree(shipped_themes(), tmp_path / "shipped", ignore=ignored))
     monkeypatch.setattr(generator.site.template_cache, "shipped_themes", lambda: copy)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # whatever the tests run with
     generator.site.template_cache._shipped.cache_clear()
     yield copy / "default" / "templates" / PYCACHE
     generator.site.template_cache._shipped.cache_clear()
@@ -130,3 +135,42 @@ def test_a_place_that_cannot_be_written_costs_time_not_the_build(
         site = build(root, out, cache=False)
         assert "pack.html" in compiled
     assert site == build(root, "with-store")
+
+
+def test_templates_compiled_by_another_jinja2_are_compiled_again(
+    tmp_path: Path, shipped: Path, compiled: list[str | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = example(tmp_path)
+    new_process()
+    first = build(root, cache=False)
+    monkeypatch.setattr(jinja2, "__version__", "0.0-other")
+    compiled.clear()
+    new_process()
+    assert build(root, "again", cache=False) == first
+    assert "pack.html" in compiled
+
+
+def test_nothing_is_written_where_python_is_told_to_write_no_bytecode(
+    tmp_path: Path, shipped: Path, compiled: list[str | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE, -B
+    root = example(tmp_path)
+    new_process()
+    build(root, cache=False)
+    assert "pack.html" in compiled
+    assert not shipped.exists()
+
+
+def test_what_a_killed_write_left_is_removed_once_old(
+    tmp_path: Path, shipped: Path, compiled: list[str | None]
+) -> None:
+    shipped.mkdir()
+    old, recent = shipped / "a.jinja.writing-1", shipped / "b.jinja.writing-2"
+    for left in (old, recent):
+        left.write_bytes(b"half")
+    then = time.time() - LEFT_AFTER - 1
+    os.utime(old, (then, then))
+    new_process()
+    build(example(tmp_path), cache=False)
+    assert not old.exists()
+    assert recent.exists()  # perhaps another build's, at work

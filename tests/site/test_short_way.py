@@ -5,7 +5,9 @@ an edit with errors, and a published build make a whole build."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import generator.site.build
 import generator.site.remake
 from generator.journal.project import Project
 from generator.site.last_build import ROW_PREFIX
+from generator.site.theme import shipped_themes
 
 from ..helpers import age, example, tree
 from ..helpers import run_pdp as pdp
@@ -159,11 +162,86 @@ def _goal(root: Path) -> None:
     goal.write_text(goal.read_text("utf-8") + "\nMore about the goal.\n", "utf-8")
 
 
-@pytest.mark.parametrize("change", [_front_matter, _evidence, _goal])
-def test_any_other_edit_makes_a_whole_build(small: Path, ways: list[str], change: Any) -> None:
+def _evidence_edited(root: Path) -> None:
+    (root / "journal" / "entries" / "2025-26" / "notes.pdf").write_bytes(b"%PDF-1.4\n% more\n")
+
+
+def _review(root: Path) -> None:
+    add_text(root, "journal/reviews/2025-10-01-mid-year.md", "\nA later note.\n")
+
+
+def _template(root: Path) -> None:
+    own = root / "themes" / "default" / "templates"
+    text = (shipped_themes() / "default" / "templates" / "pack.html").read_text("utf-8")
+    (own / "pack.html").write_text(text.replace("</h1>", "</h1><!-- mine -->"), "utf-8")
+
+
+def _with_evidence(root: Path) -> None:
+    (root / "journal" / "entries" / "2025-26" / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    entry = root / MENTORING
+    text = entry.read_text("utf-8").replace("hours: 6.5", "hours: 6.5\nevidence: [notes.pdf]")
+    entry.write_text(text, "utf-8")
+
+
+def _with_template(root: Path) -> None:
+    own = root / "themes" / "default" / "templates"
+    own.mkdir(parents=True)
+    shutil.copy(shipped_themes() / "default" / "templates" / "pack.html", own)
+
+
+@pytest.mark.parametrize(
+    ("setting", "change"),
+    [
+        (None, _front_matter),
+        (None, _evidence),
+        (None, _goal),
+        (None, _review),
+        (_with_evidence, _evidence_edited),
+        (_with_template, _template),
+    ],
+)
+def test_any_other_edit_makes_a_whole_build(
+    small: Path, ways: list[str], setting: Any, change: Any
+) -> None:
+    if setting is not None:
+        setting(small)
     pdp("build")
     add_text(small, MENTORING, "\nA second thought.\n")
     change(small)
+    assert pdp("build")[0] == 0
+    assert ways == ["whole", "whole"]
+    assert_as_clean(small)
+
+
+def kept_rows(root: Path) -> list[str]:
+    with sqlite3.connect(root / ".pdp-cache" / "cache.sqlite3") as db:
+        names = [name for (name,) in db.execute("SELECT name FROM meta")]
+    return [name for name in names if name.startswith(ROW_PREFIX)]
+
+
+def test_a_site_that_shows_when_it_was_built_is_built_whole_and_keeps_nothing(
+    small: Path, ways: list[str]
+) -> None:
+    config = small / "pdp.toml"
+    config.write_text(config.read_text("utf-8") + "build_time = true\n", "utf-8")
+    pdp("build")
+    assert kept_rows(small) == []
+    add_text(small, MENTORING, "\nA second thought.\n")
+    pdp("build")
+    assert ways == ["whole", "whole"]
+
+
+def test_a_kept_build_that_the_manifest_does_not_name_is_not_taken(
+    small: Path, ways: list[str]
+) -> None:
+    pdp("build")
+    with sqlite3.connect(small / ".pdp-cache" / "cache.sqlite3") as db:
+        query = "SELECT name, value FROM meta WHERE name LIKE 'manifest:%'"
+        name, value = db.execute(query).fetchone()
+        kept = json.loads(value)
+        kept["build"] += 1
+        db.execute("UPDATE meta SET value = ? WHERE name = ?", (json.dumps(kept), name))
+    add_text(small, MENTORING, "\nA second thought.\n")
     assert pdp("build")[0] == 0
     assert ways == ["whole", "whole"]
     assert_as_clean(small)
