@@ -1,6 +1,7 @@
 """What the tests of the site share: for the browser tests, one build of the example journal
 for the member and one for the reviewer, and one browser, for every test of this folder; for
-the tests of builds after a change (or none), the small project and a count of its builds."""
+the tests of builds after a change (or none), the small project and a count of its builds;
+and a list of the templates compiled."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import generator.site.remake
 from generator.journal.load import find_project
 from generator.journal.project import Project
 from generator.site.build import build_site
+from generator.site.render import PageEnvironment
 
 from ..conftest import REPOSITORY, TODAY
 from ..helpers import age
@@ -81,3 +83,17 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     monkeypatch.setattr(generator.site.build, "build_site", counting)
     monkeypatch.setattr(generator.site.remake, "remake_kept", remaking)
     return made
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The name of every template compiled, as it is."""
+    names: list[str | None] = []
+    compile_ = PageEnvironment.compile
+
+    def counting(self: PageEnvironment, source: Any, name: str | None = None, *args: Any) -> Any:
+        names.append(name)
+        return compile_(self, source, name, *args)
+
+    monkeypatch.setattr(PageEnvironment, "compile", counting)
+    return names

@@ -19,7 +19,6 @@ from generator.journal.load import find_project
 from generator.site.build import build_site
 from generator.site.link_check import LinkCheck
 from generator.site.page_cache import Previous, page_note
-from generator.site.render import PageEnvironment
 
 from ..conftest import TODAY
 from ..helpers import example, tree
@@ -121,16 +120,8 @@ def test_a_link_the_file_system_refuses_is_a_write(
 
 
 def test_templates_are_compiled_once_and_again_when_they_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, compiled: list[str | None]
 ) -> None:
-    compiled: list[str | None] = []
-    compile_ = PageEnvironment.compile
-
-    def counting(self: PageEnvironment, source: Any, name: str | None = None, *args: Any) -> Any:
-        compiled.append(name)
-        return compile_(self, source, name, *args)
-
-    monkeypatch.setattr(PageEnvironment, "compile", counting)
     generator.site.render.environment.cache_clear()
     root = example(tmp_path)
     first = build(root)

@@ -11,7 +11,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import pytest
@@ -19,7 +18,6 @@ import pytest
 import generator.site.render
 import generator.site.template_cache
 import generator.store
-from generator.site.render import PageEnvironment
 from generator.site.template_cache import LEFT_AFTER
 from generator.site.theme import PYCACHE, shipped_themes
 
@@ -40,56 +38,47 @@ def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     generator.site.template_cache._shipped.cache_clear()
 
 
-@pytest.fixture
-def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
-    """The name of every template compiled, as it is."""
-    names: list[str | None] = []
-    compile_ = PageEnvironment.compile
-
-    def counting(self: PageEnvironment, source: Any, name: str | None = None, *args: Any) -> Any:
-        names.append(name)
-        return compile_(self, source, name, *args)
-
-    monkeypatch.setattr(PageEnvironment, "compile", counting)
-    return names
-
-
 def new_process() -> None:
     """Forget the compiled templates this process holds, as a new one would not have them."""
     generator.site.render.environment.cache_clear()
 
 
+def built_once(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A copy of the example journal, and its site built without the store."""
+    root = example(tmp_path)
+    new_process()
+    return root, build(root, cache=False)
+
+
+def built_again(root: Path, compiled: list[str | None], out: str = "again") -> dict[str, bytes]:
+    """The site built again without the store, in a new process, compiling afresh."""
+    compiled.clear()
+    new_process()
+    return build(root, out, cache=False)
+
+
 def test_the_second_build_without_the_store_compiles_no_shipped_template(
     tmp_path: Path, shipped: Path, compiled: list[str | None]
 ) -> None:
-    root = example(tmp_path)
-    new_process()
-    first = build(root, cache=False)
+    root, first = built_once(tmp_path)
     assert {"base.html", "entry.html", "pack.html", "macros.html"} <= set(compiled)
     assert len(list(shipped.glob("*.jinja"))) == len(set(compiled))
-    compiled.clear()
-    new_process()
-    assert build(root, "again", cache=False) == first
+    assert built_again(root, compiled) == first
     assert compiled == []
 
 
 def test_a_template_of_the_journals_own_theme_is_compiled_and_not_kept_beside_the_shipped(
     tmp_path: Path, shipped: Path, compiled: list[str | None]
 ) -> None:
-    root = example(tmp_path)
-    new_process()
-    build(root, cache=False)
+    root, _ = built_once(tmp_path)
     kept = sorted(shipped.iterdir())
     own = root / "themes" / "default" / "templates"
     own.mkdir(parents=True)
     text = (shipped_themes() / "default" / "templates" / "pack.html").read_text("utf-8")
     (own / "pack.html").write_text(text.replace("</h1>", "</h1><!-- mine -->"), "utf-8")
-    compiled.clear()
-    for _ in range(2):
-        new_process()
-        site = build(root, cache=False)
+    for out in ("site", "again"):
+        site = built_again(root, compiled, out)
         assert compiled == ["pack.html"]
-        compiled.clear()
     assert b"</h1><!-- mine -->" in site["pack/2025-26.html"]
     assert sorted(shipped.iterdir()) == kept
 
@@ -97,14 +86,10 @@ def test_a_template_of_the_journals_own_theme_is_compiled_and_not_kept_beside_th
 def test_templates_compiled_by_other_code_are_compiled_again_and_removed(
     tmp_path: Path, shipped: Path, compiled: list[str | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = example(tmp_path)
-    new_process()
-    first = build(root, cache=False)
+    root, first = built_once(tmp_path)
     before = {path.name for path in shipped.iterdir()}
     monkeypatch.setattr(generator.store, "code_digest", lambda: b"other")
-    compiled.clear()
-    new_process()
-    assert build(root, "again", cache=False) == first
+    assert built_again(root, compiled) == first
     assert set(compiled) >= {"base.html", "entry.html", "pack.html"}
     after = {path.name for path in shipped.iterdir()}
     assert after and not after & before
@@ -113,14 +98,10 @@ def test_templates_compiled_by_other_code_are_compiled_again_and_removed(
 def test_damaged_compiled_templates_are_compiled_again(
     tmp_path: Path, shipped: Path, compiled: list[str | None]
 ) -> None:
-    root = example(tmp_path)
-    new_process()
-    first = build(root, cache=False)
+    root, first = built_once(tmp_path)
     for kept in shipped.glob("*.jinja"):
         kept.write_bytes(b"not a compiled template")
-    compiled.clear()
-    new_process()
-    assert build(root, "again", cache=False) == first
+    assert built_again(root, compiled) == first
     assert "pack.html" in compiled
 
 
@@ -130,9 +111,7 @@ def test_a_place_that_cannot_be_written_costs_time_not_the_build(
     shipped.write_text("a file where the folder would be", "utf-8")
     root = example(tmp_path)
     for out in ("site", "again"):
-        compiled.clear()
-        new_process()
-        site = build(root, out, cache=False)
+        site = built_again(root, compiled, out)
         assert "pack.html" in compiled
     assert site == build(root, "with-store")
 
@@ -140,13 +119,9 @@ def test_a_place_that_cannot_be_written_costs_time_not_the_build(
 def test_templates_compiled_by_another_jinja2_are_compiled_again(
     tmp_path: Path, shipped: Path, compiled: list[str | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = example(tmp_path)
-    new_process()
-    first = build(root, cache=False)
+    root, first = built_once(tmp_path)
     monkeypatch.setattr(jinja2, "__version__", "0.0-other")
-    compiled.clear()
-    new_process()
-    assert build(root, "again", cache=False) == first
+    assert built_again(root, compiled) == first
     assert "pack.html" in compiled
 
 
@@ -154,9 +129,7 @@ def test_nothing_is_written_where_python_is_told_to_write_no_bytecode(
     tmp_path: Path, shipped: Path, compiled: list[str | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE, -B
-    root = example(tmp_path)
-    new_process()
-    build(root, cache=False)
+    built_once(tmp_path)
     assert "pack.html" in compiled
     assert not shipped.exists()
 
