@@ -96,8 +96,9 @@ def keep_manifest(run: InProject, before: Before, built: BuildResult) -> None:
     if built.checked.journal.config.build_time:  # every build shows its own time
         from ..site.last_build import forget_last
 
-        manifest.forget(_cache(run), built.output)
-        forget_last(_cache(run), built.output)
+        cache = _cache(run)
+        manifest.forget(cache, built.output)
+        forget_last(cache, built.output)
         return
     warnings = [astuple(problem) for problem in built.site.warnings]
     counts = (built.site.pages, built.site.files)
