@@ -145,6 +145,11 @@ class Config:
     def title(self) -> str:
         return self.site_title or f"{self.name}: CPD portfolio"
 
+    @property
+    def scheme_ids(self) -> tuple[str, ...]:
+        """Every scheme's id: the built-in one, then those declared."""
+        return (GCS, *self.schemes)
+
 
 @dataclass(frozen=True, slots=True)
 class ActionRef:

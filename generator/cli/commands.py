@@ -504,13 +504,12 @@ def _no_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _schema(run: InProject) -> int:
-    from ..journal.schemes import scheme_ids
     from ..publish.jsonschema import front_matter_schema, schema_json
 
     journal = run.journal_or_fail(run.open(), counting=False)
     goals = (goal.id for goal in journal.goals)
     config = journal.config
-    schema = front_matter_schema(journal.catalogue, goals, config.frameworks, scheme_ids(config))
+    schema = front_matter_schema(journal.catalogue, goals, config.frameworks, config.scheme_ids)
     run.out.write(schema_json(schema))
     return EXIT_OK
 

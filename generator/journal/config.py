@@ -159,13 +159,9 @@ def _check_value(checker: _Checker, field: Field, raw: Any, keys: tuple[str, ...
             f"for April: {field.name} = 4",
         )
     if field.kind is NUMBER:
-        if (
-            isinstance(raw, int | float)
-            and not isinstance(raw, bool)
-            and math.isfinite(raw)
-            and raw > 0
-        ):
-            return Decimal(str(raw))
+        number = _number(raw)
+        if number is not None and number > 0:
+            return number
         return checker.report("C003", keys, f"expected a number more than 0, got {raw!r}", example)
     if field.choices:
         if raw in field.choices:
@@ -315,12 +311,7 @@ def _check_activity(
         elif base is not None:
             values[field.name] = getattr(base, field.name)
         else:
-            checker.report(
-                "V001",
-                keys,
-                f"new activity '{activity_id}' needs '{field.name}'",
-                f"add: {field.name} = {field.example}",
-            )
+            _needs(checker, keys, f"new activity '{activity_id}'", field)
     if len(checker.problems) > before:
         return None
     return Activity(activity_id, values["name"], values["category"], values["points"])
@@ -370,12 +361,7 @@ def _check_scheme(
     for field in SCHEME.fields:
         if field.name not in spec:
             if field.required:
-                checker.report(
-                    "V001",
-                    keys,
-                    f"scheme '{scheme_id}' needs '{field.name}'",
-                    f"add: {field.name} = {field.example}",
-                )
+                _needs(checker, keys, f"scheme '{scheme_id}'", field)
             continue
         raw, at = spec[field.name], (*keys, field.name)
         if field.name == "values":
@@ -413,13 +399,8 @@ def _check_amounts(
                 f"'{key}' is not {what}",
                 did_you_mean(key, names, "see `pdp catalogue` for the activity ids"),
             )
-        elif (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and math.isfinite(value)
-            and value >= 0
-        ):
-            amounts[key] = Decimal(str(value))
+        elif (number := _number(value)) is not None and number >= 0:
+            amounts[key] = number
         else:
             checker.report(
                 "C003", (*keys, key), f"expected a number from 0, got {value!r}", example
@@ -443,6 +424,21 @@ def _check_primary(checker: _Checker, raw: Any, declared: Any) -> str | None:
         ("primary",),
         f"'{raw}' is not a scheme of this journal",
         did_you_mean(str(raw), ids, "the schemes are: " + ", ".join(ids)),
+    )
+
+
+def _number(raw: Any) -> Decimal | None:
+    """A TOML number as an exact decimal (as written); None for anything else, or infinity
+    and nan."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+        return Decimal(str(raw))
+    return None
+
+
+def _needs(checker: _Checker, keys: tuple[str, ...], owner: str, field: Field) -> None:
+    """A table without a key it must have: `owner` names it ("new activity 'talk'")."""
+    checker.report(
+        "V001", keys, f"{owner} needs '{field.name}'", f"add: {field.name} = {field.example}"
     )
 
 

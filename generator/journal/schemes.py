@@ -70,10 +70,6 @@ def schemes_of(config: Config) -> tuple[Scheme, ...]:
     return tuple(sorted(every, key=lambda scheme: scheme.id != config.primary))
 
 
-def scheme_ids(config: Config) -> tuple[str, ...]:
-    return (GCS, *config.schemes)
-
-
 def scheme_named(config: Config, scheme_id: str) -> Scheme | None:
     return next((s for s in schemes_of(config) if s.id == scheme_id), None)
 

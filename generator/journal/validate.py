@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from ..model import (
-    GCS,
     OTHER_ACTIVITY,
     ActionRef,
     Activity,
@@ -193,7 +192,7 @@ def _scheme_ids(values: Fields, config: Config) -> tuple[str, ...]:
         # A broken configuration stands in as a nameless one (see open_journal): its schemes
         # are unknown, and saying those named are unknown would send the member astray.
         return ()
-    known = (GCS, *config.schemes)
+    known = config.scheme_ids
     ids: list[str] = []
     for item in values["schemes"] or ():
         written = item.text.strip()

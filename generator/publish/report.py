@@ -148,13 +148,7 @@ def _year_json(report: YearReport) -> dict[str, Any]:
 
 def year_text(report: YearReport) -> str:
     totals = report.totals
-    year = totals.year
-    lines = [f"{year.name}  {long_date(year.start)} to {long_date(year.end)}"]
-    progress = f"{percent(totals.points / totals.target)}" if totals.target else "no target"
-    lines.append(
-        f"  Points    {figure(totals.points)} of {figure(totals.target)} ({progress})"
-        + pace_text(totals)
-    )
+    lines = [year_heading(totals.year), figures_line("Points", totals)]
     lines.append(f"  Status    {verdict_text(report.standing)}")
     planned = ""
     if totals.planned_entries:
@@ -168,12 +162,31 @@ def year_text(report: YearReport) -> str:
             f"{percent(total.share):>7}{percent(total.guide):>7}"
         )
     if report.private_entries:
-        private = "private entry" if report.private_entries == 1 else "private entries"
         lines.append(
-            f"  Includes {report.private_entries} {private} ({figure(report.private_points)} "
-            "points) that the published portfolio leaves out: see `pdp report --publish`."
+            private_line(report.private_entries, f"{figure(report.private_points)} points")
         )
     return "\n".join(lines) + "\n"
+
+
+def year_heading(year: PerformanceYear) -> str:
+    """A year's first line: "2025-26  1 April 2025 to 31 March 2026"."""
+    return f"{year.name}  {long_date(year.start)} to {long_date(year.end)}"
+
+
+def figures_line(label: str, totals: YearTotals) -> str:
+    """The year's figure against its target, and the pace that the rest needs."""
+    progress = percent(totals.points / totals.target) if totals.target else "no target"
+    shown = f"{figure(totals.points)} of {figure(totals.target)} ({progress})"
+    return f"  {label:<10}{shown}" + pace_text(totals)
+
+
+def private_line(entries: int, amount_text: str) -> str:
+    """What of the year the published portfolio leaves out."""
+    private = "private entry" if entries == 1 else "private entries"
+    return (
+        f"  Includes {entries} {private} ({amount_text}) that the published portfolio "
+        "leaves out: see `pdp report --publish`."
+    )
 
 
 def _done_text(totals: YearTotals) -> str:

@@ -21,23 +21,24 @@ from ..journal.privacy import published
 from ..journal.schemes import (
     SchemeYear,
     entry_points_by_scheme,
-    scheme_ids,
     scheme_named,
     scheme_year,
     scheme_years_of,
     schemes_of,
 )
 from ..model import GCS, Config, Journal, Scheme
-from ..site.formats import amount, figure, long_date, percent
+from ..site.formats import amount
 from ..suggest import did_you_mean
 from .report import (
     IdleGoals,
     SchemeBlock,
     YearReport,
+    figures_line,
     heading,
     idle_text,
-    pace_text,
+    private_line,
     verdict_text,
+    year_heading,
     year_text,
 )
 
@@ -87,7 +88,7 @@ def scheme_or_fail(config: Config, name: str) -> Scheme:
     """The scheme `--scheme` names; a usage error, with a did-you-mean, if none."""
     found = scheme_named(config, name)
     if found is None:
-        ids = scheme_ids(config)
+        ids = config.scheme_ids
         raise UsageError(
             f"'{name}' is not a scheme of this journal",
             did_you_mean(name, ids, "the schemes are: " + ", ".join(ids)),
@@ -176,24 +177,16 @@ def scheme_year_text(report: YearReport, unit: str) -> str:
     """A scheme's year, in its unit: its figures against its target, its status, its
     entries, and what its caps and the published portfolio leave out."""
     totals = report.totals
-    year = totals.year
-    progress = percent(totals.points / totals.target) if totals.target else "no target"
     lines = [
-        f"{year.name}  {long_date(year.start)} to {long_date(year.end)}",
-        f"  {unit.capitalize():<10}{figure(totals.points)} of {figure(totals.target)} "
-        f"({progress})" + pace_text(totals),
+        year_heading(totals.year),
+        figures_line(unit.capitalize(), totals),
         f"  Status    {verdict_text(report.standing)}",
         f"  Entries   {_entries_text(totals, unit)}",
     ]
     if report.capped:
         lines.append(f"  Capped    {amount(report.capped, unit)} left out by caps")
     if report.private_entries:
-        private = "private entry" if report.private_entries == 1 else "private entries"
-        lines.append(
-            f"  Includes {report.private_entries} {private} "
-            f"({amount(report.private_points, unit)}) that the published portfolio leaves "
-            "out: see `pdp report --publish`."
-        )
+        lines.append(private_line(report.private_entries, amount(report.private_points, unit)))
     return "\n".join(lines) + "\n"
 
 
@@ -209,7 +202,7 @@ def _entries_text(totals: YearTotals, unit: str) -> str:
 
 def scheme_columns(config: Config) -> tuple[str, ...]:
     """The export's column of points per scheme: `points_gcs`, then the declared ones."""
-    return tuple(f"points_{scheme_id}" for scheme_id in scheme_ids(config))
+    return tuple(_column(scheme_id) for scheme_id in config.scheme_ids)
 
 
 def with_scheme_points(
@@ -218,8 +211,12 @@ def with_scheme_points(
     """The export's records (one per entry, in order) with each scheme's points after its
     caps: none where the entry does not count for the scheme."""
     points = entry_points_by_scheme(journal)
-    ids = scheme_ids(journal.config)
+    ids = journal.config.scheme_ids
     return [
-        {**record, **{f"points_{key}": points[key].get(entry.path) for key in ids}}
+        {**record, **{_column(key): points[key].get(entry.path) for key in ids}}
         for entry, record in zip(journal.entries, records, strict=True)
     ]
+
+
+def _column(scheme_id: str) -> str:
+    return f"points_{scheme_id}"
