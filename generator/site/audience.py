@@ -3,6 +3,7 @@ where the member's own figures differ from those their reviewer sees."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,13 +31,6 @@ class Difference:
     shown: str  # the reviewer's points, with their unit
     own: str  # the member's
     left_out: str  # how many private entries, and "is" or "are"
-
-    @property
-    def text(self) -> str:
-        return (
-            f"Your reviewer sees {self.shown} for {self.year}, not {self.own}: "
-            f"{self.left_out} left out."
-        )
 
 
 def reviewer_differences(journal: Journal) -> tuple[Difference, ...]:
@@ -67,6 +61,32 @@ def reviewer_differences(journal: Journal) -> tuple[Difference, ...]:
         for name, (own, private) in sorted(totals.items(), reverse=True)
         if private
     )
+
+
+# The member's note is on every page: it names this many of the newest years, and counts
+# the rest, so that a long career's note stays a few lines long.
+NOTE_YEARS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewerNote:
+    """What the member's own build says on every page of the totals their reviewer sees."""
+
+    newest: tuple[Difference, ...] = ()
+    earlier: int = 0  # how many older years differ too
+
+    @property
+    def earlier_text(self) -> str:
+        years = "1 earlier year" if self.earlier == 1 else f"{self.earlier} earlier years"
+        return f"Your reviewer also sees fewer points for {years}." if self.earlier else ""
+
+
+NO_NOTE = ReviewerNote()  # the published portfolio's
+
+
+def reviewer_note(differences: Sequence[Difference]) -> ReviewerNote:
+    """The note of `differences` (newest year first)."""
+    return ReviewerNote(tuple(differences[:NOTE_YEARS]), max(len(differences) - NOTE_YEARS, 0))
 
 
 def _points(value: Decimal) -> str:

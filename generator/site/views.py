@@ -16,7 +16,7 @@ from ..journal.history import History
 from ..journal.names import slugify
 from ..journal.standing import Standing
 from ..model import CATEGORY_LABELS, Entry, Goal, Journal, Review
-from .audience import Difference, as_at, reviewer_differences
+from .audience import NO_NOTE, ReviewerNote, as_at, reviewer_differences, reviewer_note
 from .calendar import offered
 from .charts import YearCharts
 
@@ -277,7 +277,7 @@ class SiteInfo:
     target: Decimal
     as_at: str = ""  # the published portfolio's day: see `audience.as_at`
     # The member's own build: the years whose points their reviewer sees lower.
-    differences: tuple[Difference, ...] = ()
+    reviewer: ReviewerNote = NO_NOTE
     calendar: bool = False  # whether the site offers calendar.ics
 
 
@@ -304,6 +304,8 @@ def site_info(journal: Journal, options: SiteOptions, history: History) -> SiteI
         built=options.built if config.build_time else "",
         target=config.target,
         as_at=as_at(journal, history) if options.publish else "",
-        differences=() if options.publish else reviewer_differences(journal),
+        reviewer=ReviewerNote()
+        if options.publish
+        else reviewer_note(reviewer_differences(journal)),
         calendar=offered(config, options.publish),
     )

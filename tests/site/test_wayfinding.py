@@ -110,6 +110,28 @@ def test_the_member_s_build_says_where_the_reviewer_sees_lower_totals(small: Pat
     assert "review-banner" not in page
 
 
+def test_the_member_s_note_names_the_two_newest_years_and_counts_the_rest(small: Path) -> None:
+    entries = small / "journal" / "entries"
+    for year in (2022, 2023, 2024):
+        folder = entries / f"{year}-{(year + 1) % 100:02}"
+        folder.mkdir()
+        private = PRIVATE_ENTRY.replace("2025-11-05", f"{year}-11-05")
+        (folder / f"{year}-11-05-coaching.md").write_text(private, encoding="utf-8")
+    page = (build(small, False, "out") / "index.html").read_text(encoding="utf-8")
+    assert part(page, r'<div class="build-kind">.*?</div>') == (
+        "Your own build: private entries and sections are shown and marked. "
+        "Use pdp build --publish for your reviewer. "
+        "Your reviewer sees 18.5 points for 2025-26, not 22.5: 1 private entry is left out. "
+        "Your reviewer sees 0 points for 2024-25, not 4: 1 private entry is left out. "
+        "Your reviewer also sees fewer points for 2 earlier years."
+    )
+    (entries / "2022-23" / "2022-11-05-coaching.md").unlink()
+    page = (build(small, False, "again") / "index.html").read_text(encoding="utf-8")
+    assert part(page, r'<div class="build-kind">.*?</div>').endswith(
+        "1 private entry is left out. Your reviewer also sees fewer points for 1 earlier year."
+    )
+
+
 @pytest.mark.parametrize(
     ("path", "current", "section"),
     [
