@@ -6,10 +6,11 @@ This module imports nothing of the package, so every other module can import it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
+
+from msgspec import Struct, field
 
 CATEGORIES: tuple[str, ...] = ("on-the-job", "relationships", "formal")
 CATEGORY_LABELS: Mapping[str, str] = {
@@ -22,20 +23,7 @@ OTHER_ACTIVITY = "other"
 Severity = Literal["error", "warning"]
 
 
-class _SentByFields:
-    """Pickled as its class and fields, and unpickled through its constructor: for values
-    that worker processes send by the thousand. (A frozen dataclass with slots is otherwise
-    unpickled one field at a time, looking its fields up each time: twice as slow.)"""
-
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        names: tuple[str, ...] = self.__slots__  # the dataclass's own: its fields, in order
-        return type(self), tuple(getattr(self, name) for name in names)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem(_SentByFields):
+class Problem(Struct, frozen=True):
     """One thing wrong with the journal, pinned to a file, line and field."""
 
     path: str
@@ -51,8 +39,7 @@ class Problem(_SentByFields):
         return (self.path, self.line, self.column, self.code)
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(Struct, frozen=True):
     """An activity of the catalogue: what it is, its 70:20:10 category, its points value."""
 
     id: str
@@ -61,16 +48,14 @@ class Activity:
     points: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(Struct, frozen=True):
     """One item of a framework's list: its id, as entries write it, and its name."""
 
     id: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
+class Vocabulary(Struct, frozen=True):
     """A framework's list (the communication disciplines, the behaviours): the front-matter
     field that names its ids, its title, the document it comes from, and its terms."""
 
@@ -86,8 +71,7 @@ class Vocabulary:
 GCS = "gcs"  # the built-in scheme: the Government Communication Service's, from the config
 
 
-@dataclass(frozen=True, slots=True)
-class Scheme:
+class Scheme(Struct, frozen=True):
     """A CPD scheme an entry can count towards: its year, its target, and how it counts.
 
     `gcs` is built from the configuration's top-level keys; others are declared under
@@ -106,8 +90,7 @@ class Scheme:
     include: str = "all"  # "all" done entries, or only those "listed" in `schemes:`
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Struct, frozen=True):
     """A journal project's settings (`pdp.toml` or `[tool.pdp]`)."""
 
     name: str
@@ -151,8 +134,7 @@ class Config:
         return (GCS, *self.schemes)
 
 
-@dataclass(frozen=True, slots=True)
-class ActionRef:
+class ActionRef(Struct, frozen=True):
     """A review's agreed action that an entry says it carries out, as written
     (`REVIEW#NUMBER`), and where: for messages about it."""
 
@@ -161,8 +143,7 @@ class ActionRef:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
-class Entry(_SentByFields):
+class Entry(Struct, frozen=True):
     """One learning activity: the facts from its front matter and its reflection."""
 
     path: str
@@ -191,8 +172,7 @@ class Entry(_SentByFields):
         return self.status == "done"
 
 
-@dataclass(frozen=True, slots=True)
-class Goal:
+class Goal(Struct, frozen=True):
     """A development objective of the PDP."""
 
     id: str
@@ -213,8 +193,7 @@ class Goal:
 Day = date  # for a field of Review, whose own field `date` hides the type's name
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(Struct, frozen=True):
     """Notes of a review conversation with the line manager."""
 
     slug: str
@@ -231,8 +210,7 @@ class Review:
     next_review: Day | None = None  # the next conversation, if agreed
 
 
-@dataclass(frozen=True, slots=True)
-class Journal:
+class Journal(Struct, frozen=True):
     """Everything valid that was read from a journal project."""
 
     config: Config

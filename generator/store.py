@@ -21,9 +21,10 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import closing, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from msgspec import Struct
 
 from . import __version__
 
@@ -124,8 +125,7 @@ def row_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Store:
+class Store(Struct, frozen=True):
     """The store in the cache folder `folder`. Nothing is read or written where pdp's code
     cannot be read (see `fingerprint`)."""
 

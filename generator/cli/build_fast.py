@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import astuple
 
 from ..errors import EXIT_OK
 from ..journal.project import CACHE_DIR
@@ -22,8 +24,7 @@ if TYPE_CHECKING:
     from ..site.memo import LastBuild
 
 
-@dataclass(frozen=True, slots=True)
-class Before:
+class Before(Struct, frozen=True):
     """What a build found before it started: the last build's manifest, if it still stands."""
 
     output: Path
@@ -105,8 +106,7 @@ def keep_manifest(run: InProject, before: Before, built: BuildResult) -> None:
     _keep(run, before, warnings, counts, BuildToKeep(built.last, built.years))
 
 
-@dataclass(frozen=True, slots=True)
-class BuildToKeep:
+class BuildToKeep(Struct, frozen=True):
     """A build that succeeded, to keep for the next one's short way (None: none can be
     taken from it), with the rows of years' reflections it made and the digests of those
     kept before of the other years."""

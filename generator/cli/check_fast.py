@@ -11,9 +11,11 @@ kept whole, errors and warnings, and printed again as the options of this check 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import astuple
 
 from ..journal.project import CACHE_DIR
 from ..site import manifest
@@ -29,8 +31,7 @@ if TYPE_CHECKING:
 PLACE = "check"
 
 
-@dataclass(frozen=True, slots=True)
-class Looked:
+class Looked(Struct, frozen=True):
     """What a check found before it started: the last check's manifest, if it still stands,
     and the inputs as the check starts, for its own manifest (None: none can be kept)."""
 

@@ -6,9 +6,10 @@ import argparse
 import os
 import signal
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..defaults import DEFAULT_PORT
 from ..errors import EXIT_INVALID, EXIT_OK, UsageError
@@ -326,8 +327,7 @@ def _serve(run: InProject) -> int:
     return EXIT_OK
 
 
-@dataclass(frozen=True, slots=True)
-class _Notices:
+class _Notices(Struct, frozen=True):
     """What `pdp serve` prints as it goes."""
 
     run: InProject

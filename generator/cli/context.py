@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
+
+from msgspec import Struct
 
 from ..errors import PdpError, UsageError
 from ..journal.project import CACHE_DIR, Project, find_project
@@ -28,8 +29,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message, f"run '{self.prog} --help' for the options")
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(Struct, frozen=True):
     """One command being run: its arguments, where it writes, and the day it runs on."""
 
     args: argparse.Namespace
@@ -38,8 +38,7 @@ class Call:
     today: date
 
 
-@dataclass(frozen=True, slots=True)
-class InProject(Call):
+class InProject(Call, frozen=True):
     """A command run on a journal project: every command but `init`."""
 
     project: Project

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..model import ActionRef, Entry, Problem, Review
 from ..suggest import closest
@@ -22,8 +24,7 @@ _NUMBER = re.compile(r"\s*(\d{1,6})\s*")
 _SHOWN_CHARACTERS = 40  # of an action's text, in a hint that lists the actions
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(Struct, frozen=True):
     """The action a reference leads to: the review's id (its page name) and the action's
     number, counting from 1."""
 

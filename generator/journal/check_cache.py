@@ -15,7 +15,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -221,9 +221,19 @@ _CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
         _action_refs,
     ),
 }
-# The body is not kept: it is in the file, and read from there again (`reflection_of`).
-_ENTRY_FIELDS = tuple((f.name, _CODECS[str(f.type)]) for f in fields(Entry) if f.name != "body")
-_PROBLEM_FIELDS = tuple((f.name, _CODECS[str(f.type)]) for f in fields(Problem))
+
+
+def _codecs_of(cls: type[Entry | Problem]) -> tuple[tuple[str, tuple[Any, Any]], ...]:
+    """Each field's name and codecs, by its type as declared (annotations are text here)."""
+    return tuple(
+        (name, _CODECS[cls.__annotations__[name]])
+        for name in cls.__struct_fields__
+        if name != "body"  # not kept: it is in the file, read from there again (`reflection_of`)
+    )
+
+
+_ENTRY_FIELDS = _codecs_of(Entry)
+_PROBLEM_FIELDS = _codecs_of(Problem)
 
 
 def record(check: Check, asked: Asked) -> str:

@@ -10,9 +10,10 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+
+from msgspec import Struct
 
 from ..model import CATEGORIES, GCS, OTHER_ACTIVITY, Activity, Config, Entry, Journal
 
@@ -20,8 +21,7 @@ ZERO = Decimal(0)
 _YEAR_NAME = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
-@dataclass(frozen=True, slots=True)
-class PerformanceYear:
+class PerformanceYear(Struct, frozen=True):
     name: str
     start: date
     end: date
@@ -30,16 +30,14 @@ class PerformanceYear:
         return self.start <= day <= self.end
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryTotal:
+class CategoryTotal(Struct, frozen=True):
     points: Decimal
     hours: Decimal
     share: Decimal
     guide: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class YearTotals:
+class YearTotals(Struct, frozen=True):
     """A performance year's figures; only done entries count, planned ones are the plan."""
 
     year: PerformanceYear

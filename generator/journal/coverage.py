@@ -5,17 +5,17 @@ goals that name one with no evidence in the current year."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from msgspec import Struct
 
 from ..model import Entry, Goal, Journal, Term, Vocabulary
 from .compute import PerformanceYear, entries_in, entry_points, performance_year, years_of
 from .schema import GOAL_CLOSED
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(Struct, frozen=True):
     """One term in one year: the points and the number of done entries that name it."""
 
     points: Decimal
@@ -26,16 +26,14 @@ class Cell:
         return self.entries == 0
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(Struct, frozen=True):
     """One term of a framework, with a cell per year (in the order of `Coverage.years`)."""
 
     term: Term
     cells: tuple[Cell, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class FrameworkCoverage:
+class FrameworkCoverage(Struct, frozen=True):
     """A framework's list and its rows, in the list's order."""
 
     vocabulary: Vocabulary
@@ -46,8 +44,7 @@ class FrameworkCoverage:
         return sum(1 for row in self.rows if row.cells[index].gap)
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(Struct, frozen=True):
     """A goal still worked towards that names a term with no evidence in the current year."""
 
     goal: Goal
@@ -55,8 +52,7 @@ class Flag:
     term: Term
 
 
-@dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(Struct, frozen=True):
     """The matrix: every framework by every performance year, and the goals flagged."""
 
     years: tuple[PerformanceYear, ...]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..model import Problem
 from .codes import problem
@@ -27,8 +28,7 @@ _OPENING = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Struct, frozen=True):
     """A parsed journal file. `fields` is None when the front matter could not be read."""
 
     path: str

@@ -8,9 +8,10 @@ Pure functions of the journal and the day.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from msgspec import Struct
 
 from ..model import Entry, Goal, Journal, Problem
 from .codes import problem
@@ -28,8 +29,7 @@ def overdue(goal: Goal, today: date) -> bool:
     return active(goal) and goal.target_date is not None and goal.target_date < today
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     """What the entries linked to a goal add up to: done ones, and planned ones apart."""
 
     points: Decimal = ZERO
@@ -39,8 +39,7 @@ class Evidence:
     latest: date | None = None  # the date of the latest done entry
 
 
-@dataclass(frozen=True, slots=True)
-class GoalProgress:
+class GoalProgress(Struct, frozen=True):
     """A goal, whether it is overdue, and its evidence in one year and in all."""
 
     goal: Goal

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from ..errors import UsageError
 from .git import git, git_raw
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(Struct, frozen=True):
     """Dates by project-relative path; `note` says why there are none, when there are none."""
 
     dates: dict[str, tuple[date, date]] = field(default_factory=dict)

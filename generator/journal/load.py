@@ -11,8 +11,9 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..model import Problem
 from .codes import problem
@@ -33,8 +34,7 @@ SECTIONS = ("entries", "goals", "reviews")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(Struct, frozen=True):
     """One journal file as read: its project-relative path and bytes, or why it was not read."""
 
     path: str
@@ -76,8 +76,7 @@ def is_journal_name(name: str) -> bool:
     return name.lower().endswith(MARKDOWN_SUFFIXES)
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(Struct, frozen=True):
     """The files of one section, project-relative and sorted: those read as journal files,
     and the others (editor and system files left aside)."""
 

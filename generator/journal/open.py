@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..model import Activity, Config, Entry, Goal, Journal, Problem, Review
 from ..parallel import WorkerPool, map_chunks
@@ -47,8 +50,7 @@ T = TypeVar("T", Entry, Goal, Review)
 PARALLEL_MIN_FILES = 250
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(Struct, frozen=True):
     """The valid part of a journal, and every problem found in the rest."""
 
     journal: Journal | None
@@ -209,8 +211,7 @@ def _read_one(project: Project, path: str) -> Document | Problem:
     return parse_document(path, source.data)
 
 
-@dataclass(frozen=True, slots=True)
-class _EntrySettings:
+class _EntrySettings(Struct, frozen=True):
     """All an entry check needs, in a form that can be sent to a worker process."""
 
     project: Project

@@ -7,7 +7,8 @@ can leak what it never receives.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from ..model import Config, Entry, Goal, Journal, Review
 from .actions import review_of

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import UsageError
 
@@ -20,8 +21,7 @@ JOURNAL_DIR = "journal"
 CACHE_DIR = ".pdp-cache"  # the build cache, safe to delete
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(Struct, frozen=True):
     """Where a journal project lives and where its configuration is read from."""
 
     root: Path

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from msgspec import Struct
 
 MONTHS: tuple[str, ...] = (
     "January",
@@ -62,16 +63,14 @@ _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _PLAIN_ITEM = re.compile(r"[A-Za-z_][\w .'/()+-]*")
 
 
-@dataclass(frozen=True, slots=True)
-class DateReading:
+class DateReading(Struct, frozen=True):
     """A date read day first; `other` is the month-first reading when the text allows both."""
 
     day: date
     other: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class HoursReading:
+class HoursReading(Struct, frozen=True):
     """Hours read from a time written another way: the decimal, and what was read, in words
     ("2 hours 15 minutes"; empty when the decimal says it all)."""
 

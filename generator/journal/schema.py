@@ -6,14 +6,14 @@ derived from these tables, so a field is described in exactly one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from ..model import CATEGORIES, GCS, OTHER_ACTIVITY
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(Struct, frozen=True):
     """A type of value, with the phrase used to say what was expected."""
 
     name: str
@@ -99,8 +99,7 @@ PRIVATE_DOC = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Struct, frozen=True):
     """One key of front matter or configuration."""
 
     name: str
@@ -121,8 +120,7 @@ class Field:
         return f"{self.name}: {self.example}"
 
 
-@dataclass(frozen=True, slots=True)
-class Schema:
+class Schema(Struct, frozen=True):
     """The fields of one kind of journal file (or of the configuration)."""
 
     name: str

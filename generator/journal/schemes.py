@@ -9,9 +9,10 @@ of the journal and the day; exact decimal arithmetic throughout.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from msgspec import Struct
 
 from ..model import GCS, OTHER_ACTIVITY, Activity, Config, Entry, Journal, Scheme
 from .compute import (
@@ -31,8 +32,7 @@ from .standing import Standing, standing, year_figures
 GCS_NAME = "GCS CPD"
 
 
-@dataclass(frozen=True, slots=True)
-class Counted:
+class Counted(Struct, frozen=True):
     """An entry as a scheme counts it: the points it counts, and those its caps left out."""
 
     entry: Entry
@@ -40,8 +40,7 @@ class Counted:
     capped: Decimal = ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class SchemeYear:
+class SchemeYear(Struct, frozen=True):
     """A scheme's year: its totals and standing, the points its caps left out, and how it
     counted each entry of the year (done ones first, each in date order)."""
 

@@ -8,9 +8,10 @@ Pure functions of a year's figures and the day.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from msgspec import Struct
 
 from ..model import CATEGORIES, CATEGORY_LABELS, GCS, Entry, Journal
 from .compute import ZERO, YearTotals, counts_for, entries_in, entry_points
@@ -28,8 +29,7 @@ BAND = Decimal("0.1")
 MIX_TOLERANCE = Decimal(1)
 
 
-@dataclass(frozen=True, slots=True)
-class YearFigures:
+class YearFigures(Struct, frozen=True):
     """What a year's standing is judged from."""
 
     done: Decimal  # points of done entries
@@ -44,8 +44,7 @@ class YearFigures:
     unit: str = "points"  # what the figures count: a scheme's points or hours
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+class Standing(Struct, frozen=True):
     status: str  # one of STATUSES
     expected: Decimal  # the points an even pace to the target reaches by the day
     sentence: str  # "4 points ahead of an even pace"

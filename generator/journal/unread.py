@@ -8,7 +8,8 @@ lists are read by the site, not the checker, and are not reported.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..model import Entry, Problem
 from .codes import problem
@@ -21,8 +22,7 @@ from .names import stem_of
 EVIDENCE_FIELDS = ("evidence", "private_evidence")
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(Struct, frozen=True):
     """What a file of some last suffixes was most likely meant to be, and the hint for it
     (`{noun}`: an entry, a goal or a review; `{name}`: the name to give it)."""
 

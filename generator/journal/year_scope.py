@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from ..model import Goal, Journal, Review
 from .compute import (
@@ -71,8 +72,7 @@ def year_name_problem(text: str, start_month: int) -> tuple[str, str] | None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PackYear:
+class PackYear(Struct, frozen=True):
     """The year a review pack is made for, and why that one."""
 
     year: PerformanceYear

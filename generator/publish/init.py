@@ -7,11 +7,11 @@ is already there (a .gitignore, say) is left as it is and named in the report.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jinja2
+from msgspec import Struct
 
 from ..errors import UsageError
 from ..journal.compute import performance_year
@@ -31,8 +31,7 @@ FILES: tuple[tuple[str, str], ...] = (
 EMPTY_FOLDERS = ("journal/reviews",)
 
 
-@dataclass(frozen=True, slots=True)
-class Created:
+class Created(Struct, frozen=True):
     written: tuple[str, ...]
     kept: tuple[str, ...]
 

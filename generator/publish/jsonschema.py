@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..journal.schema import (
     ACTION_LIST,
@@ -55,8 +56,7 @@ _FIXED: dict[Kind, dict[str, Any]] = {
 _LISTS = (TEXT_LIST, ID_LIST, PATH_LIST, ACTION_LIST)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ids:
+class _Ids(Struct, frozen=True):
     """The ids a journal allows: activities for an `ID` field, and for an `ID_LIST` one the
     ids of its list, by the field's name (goals, schemes, a framework's terms)."""
 

@@ -14,10 +14,11 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO
+
+from msgspec import Struct
 
 from ..errors import PdpError, UsageError
 from ..journal.compute import PerformanceYear
@@ -46,8 +47,7 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same portfolio gives the same zip
 
 
-@dataclass(frozen=True, slots=True)
-class Packed:
+class Packed(Struct, frozen=True):
     """The zip written, and the review pack printed beside it, or why it was not."""
 
     archive: Path
@@ -57,8 +57,7 @@ class Packed:
     warnings: tuple[Problem, ...]  # of the site that was packed
 
 
-@dataclass(frozen=True, slots=True)
-class PackResult:
+class PackResult(Struct, frozen=True):
     """What `pack` did: the zip written, or the problems that stopped it (nothing was
     written then)."""
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from ..journal.compute import ZERO, PerformanceYear, YearTotals, year_totals, years_of
 from ..journal.goal_progress import Evidence, GoalProgress
@@ -25,8 +26,7 @@ from ..model import CATEGORY_LABELS, GCS, Activity, Config, Journal, Scheme
 from ..site.formats import figure, long_date, number, percent
 
 
-@dataclass(frozen=True, slots=True)
-class YearReport:
+class YearReport(Struct, frozen=True):
     """A year's totals and standing, and the done entries and points in them that the
     published portfolio leaves out (none in the published report)."""
 
@@ -37,8 +37,7 @@ class YearReport:
     capped: Decimal = ZERO  # points of done entries a scheme's caps left out
 
 
-@dataclass(frozen=True, slots=True)
-class SchemeBlock:
+class SchemeBlock(Struct, frozen=True):
     """A scheme's years in the report (see publish.scheme_report)."""
 
     scheme: Scheme
@@ -311,8 +310,7 @@ def _evidence_text(found: Evidence, latest: bool = False) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class IdleGoals:
+class IdleGoals(Struct, frozen=True):
     """The active goals that no done entry of a year (the `current` one, or another) serves:
     what the year report ends with."""
 

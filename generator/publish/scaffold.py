@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import UsageError
 from ..journal.compute import performance_year
@@ -17,8 +18,7 @@ from ..model import CATEGORIES, OTHER_ACTIVITY, Journal
 from ..suggest import did_you_mean
 
 
-@dataclass(frozen=True, slots=True)
-class NewEntry:
+class NewEntry(Struct, frozen=True):
     title: str
     activity: str
     hours: Decimal

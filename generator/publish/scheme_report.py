@@ -10,10 +10,11 @@ whose years are named so.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import UsageError
 from ..journal.compute import PerformanceYear, YearTotals, parse_year_name, performance_year
@@ -43,8 +44,7 @@ from .report import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(Struct, frozen=True):
     """The schemes the report shows, primary first, and the one year of each if `--year`
     named one (a scheme whose years are not named so is left out)."""
 

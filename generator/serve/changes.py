@@ -6,7 +6,8 @@ from __future__ import annotations
 import enum
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..journal.frameworks import FRAMEWORKS_DIR
 from ..journal.load import (
@@ -31,8 +32,7 @@ class Change(enum.Enum):
     HISTORY = "history"  # a commit: the dates of writing
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(Struct, frozen=True):
     """Where things are, as absolute POSIX paths."""
 
     root: str

@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 REBUILD_WAIT = 60.0  # seconds a request waits for a rebuild before it gets the last site
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(Struct, frozen=True):
     """One complete built site, as served."""
 
     files: Mapping[str, bytes]  # site path -> content

@@ -8,9 +8,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..errors import PdpError
 from ..journal.history import History, entry_history, git_output
@@ -46,8 +49,7 @@ INTERNAL_HINT = (
 NO_PROBLEMS = "pdp: the journal has no problems now"
 
 
-@dataclass(frozen=True, slots=True)
-class Rebuilt:
+class Rebuilt(Struct, frozen=True):
     """One build of watch mode: what to serve, the errors that stopped it (in full, for the
     terminal; the snapshot has them as a browser may see them), how long it took; and every
     problem, errors and warnings, as `pdp check` prints them, and whether they are news."""
@@ -281,8 +283,7 @@ class Session:
         return self._good(Snapshot(files, made.site.copies, made.site.roots), journal)
 
 
-@dataclass(frozen=True, slots=True)
-class _Attempt:
+class _Attempt(Struct, frozen=True):
     """What a rebuild came to: the site to serve; or none, and the errors that stopped it,
     in full for the terminal and as a browser may be shown them; every problem in full
     (None: as the build before), and a failed build's warnings as a browser may see them."""

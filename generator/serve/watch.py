@@ -10,9 +10,9 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -67,8 +67,7 @@ _EVENTS: list[type[FileSystemEvent]] = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Watch:
+class Watch(Struct, frozen=True):
     folder: Path
     recursive: bool
 

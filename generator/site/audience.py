@@ -4,8 +4,9 @@ where the member's own figures differ from those their reviewer sees."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from ..journal.compute import entry_points, performance_year
 from ..journal.history import History
@@ -23,8 +24,7 @@ def as_at(journal: Journal, history: History) -> str:
     return long_date(max(days)) if days else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+class Difference(Struct, frozen=True):
     """A year whose points the reviewer sees lower than the member does."""
 
     year: str
@@ -68,8 +68,7 @@ def reviewer_differences(journal: Journal) -> tuple[Difference, ...]:
 NOTE_YEARS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewerNote:
+class ReviewerNote(Struct, frozen=True):
     """What the member's own build says on every page of the totals their reviewer sees."""
 
     newest: tuple[Difference, ...] = ()

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+from msgspec import Struct
 
 from ..journal.compute import PerformanceYear, entries_in, year_end, years_of
 from ..journal.history import History, entry_history
@@ -58,8 +59,7 @@ RENDER_MIN_ENTRIES = 100
 Emit = Callable[[str, bytes], None]
 
 
-@dataclass(frozen=True, slots=True)
-class SiteSource:
+class SiteSource(Struct, frozen=True):
     """What a site is made from: the valid journal, the day, git's dates of its entries, and
     whether it is the published portfolio (everything private left out)."""
 
@@ -70,8 +70,7 @@ class SiteSource:
     history: History
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(Struct, frozen=True):
     """What a build made (its rendered files went to `emit`), and the files to copy."""
 
     pages: int
@@ -86,8 +85,7 @@ class Site:
         return self.pages + 1 + self.calendar + len(self.copies)
 
 
-@dataclass(frozen=True, slots=True)
-class SiteResult:
+class SiteResult(Struct, frozen=True):
     """The site `make_site` made, or the broken links that stop it (after which what was
     emitted must not be used)."""
 
@@ -95,8 +93,7 @@ class SiteResult:
     problems: tuple[Problem, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
+class BuildResult(Struct, frozen=True):
     """What `build_site` did: the journal as checked, and the site written into `output`,
     or the problems that stopped it (the previous site is then untouched)."""
 
@@ -224,8 +221,7 @@ def make_site(
     return _finish(source.project, plan, reuse, writer, summaries)
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
+class _Plan(Struct, frozen=True):
     """What every step of a build reads."""
 
     journal: Journal  # as the site shows it: published, for the portfolio
@@ -288,8 +284,7 @@ def _plan(source: SiteSource, reuse: Reuse) -> _Plan:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _EntryWork:
+class _EntryWork(Struct, frozen=True):
     """Whose pages are kept from the last build (watch mode), whose are made, and how."""
 
     kept: dict[str, EntryMade]

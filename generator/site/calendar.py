@@ -10,8 +10,9 @@ depends on the clock, so the same journal on the same day gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from msgspec import Struct
 
 from ..journal.compute import entry_points, performance_year, year_starting
 from ..journal.goal_progress import active
@@ -25,8 +26,7 @@ UID_DOMAIN = "pdp.cpd-journal"  # names the calendar's maker, so UIDs differ fro
 LINE_OCTETS = 75  # RFC 5545 3.1: lines longer than this are folded
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(Struct, frozen=True):
     """One all-day event: its UID's parts, its day, and its text."""
 
     kind: str  # planned, goal, review or year-end

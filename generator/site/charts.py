@@ -7,9 +7,10 @@ Pure functions of a year's figures and the day; templates only place what they g
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
+
+from msgspec import Struct
 
 from ..journal.compute import ZERO
 from ..journal.standing import YearFigures, expected_points
@@ -24,22 +25,19 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 12, 24, 28
 TIMES_FROM = Decimal("1.5")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Struct, frozen=True):
     x: float
     width: float
 
 
-@dataclass(frozen=True, slots=True)
-class Tick:
+class Tick(Struct, frozen=True):
     """A label on an axis, at its place along it."""
 
     at: float
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class ProgressBar:
+class ProgressBar(Struct, frozen=True):
     """Done points up to the target, past it, and planned, on a scale that fits them all."""
 
     width: float
@@ -56,8 +54,7 @@ class ProgressBar:
         return self.times >= TIMES_FROM
 
 
-@dataclass(frozen=True, slots=True)
-class MonthRow:
+class MonthRow(Struct, frozen=True):
     """A month of the year, with the figures its chart and table show."""
 
     start: date
@@ -76,8 +73,7 @@ class MonthRow:
         return f"{self.start:%B %Y}"
 
 
-@dataclass(frozen=True, slots=True)
-class LineChart:
+class LineChart(Struct, frozen=True):
     """Cumulative points through the year against the even-pace line to the target."""
 
     width: float
@@ -96,8 +92,7 @@ class LineChart:
     levels: tuple[Tick, ...]  # y of each level line, labelled with its points
 
 
-@dataclass(frozen=True, slots=True)
-class MonthBar:
+class MonthBar(Struct, frozen=True):
     row: MonthRow
     x: float
     width: float
@@ -106,8 +101,7 @@ class MonthBar:
     label: float  # y of the value above the bar
 
 
-@dataclass(frozen=True, slots=True)
-class MonthsChart:
+class MonthsChart(Struct, frozen=True):
     width: float
     height: float
     left: float
@@ -118,16 +112,14 @@ class MonthsChart:
     levels: tuple[Tick, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(Struct, frozen=True):
     name: str
     x: float
     width: float
     share: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class MixBar:
+class MixBar(Struct, frozen=True):
     """The year's points by category as one stacked bar, above the guide's as another."""
 
     width: float
@@ -135,8 +127,7 @@ class MixBar:
     guide: tuple[Segment, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class YearCharts:
+class YearCharts(Struct, frozen=True):
     progress: ProgressBar
     rows: tuple[MonthRow, ...]
     line: LineChart

@@ -8,9 +8,10 @@ chunk it takes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..model import Entry
 from .entry_pages import EntryPages, entry_page, entry_view, link_map
@@ -25,8 +26,7 @@ from .template_cache import keep_compiled
 from .theme import Templates
 
 
-@dataclass(frozen=True, slots=True)
-class EntryJob:
+class EntryJob(Struct, frozen=True):
     """What every chunk of entries is made with."""
 
     shared: EntryPages

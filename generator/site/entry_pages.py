@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..journal.actions import Target, target
 from ..journal.compute import ZERO, counts_for, entry_points, performance_year
@@ -33,8 +34,7 @@ from .views import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class EntryPages:
+class EntryPages(Struct, frozen=True):
     """What rendering an entry's page needs beyond the entry: small enough to send to a
     worker process with each batch of entries."""
 

@@ -4,17 +4,17 @@ all years and in each year), and a page per skill or tag."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from .views import EntryView, Link, Page, new_page
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(Struct, frozen=True):
     """A skill or tag with the points and count of its done entries; `width` is its bar's
     length, as a percentage of the longest bar beside it."""
 
@@ -24,8 +24,7 @@ class Bar:
     width: Decimal = ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(Struct, frozen=True):
     """The bars of one span of time: all years, or one performance year."""
 
     title: str

@@ -22,9 +22,12 @@ import hashlib
 import pickle
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .. import store
 from ..journal.compute import performance_year
@@ -73,8 +76,7 @@ class YearRows:
         self.rows, self.held = {}, 0
 
 
-@dataclass(frozen=True, slots=True)
-class KeptBuild:
+class KeptBuild(Struct, frozen=True):
     """A last build as read back: its main row, the digests of its years' rows that it
     names, and the reflections of the years read."""
 

@@ -28,9 +28,10 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .. import __version__, store
 
@@ -57,8 +58,7 @@ class Unsupported(Exception):
     project gets no manifest, and every build is a real one."""
 
 
-@dataclass(frozen=True, slots=True)
-class Look:
+class Look(Struct, frozen=True):
     """What `look` found: whether the last build still stands (`fresh`), the inputs as they
     are now (None: no manifest can be kept), and what the last build printed."""
 
@@ -172,8 +172,7 @@ def forget(cache: Path, output: Path) -> None:
     store.Store(cache).write(change)
 
 
-@dataclass(frozen=True, slots=True)
-class Sources:
+class Sources(Struct, frozen=True):
     """Where a build's inputs are: folders read whole, and single files (that may be
     absent: one that appears changes the build too)."""
 

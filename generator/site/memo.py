@@ -8,11 +8,13 @@ reflections it saves to the disk cache.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 import jinja2
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..journal.compute import (
     PerformanceYear,
@@ -118,8 +120,7 @@ class ViewMemo:
         return view_of
 
 
-@dataclass(frozen=True, slots=True)
-class LastBuild:
+class LastBuild(Struct, frozen=True):
     """What watch mode's short way (`remake.remake_reflections`) needs of the last build that
     made a whole site: its journal and plan, what it rendered with, and what its link check
     knew."""

@@ -12,9 +12,10 @@ pack shows is derived from those.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec.structs import replace
 
 from ..journal.compute import PerformanceYear, entries_in, performance_year
 from ..journal.goal_progress import active

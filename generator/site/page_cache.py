@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+
 from .. import store
 from ..store import Store
 from .output import make_parent
@@ -57,7 +59,7 @@ def render_basis(templates: Templates) -> bytes:
 
 
 def _made(name: str, values: tuple[Any, ...]) -> None:
-    """Stands in a page key's pickle for a dataclass (never unpickled)."""
+    """Stands in a page key's pickle for a record (never unpickled)."""
 
 
 @functools.cache
@@ -72,10 +74,20 @@ def _digested(digest: bytes) -> bytes:
 
 @functools.cache
 def _fields_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = [item.name for item in dataclasses.fields(cls)]
+    names = list(cls.__struct_fields__ if issubclass(cls, Struct) else _dataclass_fields(cls))
     if len(names) == 1:
         return lambda value: (getattr(value, names[0]),)
     return operator.attrgetter(*names)
+
+
+def _dataclass_fields(cls: type) -> list[str]:
+    return [item.name for item in dataclasses.fields(cls)]
+
+
+def _is_record(cls: type) -> bool:
+    """Whether values of `cls` are written by their fields: records (msgspec's structs, and
+    dataclasses)."""
+    return issubclass(cls, Struct) or dataclasses.is_dataclass(cls)
 
 
 @dataclass(slots=True)
@@ -141,7 +153,7 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
         reducer: Callable[[Any], Any]
         if cls in _SHARED_VIEWS:
             reducer = self._shared
-        elif dataclasses.is_dataclass(cls):
+        elif _is_record(cls):
             name, fields_of = _name(cls), _fields_of(cls)
 
             def reducer(obj: Any) -> Any:

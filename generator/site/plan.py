@@ -6,11 +6,12 @@ Pure: a journal and a day in, a list of `Page`s out. Rendering them is `render`'
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from markupsafe import Markup
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..journal.actions import Target, carried_out
 from ..journal.compute import (
@@ -51,8 +52,7 @@ from .views import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Summary:
+class _Summary(Struct, frozen=True):
     """The views that the summing-up pages and the review packs are made of."""
 
     ordered: list[EntryView]
@@ -71,8 +71,7 @@ REVIEW_LEVEL = 3  # of the headings in a review's notes, on its page
 REVIEWS_INDEX_LEVEL = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Makers:
+class Makers(Struct, frozen=True):
     """How planning gets an entry's view (given its reflection's HTML) and a goal's or
     review's HTML (given its text and heading prefix): made afresh, or kept from before."""
 

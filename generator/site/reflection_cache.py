@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from msgspec import Struct
+
 from .. import store
 from ..journal.markdown import render
 from ..store import Store, holds, noting, row_digest
@@ -34,8 +36,7 @@ def _no_link(href: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
+class Rendered(Struct, frozen=True):
     """A reflection's HTML, and each link it asked about with the answer it got."""
 
     html: str

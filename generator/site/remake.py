@@ -7,10 +7,11 @@ from the build it holds in memory; `pdp build` from the one the last build kept 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
+
+from msgspec.structs import replace
 
 from ..journal.compute import entries_in, performance_year
 from ..journal.open import check_edited, valid_entries

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from markupsafe import Markup
+from msgspec import Struct
 
 from ..journal.compute import ZERO, PerformanceYear
 from ..journal.goal_progress import active
@@ -44,8 +44,7 @@ EVIDENCE_KINDS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class EvidenceItem:
+class EvidenceItem(Struct, frozen=True):
     """An evidence file as the pack lists it: whether the reviewer's zip holds it."""
 
     link: Link
@@ -53,14 +52,12 @@ class EvidenceItem:
     published: bool
 
 
-@dataclass(frozen=True, slots=True)
-class PackEntry:
+class PackEntry(Struct, frozen=True):
     view: EntryView
     evidence: tuple[EvidenceItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PackGoal:
+class PackGoal(Struct, frozen=True):
     """A goal worked on during the year, with the year's entries for it."""
 
     goal: Goal
@@ -71,8 +68,7 @@ class PackGoal:
     points: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class PackView:
+class PackView(Struct, frozen=True):
     """Everything a review pack shows."""
 
     title: str

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from ..journal.compute import YearTotals, performance_year
 from ..journal.schemes import SchemeYear, scheme_report, schemes_of
@@ -26,8 +27,7 @@ from .views import EntryView, Page, new_page
 SCHEMES_DIR = "schemes"
 
 
-@dataclass(frozen=True, slots=True)
-class SchemeRow:
+class SchemeRow(Struct, frozen=True):
     """An entry as a scheme counted it: what it earned, counted, and its caps left out."""
 
     view: EntryView
@@ -36,8 +36,7 @@ class SchemeRow:
     capped: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class SchemeYearView:
+class SchemeYearView(Struct, frozen=True):
     """One of a scheme's years: its figures and standing, and the entries that count.
 
     It holds entries only through their views, whose entries have no body: a page that
@@ -56,8 +55,7 @@ class SchemeYearView:
         return f"year-{self.totals.year.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class SchemeView:
+class SchemeView(Struct, frozen=True):
     """A scheme with its page's address, its rules in words and its years, newest first."""
 
     scheme: Scheme

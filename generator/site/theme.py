@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import PdpError
 from ..journal.load import leads_inside
@@ -22,8 +23,7 @@ TEMPLATES_DIR = "templates"  # of a theme, beside "static"
 PYCACHE = "__pycache__"
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(Struct, frozen=True):
     """Where a theme's templates and static files come from, most specific first."""
 
     folders: tuple[Path, ...]
@@ -85,8 +85,7 @@ def find_theme(project_root: Path, name: str) -> Theme:
     return Theme(tuple(folders))
 
 
-@dataclass(frozen=True, slots=True)
-class Templates:
+class Templates(Struct, frozen=True):
     """A theme's templates as read once, by name (where two folders have one, the more
     specific folder's): a build renders every page from this very copy, so that a template
     saved during the build cannot make pages that do not match what the build noted."""

@@ -4,11 +4,11 @@ reviews and years that they show, their addresses, and what every page shows of 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
+from msgspec import Struct, field
 
 from ..journal.compute import PerformanceYear, YearTotals
 from ..journal.goal_progress import GoalProgress, active
@@ -23,8 +23,7 @@ from .charts import YearCharts
 EVIDENCE_DIR = "evidence"
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(Struct, frozen=True):
     """One HTML page: where it goes, the template that renders it, and what it shows."""
 
     path: str
@@ -34,14 +33,12 @@ class Page:
     source: str = ""  # the journal file it comes from, for error messages
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     url: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class EntryView:
+class EntryView(Struct, frozen=True):
     """An entry with what its pages show about it."""
 
     entry: Entry
@@ -63,8 +60,7 @@ class EntryView:
     counted: bool = True  # it counts for the built-in scheme
 
 
-@dataclass(frozen=True, slots=True)
-class GoalView:
+class GoalView(Struct, frozen=True):
     """A goal with what its pages show: its evidence this performance year (`year`) and in
     all, its entries by date, and the reviews that discussed it."""
 
@@ -95,8 +91,7 @@ class GoalView:
         return tuple(text for shown, text in found if shown)
 
 
-@dataclass(frozen=True, slots=True)
-class CarriedOut:
+class CarriedOut(Struct, frozen=True):
     """A review's agreed action, as the page of an entry that carries it out shows it."""
 
     url: str  # the action on its review's page
@@ -104,8 +99,7 @@ class CarriedOut:
     review: str  # the review's title and date
 
 
-@dataclass(frozen=True, slots=True)
-class ActionView:
+class ActionView(Struct, frozen=True):
     """A review's agreed action, with the entries that carry it out."""
 
     number: int
@@ -124,8 +118,7 @@ class ActionView:
         return bool(self.done) and all(view.entry.private for view in self.done)
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewView:
+class ReviewView(Struct, frozen=True):
     review: Review
     anchor: str
     goals: tuple[Link, ...]
@@ -140,8 +133,7 @@ class ReviewView:
         return sum(1 for action in self.actions if action.done)
 
 
-@dataclass(frozen=True, slots=True)
-class YearView:
+class YearView(Struct, frozen=True):
     totals: YearTotals
     url: str
     pack_url: str
@@ -155,8 +147,7 @@ class YearView:
     elsewhere: tuple[EntryView, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SiteOptions:
+class SiteOptions(Struct, frozen=True):
     publish: bool
     built: str = ""  # when the site was built, shown only if configured
 
@@ -259,8 +250,7 @@ def new_page(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SiteInfo:
+class SiteInfo(Struct, frozen=True):
     """What every page shows of the site and its member: `site` in templates.
 
     An object rather than a dict: Jinja2 looks a name up as an attribute first, and a

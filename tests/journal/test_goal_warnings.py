@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from generator.cli import run
 from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text

@@ -4,11 +4,11 @@ worked out by hand from the scheme's rules, not by the code under test."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from msgspec.structs import replace
 
 from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
 from generator.journal.compute import counts_for, year_starting, year_totals, years_of

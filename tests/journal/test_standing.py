@@ -3,11 +3,11 @@ edges of the year and of the band."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from msgspec.structs import replace
 
 from generator.journal.compute import performance_year, year_totals
 from generator.journal.standing import (
@@ -38,7 +38,7 @@ YEAR = YearFigures(
 
 
 def figures(done: str, planned: str = "0", **changes: object) -> YearFigures:
-    return replace(YEAR, done=D(done), planned=D(planned), **changes)  # type: ignore[arg-type]
+    return replace(YEAR, done=D(done), planned=D(planned), **changes)
 
 
 def judged(year: YearFigures, today: date) -> tuple[str, Decimal, str]:

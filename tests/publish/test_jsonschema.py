@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
+from msgspec.structs import replace
 
 import generator.publish.jsonschema as jsonschema_module
 from generator.journal.catalogue import parse_catalogue, shipped_catalogue_text
