@@ -36,8 +36,9 @@ FORMAT = 1
 # What earlier versions of pdp kept, one file per kind: never read, removed with the first
 # store.
 FORMER_FILES = ("checks.sqlite3", "reflections.sqlite3", "pages.sqlite3")
-# The libraries whose versions change what pdp makes: the parsers and the renderers.
-LIBRARIES = ("PyYAML", "markdown-it-py", "Jinja2", "MarkupSafe")
+# The libraries whose code changes what pdp makes or keeps: the parsers, the renderers and
+# the records (by their import names).
+LIBRARIES = ("yaml", "markdown_it", "jinja2", "markupsafe", "msgspec")
 # One table per kind of result, and `meta` for the few values a kind keeps beside its rows.
 TABLES = (
     "CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, path TEXT, record TEXT, digest TEXT)",
@@ -84,24 +85,52 @@ def digest_of_code(package: Path) -> bytes | None:
 @functools.cache
 def fingerprint() -> bytes | None:
     """What every kept result was made with, part of every key: the store's format, pdp's
-    code (`code_digest`), the versions of the libraries that parse and render, and Python's.
+    code (`code_digest`), the libraries that parse and render (`installed`), and Python.
     None if the code cannot be read: then nothing is kept."""
     code = code_digest()
     if code is None:
         return None
-    from importlib.metadata import PackageNotFoundError, version  # costs start-up time
-
-    parts = [str(FORMAT), __version__, sys.version]
-    for name in LIBRARIES:
-        try:
-            parts.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name} (none)")
+    parts = [str(FORMAT), __version__, sys.version, *(installed(name) for name in LIBRARIES)]
     digest = hashlib.blake2b(code, digest_size=20)
     for part in parts:
         encoded = part.encode("utf-8", "surrogatepass")
         digest.update(b"%d:%b" % (len(encoded), encoded))
     return digest.digest()
+
+
+def installed(module: str) -> str:
+    """A library as installed, without importing it: where its files are, and each one's
+    name, size and time of change. Installing another version changes it.
+
+    Not its version number: `importlib.metadata` took 25 ms to import, longer than checking
+    a small journal with its kept checks, and MarkupSafe no longer gives its version itself.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec(module)
+    folders = None if spec is None else spec.submodule_search_locations
+    if folders:  # a package: its folders
+        return " ".join(f"{folder} {_folder_stats(Path(folder))}" for folder in folders)
+    if spec is not None and spec.origin is not None and spec.has_location:  # one file
+        return f"{spec.origin} {_stats(Path(spec.origin))}"
+    return f"{module} (none)"
+
+
+def _folder_stats(folder: Path) -> str:
+    found: list[str] = []
+    for parent, subfolders, files in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        place = Path(parent).relative_to(folder).as_posix()
+        found.extend(f"{place}/{name}:{_stats(Path(parent, name))}" for name in sorted(files))
+    return " ".join(found)
+
+
+def _stats(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def holds(answers: Iterable[tuple[Q, A]], ask: Callable[[Q], A]) -> bool:

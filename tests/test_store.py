@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import generator.journal.open
@@ -191,18 +193,43 @@ def test_nothing_is_kept_where_pdp_cannot_read_its_code(
 
 
 def test_the_fingerprint_follows_the_libraries_that_render(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.metadata
-
     before = store.fingerprint()
-    version = importlib.metadata.version
+    identity = store.installed
+    assert identity("jinja2").startswith(str(Path(jinja2.__file__).parent))
     monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "0.0" if name == "Jinja2" else version(name)
+        store, "installed", lambda name: "another" if name == "jinja2" else identity(name)
     )
     store.fingerprint.cache_clear()
     try:
         assert store.fingerprint() not in (before, None)
     finally:
         store.fingerprint.cache_clear()
+
+
+def test_a_library_is_known_by_its_files_without_being_imported(tmp_path: Path) -> None:
+    (tmp_path / "pdp_test_lib").mkdir()
+    (tmp_path / "pdp_test_lib" / "__init__.py").write_text("raise ImportError\n", encoding="utf-8")
+    (tmp_path / "pdp_test_lib" / "__pycache__").mkdir()
+    (tmp_path / "pdp_test_one.py").write_text("x = 1\n", encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        identity = store.installed("pdp_test_lib")
+        assert identity.startswith(f"{tmp_path / 'pdp_test_lib'} ./__init__.py:18:")
+        (tmp_path / "pdp_test_lib" / "__pycache__" / "x.pyc").write_bytes(
+            b""
+        )  # bytecode is not code
+        assert store.installed("pdp_test_lib") == identity
+        (tmp_path / "pdp_test_lib" / "__init__.py").write_text(
+            "raise ValueError\n", encoding="utf-8"
+        )
+        assert store.installed("pdp_test_lib") not in (
+            identity,
+            "pdp_test_lib (none)",
+        )  # another version
+        assert store.installed("pdp_test_one").startswith(f"{tmp_path / 'pdp_test_one.py'} 6:")
+        assert store.installed("no_such_library_here") == "no_such_library_here (none)"
+    finally:
+        sys.path.remove(str(tmp_path))
 
 
 def test_a_kept_result_holds_while_every_question_gets_the_same_answer() -> None:
