@@ -16,7 +16,6 @@ same files as the build that checked it.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import io
@@ -73,21 +72,11 @@ def _digested(digest: bytes) -> bytes:
 
 
 @functools.cache
-def _fields_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = list(cls.__struct_fields__ if issubclass(cls, Struct) else _dataclass_fields(cls))
+def _fields_of(cls: type[Struct]) -> Callable[[Any], tuple[Any, ...]]:
+    names = cls.__struct_fields__
     if len(names) == 1:
         return lambda value: (getattr(value, names[0]),)
-    return operator.attrgetter(*names)
-
-
-def _dataclass_fields(cls: type) -> list[str]:
-    return [item.name for item in dataclasses.fields(cls)]
-
-
-def _is_record(cls: type) -> bool:
-    """Whether values of `cls` are written by their fields: records (msgspec's structs, and
-    dataclasses)."""
-    return issubclass(cls, Struct) or dataclasses.is_dataclass(cls)
+    return operator.attrgetter(*names) if names else lambda value: ()
 
 
 @dataclass(slots=True)
@@ -140,10 +129,10 @@ class PageKeys:
 
 
 class _Reducers(dict[type, Callable[[Any], Any]]):
-    """How a page key's pickle writes each kind of object, found once per class: dataclasses
-    by their fields (fast, and exact), views many pages show by their digest, anything else
-    as pickle does. A table rather than `reducer_override`: pickle looks it up without
-    calling back into Python for every object."""
+    """How a page key's pickle writes each kind of object, found once per class: records
+    (msgspec's structs) by their fields (fast, and exact), views many pages show by their
+    digest, anything else as pickle does. A table rather than `reducer_override`: pickle
+    looks it up without calling back into Python for every object."""
 
     def __init__(self, keys: PageKeys) -> None:
         super().__init__()
@@ -153,7 +142,7 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
         reducer: Callable[[Any], Any]
         if cls in _SHARED_VIEWS:
             reducer = self._shared
-        elif _is_record(cls):
+        elif issubclass(cls, Struct):
             name, fields_of = _name(cls), _fields_of(cls)
 
             def reducer(obj: Any) -> Any:
