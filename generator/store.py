@@ -38,7 +38,8 @@ FORMAT = 1
 FORMER_FILES = ("checks.sqlite3", "reflections.sqlite3", "pages.sqlite3")
 # The libraries whose code changes what pdp makes or keeps: the parsers, the renderers and
 # the records (by their import names).
-LIBRARIES = ("yaml", "markdown_it", "jinja2", "markupsafe", "msgspec")
+# (mdurl: markdown-it-py's, which normalises the links of reflections.)
+LIBRARIES = ("yaml", "markdown_it", "mdurl", "jinja2", "markupsafe", "msgspec")
 # One table per kind of result, and `meta` for the few values a kind keeps beside its rows.
 TABLES = (
     "CREATE TABLE IF NOT EXISTS checks (key TEXT PRIMARY KEY, path TEXT, record TEXT, digest TEXT)",

@@ -225,8 +225,11 @@ _CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
 
 def _codecs_of(cls: type[Entry | Problem]) -> tuple[tuple[str, tuple[Any, Any]], ...]:
     """Each field's name and codecs, by its type as declared (annotations are text here)."""
+    declared: dict[str, str] = {}
+    for kind in reversed(cls.__mro__):  # a base's fields too
+        declared.update(getattr(kind, "__annotations__", {}))
     return tuple(
-        (name, _CODECS[cls.__annotations__[name]])
+        (name, _CODECS[declared[name]])
         for name in cls.__struct_fields__
         if name != "body"  # not kept: it is in the file, read from there again (`reflection_of`)
     )

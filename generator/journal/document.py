@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from msgspec import Struct, field
+from msgspec import Struct
 
 from ..model import Problem
 from .codes import problem
@@ -35,7 +35,7 @@ class Document(Struct, frozen=True):
     fields: dict[str, tuple[Scalar, Node]] | None
     body: str
     body_line: int
-    problems: tuple[Problem, ...] = field(default=())
+    problems: tuple[Problem, ...] = ()
 
 
 def position(text: str, index: int) -> tuple[int, int]:

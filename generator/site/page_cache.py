@@ -39,7 +39,7 @@ from .views import EntryView, GoalView, Page, ReviewView, SiteInfo, YearView
 
 _PROTOCOL = 5
 # Views that many pages show: each is digested once per build, and pages hold its digest.
-# Every page shows the site's (with a reviewer's differences, a few objects a year).
+# Every page shows the site's (with the member's note of what their reviewer sees).
 _SHARED_VIEWS = (EntryView, GoalView, YearView, ReviewView, SiteInfo)
 
 Note = tuple[bytes, int, bytes]  # a page's key, and the size and digest of its bytes
@@ -76,7 +76,7 @@ def _fields_of(cls: type[Struct]) -> Callable[[Any], tuple[Any, ...]]:
     names = cls.__struct_fields__
     if len(names) == 1:
         return lambda value: (getattr(value, names[0]),)
-    return operator.attrgetter(*names) if names else lambda value: ()
+    return operator.attrgetter(*names)
 
 
 @dataclass(slots=True)

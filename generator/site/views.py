@@ -294,8 +294,6 @@ def site_info(journal: Journal, options: SiteOptions, history: History) -> SiteI
         built=options.built if config.build_time else "",
         target=config.target,
         as_at=as_at(journal, history) if options.publish else "",
-        reviewer=ReviewerNote()
-        if options.publish
-        else reviewer_note(reviewer_differences(journal)),
+        reviewer=NO_NOTE if options.publish else reviewer_note(reviewer_differences(journal)),
         calendar=offered(config, options.publish),
     )
