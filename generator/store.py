@@ -22,11 +22,14 @@ import sys
 from collections.abc import Callable, Iterable
 from contextlib import closing, suppress
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from msgspec import Struct
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
 
 PACKAGE = Path(__file__).parent
 STORE_FILE = "cache.sqlite3"
@@ -36,9 +39,9 @@ FORMAT = 1
 # What earlier versions of pdp kept, one file per kind: never read, removed with the first
 # store.
 FORMER_FILES = ("checks.sqlite3", "reflections.sqlite3", "pages.sqlite3")
-# The libraries whose code changes what pdp makes or keeps: the parsers, the renderers and
-# the records (by their import names).
-# (mdurl: markdown-it-py's, which normalises the links of reflections.)
+# The libraries whose code changes what pdp makes or keeps, by their import names: the
+# parsers, the renderers (with mdurl, which normalises the links of reflections) and the
+# records. The build manifest watches the same.
 LIBRARIES = ("yaml", "markdown_it", "mdurl", "jinja2", "markupsafe", "msgspec")
 # One table per kind of result, and `meta` for the few values a kind keeps beside its rows.
 TABLES = (
@@ -109,12 +112,19 @@ def installed(module: str) -> str:
     from importlib.util import find_spec
 
     spec = find_spec(module)
-    folders = None if spec is None else spec.submodule_search_locations
-    if folders:  # a package: its folders
-        return " ".join(f"{folder} {_folder_stats(Path(folder))}" for folder in folders)
+    folders = library_folders(spec)
+    if folders:
+        return " ".join(f"{folder} {_folder_stats(folder)}" for folder in folders)
     if spec is not None and spec.origin is not None and spec.has_location:  # one file
         return f"{spec.origin} {_stats(Path(spec.origin))}"
     return f"{module} (none)"
+
+
+def library_folders(spec: ModuleSpec | None) -> list[Path]:
+    """The folders of a library's package, as `importlib.util.find_spec` found it (without
+    importing it); none for a module of one file, or one not installed."""
+    folders = None if spec is None else spec.submodule_search_locations
+    return [Path(folder).resolve() for folder in folders or ()]
 
 
 def _folder_stats(folder: Path) -> str:

@@ -75,8 +75,8 @@ def remade_reflections(run: InProject, before: Before) -> int | None:
     if before.inputs is not found.inputs:  # taken afresh, of other folders: not comparable
         return None
     try:
-        paths = [Path(os.path.relpath(name, run.project.root)).as_posix() for name in found.edited]
-    except ValueError:  # on another drive
+        paths = [run.project.relative(Path(name)) for name in found.edited]
+    except ValueError:  # outside the project
         return None
     from ..site.output import replace_pages
     from ..site.remake import remake_kept

@@ -136,11 +136,13 @@ def build_site(
         journal = checked.journal
         if checked.errors or journal is None:
             return BuildResult(checked, output, None, checked.errors)
-        years = YearRows(cache_folder, output) if cache and not publish else None
+        # The short way is taken for the member's own site alone, and never where every page
+        # shows when it was built (see `last_build`): no other build keeps its years' rows.
+        keeps = cache and not publish and not journal.config.build_time
+        years = YearRows(cache_folder, output) if keeps else None
         reuse = Reuse(
             Reflections(cache_folder if cache else None),
             previous=load_previous(cache_folder, output) if cache else None,
-            # The short way is taken for the member's own site alone (see `last_build`).
             keep_year=years.add if years is not None else None,
         )
         history = entry_history(project.root, (entry.path for entry in journal.entries))

@@ -42,8 +42,6 @@ DEFAULT_OUTPUT = "site"  # where `pdp build` writes, in the project
 GRANULARITY_NS = 2_000_000_000
 # The row of the meta table of the manifest of the build into a folder, by its path.
 ROW_PREFIX = "manifest:"
-# The libraries whose code changes what a build makes, by the name they are imported as.
-LIBRARIES = ("yaml", "markdown_it", "jinja2", "markupsafe")
 # What Python compiled (and pdp, for the shipped templates: `theme.PYCACHE`), not read by a
 # build; named here too, so that this module imports no more than it must.
 _SKIPPED = frozenset({"__pycache__"})
@@ -321,14 +319,13 @@ def _output_files(output: Path) -> dict[str, list[int]] | None:
 
 
 def _library_folders() -> list[Path]:
-    """The folders of the parsing and rendering libraries (an upgrade changes them), found
-    without importing them."""
-    folders = []
-    for name in LIBRARIES:
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.origin:
-            folders.append(Path(spec.origin).resolve().parent)
-    return folders
+    """The folders of the libraries whose upgrade changes what a build makes
+    (`store.LIBRARIES`), found without importing them."""
+    return [
+        folder
+        for name in store.LIBRARIES
+        for folder in store.library_folders(importlib.util.find_spec(name))
+    ]
 
 
 def _git_files(root: Path) -> list[Path]:
