@@ -29,7 +29,7 @@ from .entry_pages import EntryPages, entry_view
 from .export import EXPORT_COLUMNS, csv_line, csv_row, export_csv
 from .link_check import LinkMemo
 from .page_cache import Note, Previous
-from .plan import Makers, ViewOf, fresh_makers
+from .plan import Makers, ViewOf, facts_once, fresh_makers
 from .reflection_cache import Reflections, Rendered
 from .render import PageMemo, render_page
 from .theme import Templates
@@ -193,5 +193,5 @@ class Reuse:
         return Makers(
             self.views.view_of(shared),
             lambda text, prefix: self.reflections.render(text, None, prefix),
-            self.totals,
+            facts_once(self.totals),
         )

@@ -5,7 +5,7 @@ Pure: a journal and a day in, a list of `Page`s out. Rendering them is `render`'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,10 +25,10 @@ from ..journal.compute import (
 )
 from ..journal.goal_progress import goal_progress
 from ..journal.markdown import render
-from ..journal.standing import standing, year_figures
+from ..journal.standing import Standing, standing, year_figures
 from ..journal.year_scope import reviewed_year, reviews_of
 from ..model import GCS, Entry, Journal, Review
-from .charts import year_charts
+from .charts import YearCharts, year_charts
 from .coverage_page import coverage_page
 from .entry_pages import EntryPages, entry_view
 from .formats import long_date
@@ -71,13 +71,47 @@ REVIEW_LEVEL = 3  # of the headings in a review's notes, on its page
 REVIEWS_INDEX_LEVEL = 4
 
 
+class YearFacts(Struct, frozen=True):
+    """A year's figures and charts: the same on its page and in its review pack."""
+
+    totals: YearTotals
+    standing: Standing  # the verdict on the day the site is built for
+    charts: YearCharts
+
+
+Totals = Callable[[Journal, PerformanceYear, date], YearTotals]
+FactsOf = Callable[[Journal, PerformanceYear, date], YearFacts]
+
+
+def facts_once(totals: Totals) -> FactsOf:
+    """A year's facts, made once for its page and its review pack (from the same journal
+    and day): a long career's packs would otherwise count and chart each year again."""
+    made: dict[tuple[PerformanceYear, date], tuple[Journal, YearFacts]] = {}
+
+    def facts_of(journal: Journal, year: PerformanceYear, today: date) -> YearFacts:
+        kept = made.get((year, today))
+        if kept is not None and kept[0] is journal:
+            return kept[1]
+        counted = totals(journal, year, today)
+        figures = year_figures(journal, counted)
+        verdict = standing(figures, today)
+        facts = YearFacts(
+            counted, verdict, year_charts(figures, year.start, today, verdict.expected)
+        )
+        made[year, today] = (journal, facts)
+        return facts
+
+    return facts_of
+
+
 class Makers(Struct, frozen=True):
-    """How planning gets an entry's view (given its reflection's HTML) and a goal's or
-    review's HTML (given its text and heading prefix): made afresh, or kept from before."""
+    """How planning gets an entry's view (given its reflection's HTML), a goal's or
+    review's HTML (given its text and heading prefix) and a year's facts: made afresh, or
+    kept from before."""
 
     view_of: ViewOf
     markdown: Markdown
-    totals: Callable[[Journal, PerformanceYear, date], YearTotals] = year_totals
+    facts: FactsOf
 
 
 def fresh_makers(shared: EntryPages) -> Makers:
@@ -95,7 +129,9 @@ def fresh_makers(shared: EntryPages) -> Makers:
             listed[entry.path] = (entry, view)
         return view
 
-    return Makers(view_of, lambda text, prefix: render(text, anchor_prefix=prefix))
+    return Makers(
+        view_of, lambda text, prefix: render(text, anchor_prefix=prefix), facts_once(year_totals)
+    )
 
 
 def _summarise(
@@ -107,7 +143,7 @@ def _summarise(
     return _Summary(
         [views[entry.path] for entry in journal.entries],
         _goal_views(journal, views, makers.markdown, today),
-        _year_views(journal, views, today, makers.totals),
+        _year_views(journal, views, today, makers.facts),
         _review_views(journal, journal.reviews, _below_notes(makers.markdown), views),
     )
 
@@ -160,7 +196,7 @@ def pack_page(
         for entry in entries_in(journal.entries, year)
     }
     current = performance_year(today, start_month)
-    view = _year_view(journal, views, year, today, makers.totals, year == current)
+    view = _year_view(journal, views, year, today, makers.facts, year == current)
     following = performance_year(year.end + timedelta(days=1), start_month)
     planned = [
         makers.view_of(entry, "")
@@ -171,13 +207,15 @@ def pack_page(
     def markdown(text: str, prefix: str) -> str:
         return demote_headings(makers.markdown(text, prefix), PACK_LEVEL)
 
-    # The entries that carry out actions, of any year: the pack says which actions are done.
+    looking_back = reviews_of(journal.reviews, year, start_month)
+    # The entries that carry out actions, of any year: the pack says which of its reviews'
+    # actions are done (most years have no review: no entry need be looked at).
     actors = {
-        entry.path: makers.view_of(entry, "") for entry in journal.entries if entry.carries_out
+        entry.path: makers.view_of(entry, "")
+        for entry in (journal.entries if looking_back else ())
+        if entry.carries_out
     }
-    reviews = _review_views(
-        journal, reviews_of(journal.reviews, year, start_month), markdown, actors
-    )
+    reviews = _review_views(journal, looking_back, markdown, actors)
     pack = pack_view(journal, view, reviews, (following, planned), today)
     return new_page(shared.common, view.pack_url, "pack.html", pack.title, pack=pack)
 
@@ -290,11 +328,11 @@ def _year_views(
     journal: Journal,
     views: Mapping[str, EntryView],
     today: date,
-    totals: Callable[[Journal, PerformanceYear, date], YearTotals],
+    facts_of: FactsOf,
 ) -> list[YearView]:
     current = performance_year(today, journal.config.year_start_month)
     return [
-        _year_view(journal, views, year, today, totals, year == current)
+        _year_view(journal, views, year, today, facts_of, year == current)
         for year in years_of(journal, today)
     ]
 
@@ -304,31 +342,29 @@ def _year_view(
     views: Mapping[str, EntryView],
     year: PerformanceYear,
     today: date,
-    totals: Callable[[Journal, PerformanceYear, date], YearTotals],
+    facts_of: FactsOf,
     current: bool,
 ) -> YearView:
     every = entries_in(journal.entries, year)
     in_year = [views[entry.path] for entry in every if counts_for(entry, GCS)]
     done = tuple(view for view in in_year if view.entry.done)
-    counted = totals(journal, year, today)
-    figures = year_figures(journal, counted)
-    verdict = standing(figures, today)
+    facts = facts_of(journal, year, today)
     return YearView(
-        totals=counted,
+        totals=facts.totals,
         url=f"years/{year.name}.html",
         pack_url=pack_url(year),
         done=done,
         planned=tuple(view for view in in_year if not view.entry.done),
         current=current,
-        standing=verdict,
-        charts=year_charts(figures, year.start, today, verdict.expected),
+        standing=facts.standing,
+        charts=facts.charts,
         elsewhere=tuple(views[entry.path] for entry in every if not counts_for(entry, GCS)),
     )
 
 
 def _review_views(
     journal: Journal,
-    reviews: Iterable[Review],
+    reviews: Sequence[Review],
     markdown: Markdown,
     views: Mapping[str, EntryView] | None = None,
 ) -> list[ReviewView]:
@@ -337,7 +373,7 @@ def _review_views(
     titles = {goal.id: goal.title for goal in journal.goals}
     start_month = journal.config.year_start_month
     behind = {}
-    if views is not None:
+    if views is not None and reviews:
         behind = carried_out(entry for entry in journal.entries if entry.carries_out)
     return [
         ReviewView(
