@@ -6,18 +6,21 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from datetime import date
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
-from generator.journal.compute import parse_year_name, year_totals
+from generator.journal.compute import PerformanceYear, YearTotals, parse_year_name, year_totals
 from generator.journal.load import find_project
 from generator.journal.privacy import published
 from generator.model import Journal
 from generator.site.build import build_site
 from generator.site.formats import figure
+from generator.site.plan import facts_once
 from generator.site.review_pack import css_string, evidence_kind, running_footer
 
 from ..conftest import REPOSITORY, TODAY
@@ -244,3 +247,27 @@ def test_the_running_footer_names_the_member_and_cannot_end_its_style_sheet() ->
         '"Jo \\000022\\00003c\\00002fstyle\\00003e\\00003cscript\\00003e\\00005c\\00000a"'
     )
     assert css_string("Siân O'Brien") == '"Siân O\'Brien"'
+
+
+def test_a_years_facts_are_made_once_for_its_page_and_its_pack(
+    sites: tuple[Path, Path, Journal],
+) -> None:
+    """The year page and the review pack share one count of the year; another journal
+    (watch mode's next build) is counted afresh."""
+    journal = sites[2]
+    counted: list[str] = []
+
+    def counting(journal: Journal, year: PerformanceYear, today: date) -> YearTotals:
+        counted.append(year.name)
+        return year_totals(journal, year, today)
+
+    facts_of = facts_once(counting)
+    year = parse_year_name("2025-26", journal.config.year_start_month)
+    assert year is not None
+    first = facts_of(journal, year, TODAY)
+    assert facts_of(journal, year, TODAY) is first
+    assert counted == ["2025-26"]
+    assert first.totals == year_totals(journal, year, TODAY)
+    edited = replace(journal, entries=journal.entries[:-1])
+    assert facts_of(edited, year, TODAY) is not first
+    assert counted == ["2025-26", "2025-26"]
