@@ -6,11 +6,10 @@ import functools
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from .errors import PdpError
 from .progress import NO_PROGRESS, Progress
 
 # multiprocessing and concurrent.futures are imported when workers start, not with this
@@ -175,7 +174,6 @@ def in_background(
     own = pool is None
     pool = pool or WorkerPool(count)  # for this call alone: no more workers than it wants
     futures: list[Future[list[R]]] = []
-    shared_file: str | None = None
     first: list[R] = []
     try:
         if not pool.started:
@@ -187,8 +185,9 @@ def in_background(
         size = -(-len(items) // (count * CHUNKS_PER_WORKER))
         chunks = [items[start : start + size] for start in range(0, len(items), size)]
         executor = pool.executor(count)
-        shared_file = _write_shared(shared)
-        futures = [executor.submit(_call, function, shared_file, chunk) for chunk in chunks]
+        # Pickled once here, and once in each worker (see `_shared`), not once a chunk.
+        data = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        futures = [executor.submit(_call, function, data, chunk) for chunk in chunks]
         # The very list: a chunk taken from it is let go of, with its results.
         results = Results(futures, first=first)
         del first  # held by `results` alone, let go of once taken
@@ -200,49 +199,19 @@ def in_background(
         for future in futures:
             future.cancel()
         wait(futures)
-        if shared_file is not None:
-            with suppress(FileNotFoundError):  # a cleaner of the temporary folder was first
-                os.unlink(shared_file)
         if own:
             pool.close()
 
 
-def _write_shared(shared: object) -> str:
-    """`shared`, pickled once into a file of its own for the workers to read, each once
-    (see `_shared`): sent with every chunk instead, a large journal's (megabytes) would be
-    copied to a worker, and looked up there, for each of its chunks."""
-    import tempfile
-    import uuid
-
-    # A name never used before (see `_shared`), in a file only this user can read.
-    handle, name = -1, ""
-    try:
-        handle, name = tempfile.mkstemp(prefix=f"pdp-{uuid.uuid4().hex}-", suffix=".pickle")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(shared, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError as err:
-        if name:
-            with suppress(OSError):
-                os.unlink(name)
-        raise PdpError(
-            f"cannot write the work shared by pdp's worker processes in "
-            f"{tempfile.gettempdir()}: {err.strerror or err}",
-            "free some space there, or name another folder in the TMPDIR variable",
-        ) from err
-    return name
-
-
 def _call(
-    function: Callable[[S, Sequence[T]], list[R]], shared_file: str, chunk: Sequence[T]
+    function: Callable[[S, Sequence[T]], list[R]], shared: bytes, chunk: Sequence[T]
 ) -> list[R]:
     """In a worker: `function` over one chunk, given `shared` as it was before pickling."""
-    return function(cast(S, _shared(shared_file)), chunk)
+    return function(cast(S, _shared(shared)), chunk)
 
 
 @functools.lru_cache(maxsize=1)
-def _shared(shared_file: str) -> object:
-    """What all the chunks of a stage share, read and unpickled once by each worker: every
-    chunk names the same file, and each stage a new one. So that is for `function` to read,
-    never to change."""
-    with open(shared_file, "rb") as stream:
-        return pickle.load(stream)
+def _shared(data: bytes) -> object:
+    """What all the chunks of a stage share, unpickled once by each worker: every chunk
+    brings the same bytes. So that is for `function` to read, never to change."""
+    return pickle.loads(data)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import functools
 import gc
-import io
 import os
 import pickle
-import tempfile
 import time
 import weakref
 from collections.abc import Sequence
@@ -18,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import PdpError
 from generator.model import Entry, Problem
 from generator.parallel import WorkerPool, in_background, map_chunks
 
@@ -77,42 +74,6 @@ def test_each_worker_unpickles_the_shared_argument_once(tmp_path: Path) -> None:
     assert map_chunks(_logs, _Counted(log), items, 2, 1) == items
     pids = log.read_text().split()
     assert len(pids) == len(set(pids)) <= 2
-
-
-def _files_of(folder: Path, chunk: Sequence[int]) -> list[tuple[str, ...]]:
-    return [tuple(sorted(path.name for path in folder.iterdir())) for _ in chunk]
-
-
-def test_what_the_chunks_share_is_one_private_file_for_the_stage_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Sent with each chunk, a large journal's shared part was copied once a chunk.
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
-    with in_background(_files_of, temporary, list(range(8)), 2, 1) as results:
-        # The first item is done here, before the workers (and the file) are there.
-        ((name,),) = {files for files in results.rest() if files}
-        assert name.startswith("pdp-") and name.endswith(".pickle")
-        if os.name == "posix":
-            assert (temporary / name).stat().st_mode & 0o777 == 0o600
-    assert list(temporary.iterdir()) == []  # gone with its stage
-
-
-def test_a_temporary_folder_that_cannot_be_written_is_named(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    missing = tmp_path / "gone"
-    monkeypatch.setattr(tempfile, "tempdir", str(missing))
-    with pytest.raises(PdpError) as raised:
-        map_chunks(_pids, None, list(range(8)), 2, 1)
-    stream = io.StringIO()
-    raised.value.show(stream)
-    assert stream.getvalue() == (
-        f"pdp: error: cannot write the work shared by pdp's worker processes in {missing}: "
-        "No such file or directory\n"
-        "  hint: free some space there, or name another folder in the TMPDIR variable\n"
-    )
 
 
 def test_a_shared_pool_gives_the_results_in_order_from_the_same_workers() -> None:
