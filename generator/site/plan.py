@@ -6,6 +6,7 @@ Pure: a journal and a day in, a list of `Page`s out. Rendering them is `render`'
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -86,22 +87,28 @@ FactsOf = Callable[[Journal, PerformanceYear, date], YearFacts]
 def facts_once(totals: Totals) -> FactsOf:
     """A year's facts, made once for its page and its review pack (from the same journal
     and day): a long career's packs would otherwise count and chart each year again."""
-    made: dict[tuple[PerformanceYear, date], tuple[Journal, YearFacts]] = {}
+    return _FactsMemo(totals)
 
-    def facts_of(journal: Journal, year: PerformanceYear, today: date) -> YearFacts:
-        kept = made.get((year, today))
-        if kept is not None and kept[0] is journal:
-            return kept[1]
-        counted = totals(journal, year, today)
-        figures = year_figures(journal, counted)
-        verdict = standing(figures, today)
-        facts = YearFacts(
-            counted, verdict, year_charts(figures, year.start, today, verdict.expected)
-        )
-        made[year, today] = (journal, facts)
+
+@dataclass(slots=True)
+class _FactsMemo:
+    """The facts of the years of one journal, the last asked about (one is held at most)."""
+
+    totals: Totals
+    journal: Journal | None = None
+    made: dict[tuple[PerformanceYear, date], YearFacts] = field(default_factory=dict)
+
+    def __call__(self, journal: Journal, year: PerformanceYear, today: date) -> YearFacts:
+        if journal is not self.journal:
+            self.journal, self.made = journal, {}
+        facts = self.made.get((year, today))
+        if facts is None:
+            counted = self.totals(journal, year, today)
+            figures = year_figures(journal, counted)
+            verdict = standing(figures, today)
+            charts = year_charts(figures, year.start, today, verdict.expected)
+            facts = self.made[year, today] = YearFacts(counted, verdict, charts)
         return facts
-
-    return facts_of
 
 
 class Makers(Struct, frozen=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +18,7 @@ from generator.journal.compute import PerformanceYear, YearTotals, parse_year_na
 from generator.journal.load import find_project
 from generator.journal.privacy import published
 from generator.model import Journal
+from generator.site import plan
 from generator.site.build import build_site
 from generator.site.formats import figure
 from generator.site.plan import facts_once
@@ -268,6 +269,25 @@ def test_a_years_facts_are_made_once_for_its_page_and_its_pack(
     assert facts_of(journal, year, TODAY) is first
     assert counted == ["2025-26"]
     assert first.totals == year_totals(journal, year, TODAY)
+    assert facts_of(journal, year, TODAY + timedelta(days=1)) is not first
     edited = replace(journal, entries=journal.entries[:-1])
     assert facts_of(edited, year, TODAY) is not first
-    assert counted == ["2025-26", "2025-26"]
+    assert counted == ["2025-26"] * 3
+
+
+def test_a_build_counts_each_year_once_for_its_page_and_its_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[str] = []
+
+    def counting(journal: Journal, year: PerformanceYear, today: date) -> YearTotals:
+        counted.append(year.name)
+        return year_totals(journal, year, today)
+
+    monkeypatch.setattr(plan, "year_totals", counting)
+    made = build_site(find_project(REPOSITORY), TODAY, publish=False, output=tmp_path / "site")
+    assert made.problems == ()
+    packs = sorted(path.stem for path in (tmp_path / "site" / "pack").glob("*.html"))
+    assert packs  # each pack's year has its page too
+    assert sorted(counted) == sorted(set(counted))
+    assert set(packs) <= set(counted)
