@@ -215,17 +215,13 @@ def test_a_library_is_known_by_its_files_without_being_imported(tmp_path: Path) 
     try:
         identity = store.installed("pdp_test_lib")
         assert identity.startswith(f"{tmp_path / 'pdp_test_lib'} ./__init__.py:18:")
-        (tmp_path / "pdp_test_lib" / "__pycache__" / "x.pyc").write_bytes(
-            b""
-        )  # bytecode is not code
+        # Bytecode is not code: compiling the library leaves it as it was.
+        (tmp_path / "pdp_test_lib" / "__pycache__" / "x.pyc").write_bytes(b"")
         assert store.installed("pdp_test_lib") == identity
-        (tmp_path / "pdp_test_lib" / "__init__.py").write_text(
-            "raise ValueError\n", encoding="utf-8"
-        )
-        assert store.installed("pdp_test_lib") not in (
-            identity,
-            "pdp_test_lib (none)",
-        )  # another version
+        # Another version of the library is another library.
+        init = tmp_path / "pdp_test_lib" / "__init__.py"
+        init.write_text("raise ValueError\n", encoding="utf-8")
+        assert store.installed("pdp_test_lib") not in (identity, "pdp_test_lib (none)")
         assert store.installed("pdp_test_one").startswith(f"{tmp_path / 'pdp_test_one.py'} 6:")
         assert store.installed("no_such_library_here") == "no_such_library_here (none)"
     finally:

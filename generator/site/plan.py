@@ -217,11 +217,11 @@ def pack_page(
     looking_back = reviews_of(journal.reviews, year, start_month)
     # The entries that carry out actions, of any year: the pack says which of its reviews'
     # actions are done (most years have no review: no entry need be looked at).
-    actors = {
-        entry.path: makers.view_of(entry, "")
-        for entry in (journal.entries if looking_back else ())
-        if entry.carries_out
-    }
+    actors = (
+        {entry.path: makers.view_of(entry, "") for entry in journal.entries if entry.carries_out}
+        if looking_back
+        else {}
+    )
     reviews = _review_views(journal, looking_back, markdown, actors)
     pack = pack_view(journal, view, reviews, (following, planned), today)
     return new_page(shared.common, view.pack_url, "pack.html", pack.title, pack=pack)
