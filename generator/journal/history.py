@@ -4,6 +4,7 @@ reflections were written at the time."""
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from msgspec import Struct, field
 
 from ..errors import UsageError
-from .git import git, git_raw
+from .git import git
 
 
 class History(Struct, frozen=True):
@@ -29,40 +30,81 @@ def git_output(folder: Path, *args: str) -> str | None:
         return None
 
 
-def git_raw_output(folder: Path, *args: str) -> bytes | None:
-    """git's output as bytes, or None where there is no git or no repository."""
+def entry_history(project_root: Path, paths: Iterable[str]) -> History:
+    """First and last commit dates of each path, from one pass over the git log."""
+    with GitHistory(project_root) as asked:
+        return asked.history(paths)
+
+
+# -z: file names as they are (never quoted), each ended by a NUL; each commit is led by an
+# empty field, which no file name can be, then its day.
+_LOG = ("log", "-z", "--format=%x00%as", "--name-only", "--no-renames", "--", "journal")
+_SHALLOW = "--is-shallow-repository"
+
+
+class GitHistory:
+    """`entry_history` asked of git at once and read when wanted: git looks through the
+    log while the journal is checked. A context manager: git is never left running."""
+
+    def __init__(self, project_root: Path) -> None:
+        self._root = project_root
+        # Both at once: the log is of no use where git has no repository, or a shallow one,
+        # and costs nothing to leave unread.
+        self._where = _start(project_root, "rev-parse", "--show-toplevel", _SHALLOW)
+        self._log = _start(project_root, *_LOG) if self._where is not None else None
+
+    def history(self, paths: Iterable[str]) -> History:
+        """The dates of `paths` (project-relative), or why there are none."""
+        where = _output(self._where)
+        if where is None:
+            return History(note="not available: the journal is not kept in git")
+        # The top folder's name may hold a line end itself: the answer to the last
+        # question is the last line.
+        top, _, shallow = where.removesuffix(b"\n").rpartition(b"\n")
+        if shallow.strip() == b"true":
+            return History(note="not available: this is a shallow clone of the journal's history")
+        top_folder = Path(os.fsdecode(top)).resolve()
+        prefix = self._root.resolve().relative_to(top_folder).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        return History(_first_and_last(_output(self._log) or b"", prefix, set(paths)))
+
+    def close(self) -> None:
+        """Stop git where its answer was never read (a build that stopped early)."""
+        for running in (self._where, self._log):
+            if running is None:
+                continue
+            if running.poll() is None:
+                running.kill()
+            running.wait()
+            if running.stdout is not None:
+                running.stdout.close()
+
+    def __enter__(self) -> GitHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _start(folder: Path, *args: str) -> subprocess.Popen[bytes] | None:
+    """git started on a question, or None where there is no git."""
     try:
-        return git_raw(folder, *args)
-    except UsageError:
+        return subprocess.Popen(
+            ["git", "-C", str(folder), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
         return None
 
 
-def entry_history(project_root: Path, paths: Iterable[str]) -> History:
-    """First and last commit dates of each path, from one pass over the git log."""
-    top = git_raw_output(project_root, "rev-parse", "--show-toplevel")
-    if top is None:
-        return History(note="not available: the journal is not kept in git")
-    if (git_output(project_root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
-        return History(note="not available: this is a shallow clone of the journal's history")
-    top_folder = Path(os.fsdecode(top.removesuffix(b"\n"))).resolve()
-    prefix = project_root.resolve().relative_to(top_folder).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-    # -z: file names as they are (never quoted), each ended by a NUL; each commit is led by
-    # an empty field, which no file name can be, then its day.
-    log = (
-        git_raw_output(
-            project_root,
-            "log",
-            "-z",
-            "--format=%x00%as",
-            "--name-only",
-            "--no-renames",
-            "--",
-            "journal",
-        )
-        or b""
-    )
-    return History(_first_and_last(log, prefix, set(paths)))
+def _output(running: subprocess.Popen[bytes] | None) -> bytes | None:
+    """What git answered, or None where it failed (no repository) or never ran."""
+    if running is None:
+        return None
+    out, _ = running.communicate()
+    return out if running.returncode == 0 else None
 
 
 def _first_and_last(log: bytes, prefix: str, wanted: set[str]) -> dict[str, tuple[date, date]]:

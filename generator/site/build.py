@@ -18,7 +18,7 @@ import jinja2
 from msgspec import Struct
 
 from ..journal.compute import PerformanceYear, entries_in, year_end, years_of
-from ..journal.history import History, entry_history
+from ..journal.history import GitHistory, History
 from ..journal.load import CACHE_DIR, Project, journal_place
 from ..journal.open import Checked, open_journal
 from ..journal.privacy import published, withheld
@@ -124,7 +124,9 @@ def build_site(
     output = output or project.root / DEFAULT_OUTPUT
     check_output_place(project, output)
     cache_folder = project.root / CACHE_DIR
-    with WorkerPool(jobs) as pool:  # the same workers check the entries, then make pages
+    # git reads the log while the journal is checked; the same workers check the entries,
+    # then make pages.
+    with GitHistory(project.root) as git_history, WorkerPool(jobs) as pool:
         checked = open_journal(
             project,
             today,
@@ -145,7 +147,7 @@ def build_site(
             previous=load_previous(cache_folder, output) if cache else None,
             keep_year=years.add if years is not None else None,
         )
-        history = entry_history(project.root, (entry.path for entry in journal.entries))
+        history = git_history.history(entry.path for entry in journal.entries)
         made = _write_site(
             SiteSource(project, journal, today, publish, history),
             reuse,

@@ -19,7 +19,7 @@ import yaml
 
 import generator.publish.pack
 from generator.cli import run
-from generator.journal.history import entry_history
+from generator.journal.history import GitHistory, entry_history
 from generator.journal.load import CACHE_DIR
 
 from ..conftest import TODAY
@@ -345,6 +345,51 @@ def test_git_dates_of_any_file_name_in_any_folder(
     assert sum(
         "first committed 1 May 2026, last changed 15 June 2026" in page for page in pages
     ) == len(names)
+
+
+def test_git_dates_where_the_repository_folder_name_holds_a_line_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git names the top folder and says whether the clone is shallow in one answer: a line
+    end in the folder's name must not be read as the end of the first."""
+    repository = tmp_path / "cpd\nfolder"
+    root = repository / "journal project"
+    pdp(monkeypatch, tmp_path, "init", str(root))
+    git(repository, "init", "-q")
+    git(repository, "add", "-A")
+    commit_on(repository, "2026-05-01", "first")
+    paths = [
+        str(path.relative_to(root).as_posix()) for path in (root / "journal/entries").rglob("*.md")
+    ]
+    assert paths
+    assert entry_history(root, paths).dates == {
+        path: (date(2026, 5, 1), date(2026, 5, 1)) for path in paths
+    }
+
+
+def test_git_asked_and_never_read_is_not_left_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that stops at the journal's errors never reads git's answers: leaving the
+    block stops and waits for every git it started."""
+    pdp(monkeypatch, tmp_path, "init")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    commit_on(tmp_path, "2026-05-01", "first")
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def noted(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        running: subprocess.Popen[bytes] = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(running)
+        return running
+
+    monkeypatch.setattr(subprocess, "Popen", noted)
+    with GitHistory(tmp_path):
+        pass
+    assert len(started) == 2  # where the repository is, and its log
+    assert all(running.returncode is not None for running in started)
+    assert all(running.stdout is None or running.stdout.closed for running in started)
 
 
 @pytest.mark.tools
