@@ -126,11 +126,12 @@ def _quick(normalize: Callable[[str], str]) -> Callable[[str], str]:
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _SAFE_IMAGE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp);", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_UNSEEN = re.compile(r"[\x00-\x20\x7f]")  # taken out first: they could hide a scheme
 
 
 def is_safe_url(url: str, image: bool = True) -> bool:
     """Links may be web, mail or relative; images may also be inline PNG, GIF, JPEG, WebP."""
-    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    cleaned = _UNSEEN.sub("", url)
     scheme = _SCHEME.match(cleaned)
     if scheme is None:
         return True
@@ -430,8 +431,11 @@ def _anchor_headings(tokens: list[Token], prefix: str) -> None:
         token.attrSet("id", base if seen[base] == 1 else f"{base}-{seen[base]}")
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
 
 
 def _mark_private(tokens: list[Token]) -> list[Token]:
