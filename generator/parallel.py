@@ -1,14 +1,17 @@
-"""Run a function over chunks of items in worker processes when there are enough items."""
+"""Run a function over chunks of items in worker processes when there are enough items;
+or one function in a copy of this process while this one goes on (`Aside`)."""
 
 from __future__ import annotations
 
 import functools
 import os
 import pickle
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar, cast
 
 from .progress import NO_PROGRESS, Progress
 
@@ -215,3 +218,82 @@ def _shared(data: bytes) -> object:
     """What all the chunks of a stage share, unpickled once by each worker: every chunk
     brings the same bytes. So that is for `function` to read, never to change."""
     return pickle.loads(data)
+
+
+class Aside(Generic[R]):
+    """`function()` begun now in a copy of this process, forked, while this one goes on
+    (such as importing what it needs next); its result taken back when asked for, once.
+
+    The copy is made only where processes fork and no other thread runs (a copy of a
+    thread's half-done work could hang it); elsewhere `result` runs the function here. A
+    copy that fails, or is killed, costs only the time it took: the function is then run
+    here, where an error shows as it would have. The result must pickle. A context
+    manager: the copy never outlives the block.
+    """
+
+    def __init__(self, function: Callable[[], R]) -> None:
+        self._function = function
+        self._copy: tuple[int, int] | None = None  # its process id; the pipe end to read
+        if hasattr(os, "fork") and threading.active_count() == 1:
+            self._copy = _fork(function)
+
+    def result(self) -> R:
+        """The function's result: the copy's, or else made here."""
+        answer = self._take()
+        if answer:
+            with suppress(Exception):  # an answer that cannot be read is no answer
+                return cast(R, pickle.loads(answer))
+        return self._function()
+
+    def _take(self) -> bytes:
+        """What the copy wrote, once it has ended (nothing if it failed, or if there is
+        no copy)."""
+        if self._copy is None:
+            return b""
+        pid, reading = self._copy
+        self._copy = None
+        with os.fdopen(reading, "rb") as stream:
+            answer = stream.read()
+        _, status = os.waitpid(pid, 0)
+        return answer if os.waitstatus_to_exitcode(status) == 0 else b""
+
+    def close(self) -> None:
+        """Stop the copy if its result was never taken (the caller stopped early)."""
+        if self._copy is None:
+            return
+        pid, reading = self._copy
+        self._copy = None
+        os.close(reading)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+    def __enter__(self) -> Aside[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _fork(function: Callable[[], object]) -> tuple[int, int]:
+    """A copy of this process that runs `function` and writes its result, pickled, to a
+    pipe: its process id, and the pipe's end to read."""
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # in the copy, which never returns from here
+        os.close(reading)
+        _answer(function, writing)
+    os.close(writing)
+    return pid, reading
+
+
+def _answer(function: Callable[[], object], writing: int) -> NoReturn:
+    """In a copy: run `function`, write its result, and end, without running anything of
+    the process it was copied from (exit handlers, buffered output)."""
+    code = 1
+    try:
+        answer = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(writing, "wb") as stream:
+            stream.write(answer)
+        code = 0
+    finally:
+        os._exit(code)  # an error ends the copy too: its caller then does the work itself

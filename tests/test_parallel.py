@@ -7,9 +7,11 @@ import functools
 import gc
 import os
 import pickle
+import signal
+import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.model import Entry, Problem
-from generator.parallel import WorkerPool, in_background, map_chunks
+from generator.parallel import Aside, WorkerPool, in_background, map_chunks
 
 
 def _pids(shared: None, chunk: Sequence[int]) -> list[tuple[int, int]]:
@@ -167,3 +169,62 @@ def test_entries_and_problems_cross_processes_whole() -> None:
     sent = pickle.loads(pickle.dumps([entry, found], protocol=pickle.HIGHEST_PROTOCOL))
     assert sent == [entry, found]
     assert [type(value) for value in sent] == [Entry, Problem]
+
+
+# Aside: one function in a copy of this process while this one goes on.
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="only where processes fork")
+
+
+@needs_fork
+def test_aside_runs_the_function_in_a_copy_and_gives_its_result() -> None:
+    with Aside(os.getpid) as aside:
+        copy = aside.result()
+    assert copy != os.getpid()
+
+
+def test_aside_runs_the_function_here_where_another_thread_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    with Aside(os.getpid) as aside:
+        assert aside.result() == os.getpid()
+
+
+def _only_here(here: int) -> str:
+    if os.getpid() != here:
+        raise RuntimeError("fails in a copy")
+    return "made here"
+
+
+def _ends_in_a_copy(here: int) -> str:
+    if os.getpid() != here:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return "made here"
+
+
+@needs_fork
+@pytest.mark.parametrize("function", [_only_here, _ends_in_a_copy])
+def test_a_copy_that_fails_or_is_killed_leaves_the_work_to_this_process(
+    function: Callable[[int], str],
+) -> None:
+    with Aside(functools.partial(function, os.getpid())) as aside:
+        assert aside.result() == "made here"
+
+
+def _note_pid_and_wait(folder: Path) -> None:
+    (folder / "pid").write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+@needs_fork
+def test_a_copy_whose_result_is_never_asked_for_is_stopped(tmp_path: Path) -> None:
+    with Aside(functools.partial(_note_pid_and_wait, tmp_path)):
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    pid = int((tmp_path / "pid").read_text())
+    with pytest.raises(ChildProcessError):  # ended, and waited for: not even a zombie
+        os.waitpid(pid, os.WNOHANG)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

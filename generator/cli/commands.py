@@ -267,17 +267,26 @@ def _build(run: InProject) -> int:
     remade = remade_reflections(run, before)  # only reflections changed: nearly as cheap
     if remade is not None:
         return remade
+    from ..journal.open import open_aside
     from ..journal.problems import problems_text
-    from ..site.build import build_site  # here: rendering costs the other commands start-up
 
-    with command_progress(run.args, run.err) as progress:
+    cache = None if run.args.no_cache else run.project.root / CACHE_DIR
+    with (
+        command_progress(run.args, run.err) as progress,
+        open_aside(run.project, run.today, cache=cache, progress=progress) as opened,
+    ):
+        # Imported here, while the journal is checked: rendering costs the other commands
+        # start-up.
+        from ..site.build import build_site
+
         built = build_site(
             run.project,
             run.today,
             run.args.publish,
             run.args.output,
-            cache=not run.args.no_cache,
+            cache=cache is not None,
             progress=progress,
+            opened=opened,
         )
     site = built.site
     if site is None:

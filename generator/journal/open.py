@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from msgspec import Struct
 from msgspec.structs import replace
 
+from .. import store
 from ..model import Activity, Config, Entry, Goal, Journal, Problem, Review
-from ..parallel import WorkerPool, map_chunks
+from ..parallel import Aside, WorkerPool, map_chunks, workers
 from ..progress import NO_PROGRESS, Progress
 from .actions import check_references
 from .catalogue import parse_catalogue, shipped_catalogue_text
@@ -157,6 +160,36 @@ def open_journal(
         )
     files = sum(len(section_paths) for section_paths in paths.values()) + 1
     return Checked(journal, tuple(sorted(problems, key=problem_order)), files)
+
+
+@contextmanager
+def open_aside(
+    project: Project,
+    today: date,
+    jobs: int | None = None,
+    cache: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> Iterator[Callable[[], Checked] | None]:
+    """`open_journal` begun in a copy of this process (see `Aside`), so that this one can
+    go on meanwhile, such as importing what renders the site: yields what gives the journal
+    so opened. Only where this process would check the entries itself (too few to pay for
+    workers, which check many faster than a copy alone); elsewhere None, and the caller
+    opens the journal as it would have."""
+    entries = len(list_section(project, "entries").read)
+    if workers(jobs, entries, PARALLEL_MIN_FILES) >= 2:
+        yield None
+        return
+    if cache is not None:
+        store.fingerprint()  # what the check's keys and the build's are made with: made once
+    progress.stage("checking entries", entries)
+    with Aside(partial(open_journal, project, today, jobs, cache=cache)) as aside:
+
+        def opened() -> Checked:
+            checked = aside.result()
+            progress.advance(entries)
+            return checked
+
+        yield opened
 
 
 def check_edited(

@@ -118,22 +118,28 @@ def build_site(
     jobs: int | None = None,
     cache: bool = True,
     progress: Progress = NO_PROGRESS,
+    opened: Callable[[], Checked] | None = None,
 ) -> BuildResult:
     """Build the site into `output` (default: site/ in the project), or report why not;
-    `progress` counts the entries checked, then the pages made."""
+    `progress` counts the entries checked, then the pages made. The journal is the one
+    `opened` gives (see `open_aside`), or opened here."""
     output = output or project.root / DEFAULT_OUTPUT
     check_output_place(project, output)
     cache_folder = project.root / CACHE_DIR
     # git reads the log while the journal is checked; the same workers check the entries,
     # then make pages.
     with GitHistory(project.root) as git_history, WorkerPool(jobs) as pool:
-        checked = open_journal(
-            project,
-            today,
-            jobs,
-            pool=pool,
-            cache=cache_folder if cache else None,
-            progress=progress,
+        checked = (
+            opened()
+            if opened is not None
+            else open_journal(
+                project,
+                today,
+                jobs,
+                pool=pool,
+                cache=cache_folder if cache else None,
+                progress=progress,
+            )
         )
         journal = checked.journal
         if checked.errors or journal is None:

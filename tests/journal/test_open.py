@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from msgspec.structs import replace
 
+import generator.journal.open
 from generator.cli import run
 from generator.journal.load import find_project
-from generator.journal.open import open_journal
+from generator.journal.open import open_aside, open_journal
 
 from ..conftest import FIXTURES, TODAY
+from ..test_progress import Recorded
 
 EXPECTED = FIXTURES / "projects"
 
@@ -75,6 +77,36 @@ def test_parallel_check_equals_sequential(project: Callable[[str], Path]) -> Non
         replace(entry, body="") for entry in sequential.journal.entries
     )
     assert (lean.problems, lean.files) == (sequential.problems, sequential.files)
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_journal_opened_aside_equals_one_opened_here(
+    project: Callable[[str], Path], cache: bool
+) -> None:
+    """Checked in a copy of the process (where it forks), with the same problems, entries
+    and kept checks, and counted as one stage."""
+    root = project("messy")
+    found = find_project(root)
+    folder = root / ".pdp-cache" if cache else None
+    recorded = Recorded()
+    with open_aside(found, TODAY, cache=folder, progress=recorded) as opened:
+        assert opened is not None
+        aside = opened()
+    assert (root / ".pdp-cache").exists() == cache  # kept by the copy, for the next run
+    counted_here = Recorded()
+    here = open_journal(found, TODAY, cache=folder, progress=counted_here)
+    assert aside == here and aside.errors
+    assert recorded.stages() == counted_here.stages() == [("checking entries", 8, 8)]
+
+
+def test_a_journal_that_workers_check_is_not_opened_aside(
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(generator.journal.open, "PARALLEL_MIN_FILES", 1)
+    recorded = Recorded()
+    with open_aside(find_project(project("small")), TODAY, jobs=2, progress=recorded) as opened:
+        assert opened is None
+    assert recorded.calls == []
 
 
 ENTRY_FRONT = "---\ntitle: Deep\ndate: 2025-06-01\nactivity: webinar\nhours: 1\n---\n"
