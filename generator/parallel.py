@@ -225,10 +225,10 @@ class Aside(Generic[R]):
     (such as importing what it needs next); its result taken back when asked for, once.
 
     The copy is made only where processes fork and no other thread runs (a copy of a
-    thread's half-done work could hang it); elsewhere `result` runs the function here. A
-    copy that fails, or is killed, costs only the time it took: the function is then run
-    here, where an error shows as it would have. The result must pickle. A context
-    manager: the copy never outlives the block.
+    thread's half-done work could hang it); elsewhere, or where no process can be made,
+    `result` runs the function here. A copy that fails, or is killed, costs only the time it
+    took: the function is then run here, where an error shows as it would have. The result
+    must pickle. A context manager: the copy never outlives the block.
     """
 
     def __init__(self, function: Callable[[], R]) -> None:
@@ -251,11 +251,16 @@ class Aside(Generic[R]):
         if self._copy is None:
             return b""
         pid, reading = self._copy
-        self._copy = None
-        with os.fdopen(reading, "rb") as stream:
-            answer = stream.read()
-        _, status = os.waitpid(pid, 0)
-        return answer if os.waitstatus_to_exitcode(status) == 0 else b""
+        try:
+            with os.fdopen(reading, "rb") as stream:
+                answer = stream.read()
+            ended = _exit_code(pid)
+        except BaseException:  # interrupted (Ctrl-C): the copy must not work on
+            _stop(pid)
+            raise
+        finally:
+            self._copy = None
+        return answer if ended == 0 else b""
 
     def close(self) -> None:
         """Stop the copy if its result was never taken (the caller stopped early)."""
@@ -264,36 +269,65 @@ class Aside(Generic[R]):
         pid, reading = self._copy
         self._copy = None
         os.close(reading)
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _stop(pid)
 
     def __enter__(self) -> Aside[R]:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
 
-def _fork(function: Callable[[], object]) -> tuple[int, int]:
+def _fork(function: Callable[[], object]) -> tuple[int, int] | None:
     """A copy of this process that runs `function` and writes its result, pickled, to a
-    pipe: its process id, and the pipe's end to read."""
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # in the copy, which never returns from here
+    pipe: its process id, and the pipe's end to read; None where none can be made."""
+    try:
+        reading, writing = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # too many processes, too little memory: the work is done here
         os.close(reading)
-        _answer(function, writing)
+        os.close(writing)
+        return None
+    if pid == 0:  # in the copy, which never returns from here
+        _answer(function, reading, writing)
     os.close(writing)
     return pid, reading
 
 
-def _answer(function: Callable[[], object], writing: int) -> NoReturn:
+def _answer(function: Callable[[], object], reading: int, writing: int) -> NoReturn:
     """In a copy: run `function`, write its result, and end, without running anything of
     the process it was copied from (exit handlers, buffered output)."""
     code = 1
     try:
+        os.close(reading)
         answer = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writing, "wb") as stream:
             stream.write(answer)
         code = 0
     finally:
         os._exit(code)  # an error ends the copy too: its caller then does the work itself
+
+
+def _exit_code(pid: int) -> int | None:
+    """How the copy ended, once it has; None where it cannot be known (SIGCHLD ignored)."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    return os.waitstatus_to_exitcode(status)
+
+
+def _stop(pid: int) -> None:
+    """End the copy, and wait for it: it leaves no process behind."""
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(ChildProcessError):
+        os.waitpid(pid, 0)

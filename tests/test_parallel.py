@@ -176,7 +176,15 @@ def test_entries_and_problems_cross_processes_whole() -> None:
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="only where processes fork")
 
 
+@pytest.fixture
+def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in `pdp build`, where no other thread runs: not so in a test session whose other
+    tests left a server's thread behind."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
 @needs_fork
+@pytest.mark.usefixtures("one_thread")
 def test_aside_runs_the_function_in_a_copy_and_gives_its_result() -> None:
     with Aside(os.getpid) as aside:
         copy = aside.result()
@@ -191,38 +199,63 @@ def test_aside_runs_the_function_here_where_another_thread_runs(
         assert aside.result() == os.getpid()
 
 
-def _only_here(here: int) -> str:
+def _mark(folder: Path, name: str, text: str) -> None:
+    """Write a file whole at once: whoever sees it sees it all."""
+    (folder / f".{name}").write_text(text)
+    os.replace(folder / f".{name}", folder / name)
+
+
+def _only_here(here: int, folder: Path) -> str:
     if os.getpid() != here:
+        _mark(folder, "copy", "ran")
         raise RuntimeError("fails in a copy")
     return "made here"
 
 
-def _ends_in_a_copy(here: int) -> str:
+def _ends_in_a_copy(here: int, folder: Path) -> str:
     if os.getpid() != here:
+        _mark(folder, "copy", "ran")
         os.kill(os.getpid(), signal.SIGKILL)
     return "made here"
 
 
 @needs_fork
+@pytest.mark.usefixtures("one_thread")
 @pytest.mark.parametrize("function", [_only_here, _ends_in_a_copy])
 def test_a_copy_that_fails_or_is_killed_leaves_the_work_to_this_process(
-    function: Callable[[int], str],
+    function: Callable[[int, Path], str], tmp_path: Path
 ) -> None:
-    with Aside(functools.partial(function, os.getpid())) as aside:
+    with Aside(functools.partial(function, os.getpid(), tmp_path)) as aside:
         assert aside.result() == "made here"
+    assert (tmp_path / "copy").read_text() == "ran"  # a copy was made, and failed
+
+
+def test_where_no_process_can_be_made_the_work_is_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused() -> int:
+        raise BlockingIOError("fork: resource temporarily unavailable")
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "fork", refused, raising=False)
+    with Aside(os.getpid) as aside:
+        assert aside.result() == os.getpid()
 
 
 def _note_pid_and_wait(folder: Path) -> None:
-    (folder / "pid").write_text(str(os.getpid()))
+    _mark(folder, "pid", str(os.getpid()))
     time.sleep(60)
 
 
 @needs_fork
+@pytest.mark.usefixtures("one_thread")
 def test_a_copy_whose_result_is_never_asked_for_is_stopped(tmp_path: Path) -> None:
     with Aside(functools.partial(_note_pid_and_wait, tmp_path)):
         deadline = time.monotonic() + 10
         while not (tmp_path / "pid").exists() and time.monotonic() < deadline:
             time.sleep(0.01)
+        left = time.monotonic()
+    assert time.monotonic() - left < 10  # stopped, not waited for to the end of its work
     pid = int((tmp_path / "pid").read_text())
     with pytest.raises(ChildProcessError):  # ended, and waited for: not even a zombie
         os.waitpid(pid, os.WNOHANG)

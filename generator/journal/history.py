@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 
 from msgspec import Struct, field
 
@@ -43,8 +44,10 @@ _SHALLOW = "--is-shallow-repository"
 
 
 class GitHistory:
-    """`entry_history` asked of git at once and read when wanted: git looks through the
-    log while the journal is checked. A context manager: git is never left running."""
+    """`entry_history` asked of git at once and read when wanted, once: git looks through
+    the log while the journal is checked (as far as a pipe holds, 64 KB on Linux: all of a
+    member's journal, the start of a larger one's). A context manager: git is never left
+    running."""
 
     def __init__(self, project_root: Path) -> None:
         self._root = project_root
@@ -82,7 +85,12 @@ class GitHistory:
     def __enter__(self) -> GitHistory:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
 

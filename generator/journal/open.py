@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -182,8 +183,10 @@ def open_aside(
     if cache is not None:
         store.fingerprint()  # what the check's keys and the build's are made with: made once
     progress.stage("checking entries", entries)
-    with Aside(partial(open_journal, project, today, jobs, cache=cache)) as aside:
+    # The copy checks alone, as this process would have: it starts no workers of its own.
+    with Aside(partial(open_journal, project, today, 1, cache=cache)) as aside:
 
+        @functools.cache  # the journal is opened once, however often it is asked for
         def opened() -> Checked:
             checked = aside.result()
             progress.advance(entries)

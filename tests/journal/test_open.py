@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from msgspec.structs import replace
@@ -14,7 +17,7 @@ from msgspec.structs import replace
 import generator.journal.open
 from generator.cli import run
 from generator.journal.load import find_project
-from generator.journal.open import open_aside, open_journal
+from generator.journal.open import Checked, open_aside, open_journal
 
 from ..conftest import FIXTURES, TODAY
 from ..test_progress import Recorded
@@ -79,19 +82,32 @@ def test_parallel_check_equals_sequential(project: Callable[[str], Path]) -> Non
     assert (lean.problems, lean.files) == (sequential.problems, sequential.files)
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="only where processes fork")
 @pytest.mark.parametrize("cache", [False, True])
 def test_a_journal_opened_aside_equals_one_opened_here(
-    project: Callable[[str], Path], cache: bool
+    project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: bool
 ) -> None:
-    """Checked in a copy of the process (where it forks), with the same problems, entries
-    and kept checks, and counted as one stage."""
+    """Checked once, in a copy of the process, with the same problems, entries and kept
+    checks, and counted as one stage."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # as in `pdp build`
     root = project("messy")
     found = find_project(root)
     folder = root / ".pdp-cache" if cache else None
+    opened_by = tmp_path / "opened-by"
+    opened_by.mkdir()
+
+    def noting(*args: Any, **kwargs: Any) -> Checked:
+        (opened_by / str(os.getpid())).touch()
+        return open_journal(*args, **kwargs)
+
+    monkeypatch.setattr(generator.journal.open, "open_journal", noting)
     recorded = Recorded()
     with open_aside(found, TODAY, cache=folder, progress=recorded) as opened:
         assert opened is not None
         aside = opened()
+        assert opened() is aside  # asked again: not checked again
+    (opener,) = [int(pid.name) for pid in opened_by.iterdir()]  # opened once
+    assert opener != os.getpid()  # by a copy
     assert (root / ".pdp-cache").exists() == cache  # kept by the copy, for the next run
     counted_here = Recorded()
     here = open_journal(found, TODAY, cache=folder, progress=counted_here)
