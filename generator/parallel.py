@@ -228,7 +228,7 @@ class Aside(Generic[R]):
     thread's half-done work could hang it); elsewhere, or where no process can be made,
     `result` runs the function here. A copy that fails, or is killed, costs only the time it
     took: the function is then run here, where an error shows as it would have. The result
-    must pickle. A context manager: the copy never outlives the block.
+    must pickle. Once closed (`contextlib.closing`), the copy is no more.
     """
 
     def __init__(self, function: Callable[[], R]) -> None:
@@ -270,17 +270,6 @@ class Aside(Generic[R]):
         self._copy = None
         os.close(reading)
         _stop(pid)
-
-    def __enter__(self) -> Aside[R]:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _fork(function: Callable[[], object]) -> tuple[int, int] | None:

@@ -12,6 +12,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -186,7 +187,7 @@ def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
 @needs_fork
 @pytest.mark.usefixtures("one_thread")
 def test_aside_runs_the_function_in_a_copy_and_gives_its_result() -> None:
-    with Aside(os.getpid) as aside:
+    with closing(Aside(os.getpid)) as aside:
         copy = aside.result()
     assert copy != os.getpid()
 
@@ -195,7 +196,7 @@ def test_aside_runs_the_function_here_where_another_thread_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    with Aside(os.getpid) as aside:
+    with closing(Aside(os.getpid)) as aside:
         assert aside.result() == os.getpid()
 
 
@@ -225,7 +226,7 @@ def _ends_in_a_copy(here: int, folder: Path) -> str:
 def test_a_copy_that_fails_or_is_killed_leaves_the_work_to_this_process(
     function: Callable[[int, Path], str], tmp_path: Path
 ) -> None:
-    with Aside(functools.partial(function, os.getpid(), tmp_path)) as aside:
+    with closing(Aside(functools.partial(function, os.getpid(), tmp_path))) as aside:
         assert aside.result() == "made here"
     assert (tmp_path / "copy").read_text() == "ran"  # a copy was made, and failed
 
@@ -238,7 +239,7 @@ def test_where_no_process_can_be_made_the_work_is_done_here(
 
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.setattr(os, "fork", refused, raising=False)
-    with Aside(os.getpid) as aside:
+    with closing(Aside(os.getpid)) as aside:
         assert aside.result() == os.getpid()
 
 
@@ -250,7 +251,7 @@ def _note_pid_and_wait(folder: Path) -> None:
 @needs_fork
 @pytest.mark.usefixtures("one_thread")
 def test_a_copy_whose_result_is_never_asked_for_is_stopped(tmp_path: Path) -> None:
-    with Aside(functools.partial(_note_pid_and_wait, tmp_path)):
+    with closing(Aside(functools.partial(_note_pid_and_wait, tmp_path))):
         deadline = time.monotonic() + 10
         while not (tmp_path / "pid").exists() and time.monotonic() < deadline:
             time.sleep(0.01)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
-from types import TracebackType
 
 from msgspec import Struct, field
 
@@ -33,7 +33,7 @@ def git_output(folder: Path, *args: str) -> str | None:
 
 def entry_history(project_root: Path, paths: Iterable[str]) -> History:
     """First and last commit dates of each path, from one pass over the git log."""
-    with GitHistory(project_root) as asked:
+    with closing(GitHistory(project_root)) as asked:
         return asked.history(paths)
 
 
@@ -46,8 +46,8 @@ _SHALLOW = "--is-shallow-repository"
 class GitHistory:
     """`entry_history` asked of git at once and read when wanted, once: git looks through
     the log while the journal is checked (as far as a pipe holds, 64 KB on Linux: all of a
-    member's journal, the start of a larger one's). A context manager: git is never left
-    running."""
+    member's journal, the start of a larger one's). Once closed (`contextlib.closing`), no
+    git it started runs on."""
 
     def __init__(self, project_root: Path) -> None:
         self._root = project_root
@@ -81,17 +81,6 @@ class GitHistory:
             running.wait()
             if running.stdout is not None:
                 running.stdout.close()
-
-    def __enter__(self) -> GitHistory:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _start(folder: Path, *args: str) -> subprocess.Popen[bytes] | None:

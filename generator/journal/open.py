@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -184,7 +184,7 @@ def open_aside(
         store.fingerprint()  # what the check's keys and the build's are made with: made once
     progress.stage("checking entries", entries)
     # The copy checks alone, as this process would have: it starts no workers of its own.
-    with Aside(partial(open_journal, project, today, 1, cache=cache)) as aside:
+    with closing(Aside(partial(open_journal, project, today, 1, cache=cache))) as aside:
 
         @functools.cache  # the journal is opened once, however often it is asked for
         def opened() -> Checked:

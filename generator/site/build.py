@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -128,7 +129,7 @@ def build_site(
     cache_folder = project.root / CACHE_DIR
     # git reads the log while the journal is checked; the same workers check the entries,
     # then make pages.
-    with GitHistory(project.root) as git_history, WorkerPool(jobs) as pool:
+    with closing(GitHistory(project.root)) as git_history, WorkerPool(jobs) as pool:
         checked = (
             opened()
             if opened is not None

@@ -11,6 +11,7 @@ import sys
 import threading
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -385,7 +386,7 @@ def test_git_asked_and_never_read_is_not_left_running(
         return running
 
     monkeypatch.setattr(subprocess, "Popen", noted)
-    with GitHistory(tmp_path):
+    with closing(GitHistory(tmp_path)):
         pass
     assert len(started) == 2  # where the repository is, and its log
     assert all(running.returncode is not None for running in started)
