@@ -13,7 +13,7 @@ from pathlib import Path
 from msgspec import Struct, field
 
 from ..errors import UsageError
-from .git import git
+from .git import git, start_git
 
 
 class History(Struct, frozen=True):
@@ -53,8 +53,8 @@ class GitHistory:
         self._root = project_root
         # Both at once: the log is of no use where git has no repository, or a shallow one,
         # and costs nothing to leave unread.
-        self._where = _start(project_root, "rev-parse", "--show-toplevel", _SHALLOW)
-        self._log = _start(project_root, *_LOG) if self._where is not None else None
+        self._where = start_git(project_root, "rev-parse", "--show-toplevel", _SHALLOW)
+        self._log = start_git(project_root, *_LOG) if self._where is not None else None
 
     def history(self, paths: Iterable[str]) -> History:
         """The dates of `paths` (project-relative), or why there are none."""
@@ -81,19 +81,6 @@ class GitHistory:
             running.wait()
             if running.stdout is not None:
                 running.stdout.close()
-
-
-def _start(folder: Path, *args: str) -> subprocess.Popen[bytes] | None:
-    """git started on a question, or None where there is no git."""
-    try:
-        return subprocess.Popen(
-            ["git", "-C", str(folder), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        return None
 
 
 def _output(running: subprocess.Popen[bytes] | None) -> bytes | None:
