@@ -20,7 +20,7 @@ from .context import InProject
 if TYPE_CHECKING:
     from ..journal.problems import ShownProblem
     from ..site.build import BuildResult
-    from ..site.last_build import YearRows
+    from ..site.last_build import KeptBuild, YearRows
     from ..site.memo import LastBuild
 
 
@@ -66,7 +66,7 @@ def built_as_before(run: InProject, before: Before) -> int:
 
 
 def remade_reflections(run: InProject, before: Before) -> int | None:
-    """After edits of entries' reflections alone, the short way (`site.remake`): their
+    """After edits of entries' reflections alone, the short way (`site.short_way`): their
     pages and their years' review packs are made again, in place, from the last build kept
     in the store. None where it does not hold: then the build is a whole one."""
     found = before.found
@@ -79,7 +79,7 @@ def remade_reflections(run: InProject, before: Before) -> int | None:
     except ValueError:  # outside the project
         return None
     from ..site.output import replace_pages
-    from ..site.remake import remake_kept
+    from ..site.short_way import remake_kept
 
     remade = remake_kept(run.project, _cache(run), before.output, run.today, paths, found.build)
     if remade is None:
@@ -111,7 +111,7 @@ class BuildToKeep(Struct, frozen=True):
     taken from it), with the rows of years' reflections it made and the digests of those
     kept before of the other years."""
 
-    last: LastBuild | None
+    last: LastBuild | KeptBuild | None
     years: YearRows | None
     other_years: Mapping[str, str] | None = None
 

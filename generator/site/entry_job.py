@@ -14,7 +14,7 @@ from pathlib import Path
 from msgspec import Struct
 
 from ..model import Entry
-from .entry_pages import EntryPages, entry_page, entry_view, link_map
+from .entry_pages import EntryPages, entry_page, entry_view, link_map, reflection_prefix
 from .link_check import LinkCheck
 from .memo import EntryMade
 from .output import write_file
@@ -46,11 +46,6 @@ class EntryJob(Struct, frozen=True):
     # the disk cache nor keeps anything for a next build (hashing each body costs more than
     # its page's link check).
     keyed: bool = True
-
-
-def reflection_prefix(entry: Entry) -> str:
-    """What the anchors of an entry's reflection start with."""
-    return f"{entry.slug}-"
 
 
 def entry_files(job: EntryJob, entries: Sequence[Entry]) -> list[EntryMade]:

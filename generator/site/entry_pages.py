@@ -166,6 +166,11 @@ def entry_page(view: EntryView, shared: EntryPages) -> Page:
     )
 
 
+def reflection_prefix(entry: Entry) -> str:
+    """What the anchors of an entry's reflection start with."""
+    return f"{entry.slug}-"
+
+
 def link_map(
     entry: Entry, slugs: Mapping[str, str], withheld: Collection[str] = ()
 ) -> Callable[[str], str | None]:

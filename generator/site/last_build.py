@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from msgspec import Struct
 from msgspec.structs import replace
@@ -33,9 +34,11 @@ from .. import store
 from ..journal.compute import performance_year
 from ..model import Entry, Journal
 from .entry_pages import EntryPages
-from .memo import LastBuild
-from .plan import Makers
 from .theme import Templates
+
+if TYPE_CHECKING:  # not imported to read a kept build: the short way may need no renderer
+    from .memo import LastBuild
+    from .plan import Makers
 
 FORMAT = 1  # of what is pickled: a row of another is not read
 ROW_PREFIX = "last-build:"
@@ -90,6 +93,8 @@ class KeptBuild(Struct, frozen=True):
     reflections: dict[str, str]
 
     def last(self, makers: Makers) -> LastBuild:
+        from .memo import LastBuild
+
         return LastBuild(
             self.journal,
             self.today,
@@ -111,7 +116,7 @@ def year_of(entry: Entry, journal: Journal) -> str:
 def keep_last(
     cache: Path,
     output: Path,
-    last: LastBuild,
+    last: LastBuild | KeptBuild,
     build: int,
     years: YearRows | None,
     other_years: Mapping[str, str] | None = None,

@@ -118,6 +118,20 @@ class LinkCheck:
         return sorted(self.problems, key=Problem.sort_key)
 
 
+def links_hold(
+    existing: frozenset[str],
+    sources: Mapping[str, str],
+    bodies: Mapping[str, tuple[str, int]],
+    pages: Mapping[str, bytes],
+) -> bool:
+    """Whether every internal link of these pages leads to a file of the site (as a whole
+    build checks them: one that does not is shown by a whole build)."""
+    check = LinkCheck(existing, sources, bodies, None)
+    for path, data in pages.items():
+        check.page(path, data)
+    return not check.finish()
+
+
 _SOUND = ("", "")  # the verdict on a link to a file of the site, or outside it
 _WEB = (b"https://", b"http://", b"mailto:")  # links out of the site
 

@@ -35,7 +35,7 @@ from .entry_pages import EntryPages, entry_view
 from .formats import long_date
 from .label_pages import label_pages
 from .outline import demote_headings
-from .review_pack import pack_view
+from .review_pack import PACK_LEVEL, pack_view
 from .scheme_pages import SchemeView, scheme_pages, scheme_views
 from .views import (
     ActionView,
@@ -63,9 +63,6 @@ class _Summary(Struct, frozen=True):
 
 
 ViewOf = Callable[[Entry, str], "EntryView"]
-# The level of the headings in a review pack's reflections and review notes: below the
-# pack's title (h1), its sections (h2) and each entry's or review's own heading (h3).
-PACK_LEVEL = 4
 Markdown = Callable[[str, str], str]
 REVIEW_LEVEL = 3  # of the headings in a review's notes, on its page
 # On the reviews' index: below its title (h1), the year (h2) and the review's title (h3).

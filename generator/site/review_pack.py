@@ -19,6 +19,9 @@ from ..model import Goal, Journal
 from .views import EntryView, Link, ReviewView, YearView, goal_url
 
 PACK_TITLE = "CPD review pack {year}"
+# The level of the headings in a review pack's reflections and review notes: below the
+# pack's title (h1), its sections (h2) and each entry's or review's own heading (h3).
+PACK_LEVEL = 4
 # What evidence files are, by their ending: what a reviewer is told of each.
 EVIDENCE_KINDS: Mapping[str, str] = {
     ".pdf": "PDF document",

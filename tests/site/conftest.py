@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 import generator.site.build
-import generator.site.remake
+import generator.site.short_way
 from generator.journal.load import find_project
 from generator.journal.project import Project
 from generator.site.build import build_site
@@ -65,7 +65,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     after edits of reflections alone (`remake_kept`) makes pages."""
     made: list[Path] = []
     real = generator.site.build.build_site
-    real_remake = generator.site.remake.remake_kept
+    real_remake = generator.site.short_way.remake_kept
 
     def counting(*args: object, **kwargs: object) -> generator.site.build.BuildResult:
         result = real(*args, **kwargs)  # type: ignore[arg-type]
@@ -74,14 +74,14 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     def remaking(
         project: Project, cache: Path, output: Path, *args: Any
-    ) -> generator.site.remake.Remade | None:
+    ) -> generator.site.short_way.Remade | None:
         remade = real_remake(project, cache, output, *args)
         if remade is not None:
             made.append(output)
         return remade
 
     monkeypatch.setattr(generator.site.build, "build_site", counting)
-    monkeypatch.setattr(generator.site.remake, "remake_kept", remaking)
+    monkeypatch.setattr(generator.site.short_way, "remake_kept", remaking)
     return made
 
 

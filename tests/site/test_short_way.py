@@ -9,17 +9,20 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import generator.site.build
-import generator.site.remake
+import generator.site.short_way
 from generator.journal.project import Project
 from generator.site.last_build import ROW_PREFIX
 from generator.site.theme import shipped_themes
 
+from ..conftest import REPOSITORY
 from ..helpers import age, example, tree
 from ..helpers import run_pdp as pdp
 from .conftest import HOUR_NS
@@ -39,20 +42,20 @@ def ways(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """How each build that made pages made them: "whole", or "short"."""
     taken: list[str] = []
     whole = generator.site.build.build_site
-    short = generator.site.remake.remake_kept
+    short = generator.site.short_way.remake_kept
 
     def building(*args: Any, **kwargs: Any) -> generator.site.build.BuildResult:
         taken.append("whole")
         return whole(*args, **kwargs)
 
-    def remaking(project: Project, *args: Any) -> generator.site.remake.Remade | None:
+    def remaking(project: Project, *args: Any) -> generator.site.short_way.Remade | None:
         remade = short(project, *args)
         if remade is not None:
             taken.append("short")
         return remade
 
     monkeypatch.setattr(generator.site.build, "build_site", building)
-    monkeypatch.setattr(generator.site.remake, "remake_kept", remaking)
+    monkeypatch.setattr(generator.site.short_way, "remake_kept", remaking)
     return taken
 
 
@@ -300,3 +303,77 @@ def test_edits_in_one_year_then_another_each_take_the_short_way(
     assert pdp("build")[0] == 0
     assert ways == ["whole", "short", "short"]
     assert_as_clean(root)
+
+
+def test_with_the_shipped_templates_an_edit_loads_no_renderer(small: Path) -> None:
+    # The edited pages are the last build's with the new HTML spliced in (`site.splice`).
+    pdp("build")
+    before = stats(small / "site")
+    add_text(small, MENTORING, "\nA second thought, with [a link](2025-05-01-webinar.md).\n")
+    script = (
+        "import io, sys\nfrom generator.cli import run\ncode = run(['-C', sys.argv[1], "
+        "'build'], io.StringIO(), io.StringIO())\nprint(code, sorted({'jinja2', "
+        "'generator.site.render', 'generator.site.build'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "PDP_TODAY": "2026-11-28"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(small)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPOSITORY,
+        env=env,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []"
+    assert changed_since(small / "site", before) == {MENTORING_PAGE, PACK}
+    page = (small / "site" / MENTORING_PAGE).read_text("utf-8")
+    assert '<a href="../entries/2025-05-01-webinar.html">a link</a>' in page
+    assert_as_clean(small)
+
+
+def _own_entry_template(root: Path) -> None:
+    own = root / "themes" / "default" / "templates"
+    own.mkdir(parents=True)
+    text = (shipped_themes() / "default" / "templates" / "entry.html").read_text("utf-8")
+    counted = "{{ view.html }}\n<p>{{ view.html | length }} characters</p>"
+    (own / "entry.html").write_text(text.replace("{{ view.html }}", counted), "utf-8")
+
+
+def _planned(root: Path) -> None:
+    entry = root / MENTORING
+    entry.write_text(entry.read_text("utf-8").replace("hours: 6.5", "hours: 6.5\nstatus: planned"))
+
+
+def _twin(root: Path) -> None:
+    # The same reflection twice in the year's pack: where the edited one is cannot be told.
+    twin = root / "journal" / "entries" / "2025-26" / "2026-01-21-mentoring-again.md"
+    twin.write_text((root / MENTORING).read_text("utf-8").replace("2026-01-20", "2026-01-21"))
+
+
+def _empty(root: Path) -> None:
+    entry = root / MENTORING
+    front, _, _ = entry.read_text("utf-8").rpartition("---\n")
+    entry.write_text(front + "---\n", "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("setting", "changed"),
+    [
+        (_own_entry_template, {MENTORING_PAGE, PACK}),
+        (_planned, {MENTORING_PAGE}),  # a pack shows the reflections of done entries alone
+        (_twin, {MENTORING_PAGE, PACK}),
+        (_empty, {MENTORING_PAGE, PACK}),
+    ],
+)
+def test_pages_that_cannot_be_spliced_are_rendered_again(
+    small: Path, ways: list[str], setting: Any, changed: set[str]
+) -> None:
+    setting(small)
+    age(small, HOUR_NS)
+    pdp("build")
+    before = stats(small / "site")
+    add_text(small, MENTORING, "\nA second thought.\n")
+    assert pdp("build")[0] == 0
+    assert ways == ["whole", "short"]
+    assert changed_since(small / "site", before) == changed
+    assert_as_clean(small)
