@@ -165,11 +165,25 @@ def row_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def code_on_disk() -> bool:
+    """Whether pdp's code is files in a folder (not, say, in a zip file)."""
+    return PACKAGE.is_dir()
+
+
 class Store(Struct, frozen=True):
     """The store in the cache folder `folder`. Nothing is read or written where pdp's code
-    cannot be read (see `fingerprint`)."""
+    cannot be read (see `fingerprint`).
+
+    Rows that stand by the build manifest (`by_manifest`: the manifest itself, and the last
+    build kept with it) are not keyed: the manifest notes every file of pdp's code among its
+    inputs, so they need only that the code is files, not its `fingerprint`, which reads
+    all of it (a tenth of a one-edit build)."""
 
     folder: Path
+    by_manifest: bool = False
+
+    def _usable(self) -> bool:
+        return code_on_disk() if self.by_manifest else fingerprint() is not None
 
     @property
     def file(self) -> Path:
@@ -178,7 +192,7 @@ class Store(Struct, frozen=True):
     def read(self, query: Callable[[sqlite3.Connection], T]) -> T | None:
         """What `query` reads; None if there is no store of this format, or it cannot be
         read (a damaged file is removed)."""
-        if fingerprint() is None or not os.path.isfile(self.file):
+        if not self._usable() or not os.path.isfile(self.file):
             return None
         try:
             with closing(self._connect()) as db:
@@ -192,7 +206,7 @@ class Store(Struct, frozen=True):
     def write(self, change: Callable[[sqlite3.Connection], None]) -> bool:
         """Run `change` in one transaction, on a store of this format (made afresh if the
         file is of another); False if that failed (a damaged file is removed)."""
-        if fingerprint() is None:
+        if not self._usable():
             return False
         try:
             self.folder.mkdir(exist_ok=True)

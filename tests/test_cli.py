@@ -391,6 +391,22 @@ def test_the_command_line_collects_cycles_less_often(monkeypatch: pytest.MonkeyP
     assert seen == [generator.cli.GC_THRESHOLDS] != [default]
 
 
+def test_the_objects_are_frozen_once_the_command_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not before: the command's own collections still search them for cycles.
+    default = gc.get_threshold()
+    done: list[str] = []
+    monkeypatch.setattr(generator.cli, "run", lambda *args: done.append("ran") or 3)
+    monkeypatch.setattr(gc, "freeze", lambda: done.append("froze"))
+    monkeypatch.setattr(sys, "argv", ["pdp", "check"])
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            generator.cli.main()
+    finally:
+        gc.set_threshold(*default)
+    assert stopped.value.code == 3
+    assert done == ["ran", "froze"]
+
+
 @pytest.mark.parametrize(
     ("argv", "named"),
     [

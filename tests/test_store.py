@@ -192,6 +192,27 @@ def test_nothing_is_kept_where_pdp_cannot_read_its_code(
         store.fingerprint.cache_clear()
 
 
+def test_rows_that_stand_by_the_manifest_need_the_code_as_files_not_its_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The manifest notes every file of pdp's code: reading them all again would only repeat it.
+    monkeypatch.setattr(store, "fingerprint", lambda: None)
+
+    def row(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO meta VALUES ('a', 1)")
+
+    assert not store.Store(tmp_path).write(row)
+    by_manifest = store.Store(tmp_path, by_manifest=True)
+    assert by_manifest.write(row)
+    assert by_manifest.read(lambda db: db.execute("SELECT * FROM meta").fetchall()) == [("a", 1)]
+    assert (
+        store.Store(tmp_path).read(lambda db: db.execute("SELECT * FROM meta").fetchall()) is None
+    )
+    monkeypatch.setattr(store, "PACKAGE", tmp_path / "pdp.pyz" / "generator")
+    assert by_manifest.read(lambda db: db.execute("SELECT * FROM meta").fetchall()) is None
+    assert not by_manifest.write(row)
+
+
 def test_the_fingerprint_follows_the_libraries_that_render(monkeypatch: pytest.MonkeyPatch) -> None:
     before = store.fingerprint()
     identity = store.installed

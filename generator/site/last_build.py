@@ -75,7 +75,7 @@ class YearRows:
         before the main row that names it only makes the last main row name another.)"""
         rows = [(_row(self.output, year), data) for year, data in self.rows.items()]
         if rows:
-            store.Store(self.cache).write(lambda db: _insert(db, rows))
+            store.Store(self.cache, by_manifest=True).write(lambda db: _insert(db, rows))
         self.rows, self.held = {}, 0
 
 
@@ -138,7 +138,7 @@ def keep_last(
         _insert(db, [(_row(output), main), *((_row(output, y), data) for y, data in held)])
         _delete_other_years(db, output, digests)
 
-    store.Store(cache).write(change)
+    store.Store(cache, by_manifest=True).write(change)
 
 
 def forget_last(cache: Path, output: Path) -> None:
@@ -148,14 +148,14 @@ def forget_last(cache: Path, output: Path) -> None:
         db.execute("DELETE FROM meta WHERE name = ?", (_row(output),))
         _delete_other_years(db, output, {})
 
-    store.Store(cache).write(change)
+    store.Store(cache, by_manifest=True).write(change)
 
 
 def load_last(cache: Path, output: Path, build: int, paths: Sequence[str]) -> KeptBuild | None:
     """The last build into `output` if it is the one the manifest names `build`, with the
     reflections of the years of its entries at `paths`; None if any of it is not as kept, or
     one of those is not an entry it had."""
-    return store.Store(cache).read(lambda db: _read(db, output, build, paths))
+    return store.Store(cache, by_manifest=True).read(lambda db: _read(db, output, build, paths))
 
 
 def _read(

@@ -167,7 +167,7 @@ def forget(cache: Path, output: Path) -> None:
     def change(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM meta WHERE name = ?", (_row(output),))
 
-    store.Store(cache).write(change)
+    store.Store(cache, by_manifest=True).write(change)
 
 
 class Sources(Struct, frozen=True):
@@ -424,7 +424,7 @@ def _write(cache: Path, output: Path, row: dict[str, Any]) -> None:
     def change(db: sqlite3.Connection) -> None:
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_row(output), text))
 
-    store.Store(cache).write(change)
+    store.Store(cache, by_manifest=True).write(change)
 
 
 def _update(cache: Path, output: Path, row: dict[str, Any]) -> None:

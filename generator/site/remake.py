@@ -35,6 +35,7 @@ def remake_rendered(
     files = remake_reflections(reuse, edited, kept.today, publish=False)
     if files is None or reuse.last is None:
         return None
+    reflections.save(mark_used=False)
     return files, reuse.last, reuse.last.reflections
 
 

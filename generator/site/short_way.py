@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from msgspec.structs import replace
 
 from ..journal.compute import entries_in, performance_year
+from ..journal.markdown import render
 from ..journal.open import check_edited, valid_entries
 from ..journal.project import Project
 from ..model import Entry, Journal
@@ -64,12 +65,11 @@ def remake_kept(
     edited = valid_entries(check_edited(project, kept.journal, today, paths))
     if edited is None or not reflections_alone(kept.journal, edited):
         return None
-    reflections = Reflections(cache)
-    made: Made | None = _spliced(kept, edited, output, reflections)
+    made: Made | None = _spliced(kept, edited, output)
     if made is None:  # a theme of the member's own, or a page that cannot be spliced
         from .remake import remake_rendered
 
-        made = remake_rendered(kept, edited, reflections)  # its links checked as it goes
+        made = remake_rendered(kept, edited, Reflections(cache))  # links checked as it goes
     else:
         bodies = {entry.path: (entry.body, entry.body_line) for entry in edited}
         if not links_hold(kept.existing, kept.sources, bodies, made[0]):
@@ -77,7 +77,6 @@ def remake_kept(
     if made is None:
         return None
     files, last, shown = made
-    reflections.save(mark_used=False)
     return Remade(files, last, _year_rows(cache, output, kept.journal, shown, edited), kept.years)
 
 
@@ -91,13 +90,11 @@ def reflections_alone(journal: Journal, edited: Iterable[Entry]) -> bool:
     return True
 
 
-def _spliced(
-    kept: KeptBuild, edited: Sequence[Entry], output: Path, reflections: Reflections
-) -> Made | None:
+def _spliced(kept: KeptBuild, edited: Sequence[Entry], output: Path) -> Made | None:
     """What the short way makes, by splicing; None if it cannot be made so."""
     if not shows_as_is(kept.templates, read_templates(Theme((shipped_themes() / DEFAULT_THEME,)))):
         return None
-    html = _reflections(reflections, edited, kept.shared)
+    html = _reflections(edited, kept.shared)
     start_month = kept.journal.config.year_start_month
     changes = [
         change
@@ -114,13 +111,11 @@ def _spliced(
     return None if files is None else (files, kept, {**kept.reflections, **html})
 
 
-def _reflections(
-    reflections: Reflections, edited: Sequence[Entry], shared: EntryPages
-) -> dict[str, str]:
-    """Each edited entry's reflection as HTML, kept from before where it still holds."""
-    reflections.load(reflections.key(entry.body, reflection_prefix(entry)) for entry in edited)
+def _reflections(edited: Sequence[Entry], shared: EntryPages) -> dict[str, str]:
+    """Each edited entry's reflection as HTML. Not looked up in the store, nor kept there:
+    its key would need `store.fingerprint`, which takes longer to make than the text."""
     return {
-        entry.path: reflections.render(
+        entry.path: render(
             entry.body, link_map(entry, shared.slugs, shared.withheld), reflection_prefix(entry)
         )
         for entry in edited
