@@ -95,11 +95,9 @@ def keep_manifest(run: InProject, before: Before, built: BuildResult) -> None:
     if before.found is None or built.site is None or built.checked.journal is None:
         return
     if built.checked.journal.config.build_time:  # every build shows its own time
-        from ..site.last_build import forget_last
+        from ..site.last_build import forgetting
 
-        cache = _cache(run)
-        manifest.forget(cache, built.output)
-        forget_last(cache, built.output)
+        manifest.forget(_cache(run), built.output, also=forgetting(built.output))
         return
     warnings = [astuple(problem) for problem in built.site.warnings]
     counts = (built.site.pages, built.site.files)
@@ -126,14 +124,15 @@ def _keep(
     """Keep the manifest of a build, and the build itself for the next one's short way."""
     if before.inputs is None:
         return
-    from ..site.last_build import forget_last, keep_last
+    from ..site.last_build import forgetting, keeping
 
-    cache, output, build = _cache(run), before.output, before.inputs["taken"]
-    if made.last is None:
-        forget_last(cache, output)
-    else:
-        keep_last(cache, output, made.last, build, made.years, made.other_years)
-    manifest.keep(cache, output, before.inputs, before.key, warnings, counts)
+    output, build = before.output, before.inputs["taken"]
+    last = (
+        forgetting(output)
+        if made.last is None
+        else keeping(output, made.last, build, made.years, made.other_years)
+    )
+    manifest.keep(_cache(run), output, before.inputs, before.key, warnings, counts, also=last)
 
 
 def show_built(

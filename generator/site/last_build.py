@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,7 +40,8 @@ if TYPE_CHECKING:  # not imported to read a kept build: the short way may need n
     from .memo import LastBuild
     from .plan import Makers
 
-FORMAT = 1  # of what is pickled: a row of another is not read
+FORMAT = 2  # of what is pickled: a row of another is not read
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 ROW_PREFIX = "last-build:"
 # LastBuild's fields as kept in the main row: all but the makers (the functions of one
 # build), the reflections (by year, in rows of their own) and the entries' text.
@@ -63,7 +64,7 @@ class YearRows:
     held: int = 0
 
     def add(self, year: str, reflections: Mapping[str, str]) -> None:
-        data = pickle.dumps(dict(reflections), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(dict(reflections), protocol=_PROTOCOL)
         self.rows[year] = data
         self.digests[year] = _digest(data)
         self.held += len(data)
@@ -91,6 +92,7 @@ class KeptBuild(Struct, frozen=True):
     sources: Mapping[str, str]
     years: dict[str, str]
     reflections: dict[str, str]
+    fields_data: bytes  # the fields above as pickled in the main row
 
     def last(self, makers: Makers) -> LastBuild:
         from .memo import LastBuild
@@ -113,42 +115,52 @@ def year_of(entry: Entry, journal: Journal) -> str:
     return performance_year(entry.date, journal.config.year_start_month).name
 
 
-def keep_last(
-    cache: Path,
+Change = Callable[[sqlite3.Connection], None]
+
+
+def keeping(
     output: Path,
     last: LastBuild | KeptBuild,
     build: int,
     years: YearRows | None,
     other_years: Mapping[str, str] | None = None,
-) -> None:
-    """Keep the last build into `output`, as its manifest names it (`build`), with the rows
-    of `years` and those kept before of `other_years`."""
+) -> Change:
+    """What keeps the last build into `output`, as its manifest names it (`build`), with the
+    rows of `years` and those kept before of `other_years`: to write with the manifest."""
     journal = last.journal
     present = {year_of(entry, journal) for entry in journal.entries}
     made = {} if years is None else years.digests
     digests = {
         year: digest for year, digest in {**(other_years or {}), **made}.items() if year in present
     }
-    fields = {name: getattr(last, name) for name in _KEPT}
-    fields["journal"] = _without_text(journal)
-    main = pickle.dumps((FORMAT, build, fields, digests), protocol=pickle.HIGHEST_PROTOCOL)
+    main = pickle.dumps((FORMAT, build, _fields_data(last), digests), protocol=_PROTOCOL)
     held = [] if years is None else list(years.rows.items())
 
     def change(db: sqlite3.Connection) -> None:
         _insert(db, [(_row(output), main), *((_row(output, y), data) for y, data in held)])
         _delete_other_years(db, output, digests)
 
-    store.Store(cache, by_manifest=True).write(change)
+    return change
 
 
-def forget_last(cache: Path, output: Path) -> None:
-    """Forget the last build into `output`: the next build is a whole one."""
+def forgetting(output: Path) -> Change:
+    """What forgets the last build into `output`, so that the next build is a whole one."""
 
     def change(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM meta WHERE name = ?", (_row(output),))
         _delete_other_years(db, output, {})
 
-    store.Store(cache, by_manifest=True).write(change)
+    return change
+
+
+def _fields_data(last: LastBuild | KeptBuild) -> bytes:
+    """The main row's fields, pickled: as read, for a build kept and taken again unchanged
+    (the short way changes reflections alone, which are kept by year)."""
+    if isinstance(last, KeptBuild):
+        return last.fields_data
+    fields = {name: getattr(last, name) for name in _KEPT}
+    fields["journal"] = _without_text(last.journal)
+    return pickle.dumps(fields, protocol=_PROTOCOL)
 
 
 def load_last(cache: Path, output: Path, build: int, paths: Sequence[str]) -> KeptBuild | None:
@@ -165,8 +177,11 @@ def _read(
     kept = _unpickled(_value(db, _row(output)))
     if not (isinstance(kept, tuple) and len(kept) == 4 and kept[:2] == (FORMAT, build)):
         return None
-    fields, digests = kept[2], kept[3]
+    fields_data, digests = kept[2], kept[3]
+    fields = _unpickled(fields_data)
     if not (isinstance(fields, dict) and set(fields) == set(_KEPT) and isinstance(digests, dict)):
+        return None
+    if not isinstance(fields_data, bytes):  # as it was, being unpickled: for the type checker
         return None
     journal = fields["journal"]
     if not isinstance(journal, Journal) or not isinstance(fields["today"], date):
@@ -183,7 +198,7 @@ def _read(
         if not isinstance(found, dict):
             return None
         reflections.update(found)
-    return KeptBuild(**fields, years=digests, reflections=reflections)
+    return KeptBuild(**fields, years=digests, reflections=reflections, fields_data=fields_data)
 
 
 def _value(db: sqlite3.Connection, name: str) -> object:

@@ -26,7 +26,7 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,8 @@ PACKAGE = Path(__file__).resolve().parent.parent  # pdp's code, templates and ca
 
 # A file's state: size, mtime_ns, inode and digest; None where there is no file.
 FileState = list[Any] | None
+# A change to the store, made in the transaction that keeps or forgets a manifest.
+Change = Callable[[sqlite3.Connection], None]
 
 
 class Unsupported(Exception):
@@ -143,9 +145,11 @@ def keep(
     key: dict[str, Any],
     warnings: Sequence[Sequence[Any]],
     counts: tuple[int, int],
+    also: Change | None = None,
 ) -> None:
     """Keep the manifest of a build that succeeded: its inputs as taken before it, and the
-    files it wrote, the warnings it printed and its counts."""
+    files it wrote, the warnings it printed and its counts; with `also`, what else is kept
+    of the build, in the same transaction."""
     if inputs is None:
         return
     row = {
@@ -158,13 +162,16 @@ def keep(
         "pages": counts[0],
         "files": counts[1],
     }
-    _write(cache, output, row)
+    _write(cache, output, row, also)
 
 
-def forget(cache: Path, output: Path) -> None:
-    """Drop the manifest of the builds into `output`: the next build is a real one."""
+def forget(cache: Path, output: Path, also: Change | None = None) -> None:
+    """Drop the manifest of the builds into `output`: the next build is a real one; with
+    `also`, what else is forgotten of them, in the same transaction."""
 
     def change(db: sqlite3.Connection) -> None:
+        if also is not None:
+            also(db)
         db.execute("DELETE FROM meta WHERE name = ?", (_row(output),))
 
     store.Store(cache, by_manifest=True).write(change)
@@ -418,10 +425,12 @@ def _well_formed(kept: Any) -> bool:
     )
 
 
-def _write(cache: Path, output: Path, row: dict[str, Any]) -> None:
+def _write(cache: Path, output: Path, row: dict[str, Any], also: Change | None) -> None:
     text = json.dumps(row, separators=(",", ":"))
 
     def change(db: sqlite3.Connection) -> None:
+        if also is not None:
+            also(db)
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_row(output), text))
 
     store.Store(cache, by_manifest=True).write(change)
