@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..model import Problem, Term, Vocabulary
+from .catalogue import shipped_data
 from .codes import problem
 
 # The field of entries and goals that names a framework's ids, and its list's file name.
@@ -23,7 +23,7 @@ _EXAMPLE = '[[term]]\nid = "media"\nname = "Media"'
 
 def shipped_text(field: str) -> str:
     """The list shipped inside the package for the field `field`."""
-    return resources.files("generator").joinpath(f"data/{field}.toml").read_text("utf-8")
+    return shipped_data(field)
 
 
 def shipped_frameworks() -> tuple[Vocabulary, ...]:

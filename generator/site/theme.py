@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 from msgspec import Struct
@@ -17,6 +17,7 @@ from ..errors import PdpError
 from ..journal.load import leads_inside
 
 THEMES_DIR = "themes"
+SHIPPED_THEMES = "generator.themes"  # the package that holds them
 DEFAULT_THEME = "default"
 TEMPLATES_DIR = "templates"  # of a theme, beside "static"
 # Not templates: where Python, and pdp for the shipped templates, keep what they compiled.
@@ -62,8 +63,13 @@ def _refuse_leaving(path: Path, folder: Path) -> None:
 
 
 def shipped_themes() -> Path:
-    """The themes folder that ships with the package (or the checkout's, when editable)."""
-    return Path(str(resources.files("generator.themes")))
+    """The themes folder that ships with the package (or the checkout's, when editable),
+    where Python finds the package (`importlib.resources` takes 7 ms to import)."""
+    spec = find_spec(SHIPPED_THEMES)
+    folders = None if spec is None else spec.submodule_search_locations
+    if not folders:
+        raise PdpError(f"pdp's themes ({SHIPPED_THEMES}) are missing", "install pdp again")
+    return Path(folders[0])
 
 
 def find_theme(project_root: Path, name: str) -> Theme:

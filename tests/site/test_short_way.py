@@ -313,7 +313,8 @@ def test_with_the_shipped_templates_an_edit_loads_no_renderer(small: Path) -> No
     script = (
         "import io, sys\nfrom generator.cli import run\ncode = run(['-C', sys.argv[1], "
         "'build'], io.StringIO(), io.StringIO())\nprint(code, sorted({'jinja2', "
-        "'generator.site.render', 'generator.site.build'} & set(sys.modules)), "
+        "'generator.site.render', 'generator.site.build', 'importlib.resources'} & "
+        "set(sys.modules)), "
         "sys.modules['generator.store'].code_digest.cache_info().currsize)"
     )
     env = {**os.environ, "PDP_TODAY": "2026-11-28"}
