@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+import generator.journal.entry_checks
 import generator.journal.open
 import generator.site.reflection_cache
 from generator import store
@@ -65,6 +66,7 @@ def made(monkeypatch: pytest.MonkeyPatch) -> Made:
         return found
 
     monkeypatch.setattr(generator.journal.open, "parse_document", parsing)
+    monkeypatch.setattr(generator.journal.entry_checks, "parse_document", parsing)
     monkeypatch.setattr(generator.site.reflection_cache, "render", rendering)
     monkeypatch.setattr(Previous, "take", taking)
     return counts

@@ -21,29 +21,31 @@ from ..parallel import Aside, WorkerPool, map_chunks, workers
 from ..progress import NO_PROGRESS, Progress
 from .actions import check_references
 from .catalogue import parse_catalogue, shipped_catalogue_text
-from .check_cache import Asked, Check, KeptChecks, entry_key, fingerprint, record
+from .check_cache import Check, KeptChecks
 from .codes import problem
 from .config import parse_config
 from .document import Document, parse_document, reflection_of
+from .entry_checks import (
+    Checks,
+    EntrySettings,
+    check_and_note,
+    check_entry_files,
+    known_ids,
+)
 from .frameworks import load_frameworks
 from .goal_progress import unserved
 from .load import (
     JOURNAL_DIR,
     SECTIONS,
     Project,
-    evidence_probe,
     list_section,
     read_config_text,
     read_source,
 )
-from .names import slugify, stem_of
 from .schema import GOAL
 from .unread import unread_problems
 from .validate import (
-    Context,
-    after,
     check_pages,
-    validate_entry,
     validate_goal,
     validate_review,
 )
@@ -127,7 +129,7 @@ def open_journal(
         ),
     )
     goal_ids = known_ids(paths["goals"])
-    settings = _EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
+    settings = EntrySettings(project, checking, catalogue, goal_ids, today, bodies)
     progress.stage("checking entries", len(paths["entries"]))
     if known is not None:
         checks = known.check(settings, paths["entries"], jobs, cache)
@@ -195,33 +197,6 @@ def open_aside(
         yield opened
 
 
-def check_edited(
-    project: Project, journal: Journal, today: date, paths: Sequence[str]
-) -> list[Check]:
-    """Check these entries again with the settings of `journal` (a journal checked the same
-    day, from files that differ from the project's in these entries alone)."""
-    goal_ids = known_ids(goal.path for goal in journal.goals)
-    settings = _EntrySettings(project, journal.config, dict(journal.catalogue), goal_ids, today)
-    return _check_entry_files(settings, paths)
-
-
-def valid_entries(checks: Iterable[Check]) -> list[Entry] | None:
-    """The entries of these checks; None if any has errors (a whole build shows them)."""
-    entries = []
-    for entry, problems in checks:
-        if entry is None or any(problem.severity == "error" for problem in problems):
-            return None
-        entries.append(entry)
-    return entries
-
-
-def known_ids(paths: Iterable[str]) -> frozenset[str]:
-    """The ids that links to these files may use: each file's name, and the id its name
-    makes (which a file named 'Media Handling.md' is told to take), whether or not the
-    file has errors: those are reported in the file, not again wherever it is linked."""
-    return frozenset(name for path in paths for name in (stem_of(path), slugify(stem_of(path))))
-
-
 def _entry_order(entry: Entry) -> tuple[date, str]:
     return entry.date, entry.path
 
@@ -247,95 +222,24 @@ def _read_one(project: Project, path: str) -> Document | Problem:
     return parse_document(path, source.data)
 
 
-class _EntrySettings(Struct, frozen=True):
-    """All an entry check needs, in a form that can be sent to a worker process."""
-
-    project: Project
-    config: Config
-    catalogue: dict[str, Activity]
-    goal_ids: frozenset[str]
-    today: date
-    bodies: bool = True
-
-    def context(self) -> Context:
-        return Context(
-            self.config,
-            self.catalogue,
-            self.goal_ids,
-            after(self.today),
-            evidence_probe(self.project),
-            self.bodies,
-        )
-
-    def digest(self) -> bytes | None:
-        """What an entry's check depends on here, besides the entry and the world (None:
-        nothing can be kept)."""
-        return fingerprint((self.config, sorted(self.catalogue.items()), sorted(self.goal_ids)))
-
-
-_Checks = list[Check]
-
-
-def _check_entry_files(settings: _EntrySettings, paths: Sequence[str]) -> _Checks:
-    """Read, parse and validate some entries (in a worker process, or not)."""
-    return [check for check, _ in _check_and_note((settings, None), paths)]
-
-
-def _check_data(path: str, data: bytes, context: Context) -> Check:
-    document = parse_document(path, data)
-    entry, found = validate_entry(document, context)
-    return entry, [*document.problems, *found]
-
-
 def _check_entries(
-    settings: _EntrySettings,
+    settings: EntrySettings,
     paths: Sequence[str],
     jobs: int | None,
     pool: WorkerPool | None = None,
     progress: Progress = NO_PROGRESS,
-) -> _Checks:
-    return map_chunks(_check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool, progress)
-
-
-# A check, and what to keep of it (its key and record, see `kept`): None, not to be kept.
-_Noted = tuple[Check, tuple[str, str] | None]
-
-
-def _check_and_note(
-    shared: tuple[_EntrySettings, bytes | None], paths: Sequence[str]
-) -> list[_Noted]:
-    """Read, parse and validate some entries; with the settings' digest, note the key of
-    each check and the questions it asked, for keeping."""
-    settings, digest = shared
-    context = settings.context()
-    results: list[_Noted] = []
-    for path in paths:
-        source = read_source(settings.project, path)
-        if source.data is None:
-            assert source.problem is not None
-            results.append(((None, [source.problem]), None))
-        elif digest is None:
-            results.append((_check_data(path, source.data, context), None))
-        else:
-            asked = Asked()
-            asking = replace(
-                context,
-                probe=asked.noting_probe(context.probe),
-                after_today=asked.noting_after_today(context.after_today),
-            )
-            check = _check_data(path, source.data, asking)
-            results.append((check, (entry_key(digest, path, source.data), record(check, asked))))
-    return results
+) -> Checks:
+    return map_chunks(check_entry_files, settings, paths, jobs, PARALLEL_MIN_FILES, pool, progress)
 
 
 def _check_kept(
-    settings: _EntrySettings,
+    settings: EntrySettings,
     paths: Sequence[str],
     jobs: int | None,
     pool: WorkerPool | None,
     cache: Path,
     progress: Progress = NO_PROGRESS,
-) -> _Checks:
+) -> Checks:
     """As `_check_entries`, taking the checks kept in `cache` that still hold and keeping
     the others."""
     digest = settings.digest()
@@ -346,7 +250,7 @@ def _check_kept(
     progress.advance(len(found))
     stale = [path for path in paths if path not in found]
     noted = map_chunks(
-        _check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES, pool, progress
+        check_and_note, (settings, digest), stale, jobs, PARALLEL_MIN_FILES, pool, progress
     )
     for path, (check, keeping) in zip(stale, noted, strict=True):
         found[path] = check
@@ -357,7 +261,7 @@ def _check_kept(
 
 
 def _kept_checks(
-    settings: _EntrySettings, paths: Sequence[str], kept: KeptChecks
+    settings: EntrySettings, paths: Sequence[str], kept: KeptChecks
 ) -> dict[str, Check]:
     """The kept checks that hold for the files as they are now, by path."""
     context = settings.context()
@@ -391,7 +295,7 @@ class KnownEntries:
     they were checked with stay equal. Whoever holds one forgets it (`forget`) when a file
     an entry check looks at, other than the entry itself, changes (an evidence file)."""
 
-    settings: _EntrySettings | None = None
+    settings: EntrySettings | None = None
     checks: dict[str, tuple[_FileState, tuple[Entry | None, list[Problem]]]] = field(
         default_factory=dict
     )
@@ -401,11 +305,11 @@ class KnownEntries:
 
     def check(
         self,
-        settings: _EntrySettings,
+        settings: EntrySettings,
         paths: Sequence[str],
         jobs: int | None,
         cache: Path | None = None,
-    ) -> _Checks:
+    ) -> Checks:
         if settings != self.settings:
             self.settings, self.checks = settings, {}
         states = {path: _state(settings.project, path) for path in paths}
@@ -427,7 +331,7 @@ class KnownEntries:
         }
         return [self.checks[path][1] for path in paths]
 
-    def refresh(self, paths: Sequence[str], today: date) -> _Checks | None:
+    def refresh(self, paths: Sequence[str], today: date) -> Checks | None:
         """Check these known entries again, as last time for the same day (watch mode's
         short way, when the file events say that only they changed); None if any is not
         known, or the day is another."""
@@ -439,7 +343,7 @@ class KnownEntries:
         ):
             return None
         states = {path: _state(settings.project, path) for path in paths}
-        results = _check_entry_files(settings, paths)
+        results = check_entry_files(settings, paths)
         for path, result in zip(paths, results, strict=True):
             self.checks[path] = (states[path] or (0, 0, 0, 0), result)
         return results

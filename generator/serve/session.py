@@ -16,9 +16,10 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from ..errors import PdpError
+from ..journal.entry_checks import valid_entries
 from ..journal.history import History, entry_history, git_output
 from ..journal.load import CACHE_DIR, Project, find_project
-from ..journal.open import KnownEntries, open_journal, problem_order, valid_entries
+from ..journal.open import KnownEntries, open_journal, problem_order
 from ..journal.problems import problems_text
 from ..model import Journal, Problem
 from ..site.build import SiteSource, make_site

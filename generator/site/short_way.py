@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from msgspec.structs import replace
 
 from ..journal.compute import entries_in, performance_year
+from ..journal.entry_checks import check_edited, valid_entries
 from ..journal.markdown import render
-from ..journal.open import check_edited, valid_entries
 from ..journal.project import Project
 from ..model import Entry, Journal
 from .entry_pages import EntryPages, link_map, reflection_prefix

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import generator.journal.entry_checks
 import generator.journal.open
 from generator.cli import run
 from generator.journal.check_cache import (
@@ -73,6 +74,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return parse_document(path, data)
 
     monkeypatch.setattr(generator.journal.open, "parse_document", counting)
+    monkeypatch.setattr(generator.journal.entry_checks, "parse_document", counting)
     return paths
 
 
