@@ -6,8 +6,12 @@ import io
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.cli import run
 from generator.journal.load import CACHE_DIR
@@ -46,6 +50,36 @@ def run_pdp(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
+
+
+class Alone(NamedTuple):
+    """What pdp did, run in a Python of its own: its exit code, which of the modules watched
+    it imported, and whether it read pdp's code for the store's fingerprint."""
+
+    code: int
+    imported: list[str]
+    read_code: bool
+
+
+def run_alone(root: Path, argv: Iterable[str], watched: Iterable[str]) -> Alone:
+    """pdp run on the project at `root` in a Python of its own, as the command line runs it
+    (this one has imported everything): what it imported of `watched`, and more."""
+    script = (
+        "import io, sys\nfrom generator.cli import run\n"
+        "code = run(sys.argv[1:-1], io.StringIO(), io.StringIO())\n"
+        "watched = set(sys.argv[-1].split())\n"
+        "print(code, ' '.join(sorted(watched & set(sys.modules))), "
+        "sys.modules['generator.store'].code_digest.cache_info().currsize, sep='|')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "-C", str(root), *argv, " ".join(watched)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPOSITORY,
+    )
+    code, imported, read = done.stdout.splitlines()[-1].split("|")
+    return Alone(int(code), imported.split(), read == "1")
 
 
 def age(root: Path, by_ns: int) -> None:

@@ -19,6 +19,7 @@ from generator import __version__
 from generator.cli import build_parser, command_named, run
 
 from .conftest import REPOSITORY
+from .helpers import run_alone
 
 
 def pdp(
@@ -361,49 +362,35 @@ def test_the_command_line_starts_without_the_site_renderer() -> None:
 
 def test_a_check_imports_neither_the_renderer_nor_the_web_server(small: Path) -> None:
     # Each costs every command a tenth of a second to start; a check needs neither.
-    script = (
-        "import io, sys\nfrom generator.cli import run\ncode = run(['-C', sys.argv[1], "
-        "'check', '--no-cache'], io.StringIO(), io.StringIO())\nprint(code, sorted("
-        "{'markdown_it', 'jinja2', 'http.server'} & set(sys.modules)))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(small)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPOSITORY,
-    )
-    assert done.stdout.splitlines()[-1] == "0 []"
+    done = run_alone(small, ["check", "--no-cache"], ["markdown_it", "jinja2", "http.server"])
+    assert done[:2] == (0, [])
+
+
+def main_exit(monkeypatch: pytest.MonkeyPatch, running: Callable[[], int]) -> object:
+    """The exit code of the command line, `running` standing for the command."""
+    default = gc.get_threshold()
+    monkeypatch.setattr(generator.cli, "run", lambda *args: running())
+    monkeypatch.setattr(sys, "argv", ["pdp", "check"])
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            generator.cli.main()
+    finally:
+        gc.set_threshold(*default)
+    return stopped.value.code
 
 
 def test_the_command_line_collects_cycles_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
     """Set where the program starts (the command line, not `run`), for it and its workers."""
-    default = gc.get_threshold()
     seen: list[tuple[int, ...]] = []
-    monkeypatch.setattr(generator.cli, "run", lambda *args: seen.append(gc.get_threshold()) or 0)
-    monkeypatch.setattr(sys, "argv", ["pdp", "check"])
-    try:
-        with pytest.raises(SystemExit) as stopped:
-            generator.cli.main()
-    finally:
-        gc.set_threshold(*default)
-    assert stopped.value.code == 0
-    assert seen == [generator.cli.GC_THRESHOLDS] != [default]
+    assert main_exit(monkeypatch, lambda: seen.append(gc.get_threshold()) or 0) == 0
+    assert seen == [generator.cli.GC_THRESHOLDS] != [gc.get_threshold()]
 
 
 def test_the_objects_are_frozen_once_the_command_ran(monkeypatch: pytest.MonkeyPatch) -> None:
     # Not before: the command's own collections still search them for cycles.
-    default = gc.get_threshold()
     done: list[str] = []
-    monkeypatch.setattr(generator.cli, "run", lambda *args: done.append("ran") or 3)
     monkeypatch.setattr(gc, "freeze", lambda: done.append("froze"))
-    monkeypatch.setattr(sys, "argv", ["pdp", "check"])
-    try:
-        with pytest.raises(SystemExit) as stopped:
-            generator.cli.main()
-    finally:
-        gc.set_threshold(*default)
-    assert stopped.value.code == 3
+    assert main_exit(monkeypatch, lambda: done.append("ran") or 3) == 3
     assert done == ["ran", "froze"]
 
 

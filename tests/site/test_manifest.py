@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,9 +16,8 @@ import pytest
 import generator.site.manifest
 from generator.site.manifest import GRANULARITY_NS
 
-from ..conftest import REPOSITORY
+from ..helpers import run_alone, tree
 from ..helpers import run_pdp as pdp
-from ..helpers import tree
 from .conftest import HOUR_NS
 
 MENTORING = "journal/entries/2025-26/2026-01-20-mentoring.md"
@@ -230,21 +228,8 @@ def test_another_day_or_publishing_makes_a_real_build(
 def test_an_unchanged_build_imports_neither_parsers_nor_renderers(small: Path) -> None:
     # What makes an unchanged build cheap: the manifest is read before any of them.
     assert pdp("build")[0] == 0
-    script = (
-        "import io, sys\nfrom generator.cli import run\ncode = run(['-C', sys.argv[1], "
-        "'build'], io.StringIO(), io.StringIO())\nprint(code, sorted({'yaml', 'jinja2', "
-        "'markdown_it', 'multiprocessing', 'generator.site.build'} & set(sys.modules)))"
-    )
-    env = {**os.environ, "PDP_TODAY": "2026-11-28"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(small)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPOSITORY,
-        env=env,
-    )
-    assert done.stdout.splitlines()[-1] == "0 []"
+    watched = ["yaml", "jinja2", "markdown_it", "multiprocessing", "generator.site.build"]
+    assert run_alone(small, ["build"], watched)[:2] == (0, [])
 
 
 def git(folder: Path, *args: str, when: str | None = None) -> None:

@@ -9,8 +9,6 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +20,7 @@ from generator.journal.project import Project
 from generator.site.last_build import ROW_PREFIX
 from generator.site.theme import shipped_themes
 
-from ..conftest import REPOSITORY
-from ..helpers import age, example, tree
+from ..helpers import age, example, run_alone, tree
 from ..helpers import run_pdp as pdp
 from .conftest import HOUR_NS
 from .test_manifest import MENTORING, WEBINAR, stats
@@ -310,24 +307,9 @@ def test_with_the_shipped_templates_an_edit_loads_no_renderer(small: Path) -> No
     pdp("build")
     before = stats(small / "site")
     add_text(small, MENTORING, "\nA second thought, with [a link](2025-05-01-webinar.md).\n")
-    script = (
-        "import io, sys\nfrom generator.cli import run\ncode = run(['-C', sys.argv[1], "
-        "'build'], io.StringIO(), io.StringIO())\nprint(code, sorted({'jinja2', "
-        "'generator.site.render', 'generator.site.build', 'importlib.resources'} & "
-        "set(sys.modules)), "
-        "sys.modules['generator.store'].code_digest.cache_info().currsize)"
-    )
-    env = {**os.environ, "PDP_TODAY": "2026-11-28"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(small)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPOSITORY,
-        env=env,
-    )
+    watched = ["jinja2", "generator.site.render", "generator.site.build", "importlib.resources"]
     # Nor reads pdp's code for the store's fingerprint: the manifest vouches for it.
-    assert done.stdout.splitlines()[-1] == "0 [] 0"
+    assert run_alone(small, ["build"], watched) == (0, [], False)
     assert changed_since(small / "site", before) == {MENTORING_PAGE, PACK}
     page = (small / "site" / MENTORING_PAGE).read_text("utf-8")
     assert '<a href="../entries/2025-05-01-webinar.html">a link</a>' in page
