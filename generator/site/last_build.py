@@ -178,10 +178,10 @@ def _read(
     if not (isinstance(kept, tuple) and len(kept) == 4 and kept[:2] == (FORMAT, build)):
         return None
     fields_data, digests = kept[2], kept[3]
+    if not isinstance(fields_data, bytes):
+        return None
     fields = _unpickled(fields_data)
     if not (isinstance(fields, dict) and set(fields) == set(_KEPT) and isinstance(digests, dict)):
-        return None
-    if not isinstance(fields_data, bytes):  # as it was, being unpickled: for the type checker
         return None
     journal = fields["journal"]
     if not isinstance(journal, Journal) or not isinstance(fields["today"], date):

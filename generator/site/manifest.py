@@ -27,7 +27,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ def look(cache: Path, output: Path, key: dict[str, Any], files: Sequence[Path]) 
         return Look(False, inputs, kept)
     if inputs["files"] != previous["files"] or _had_racy(previous):
         # Touched, or too recent to trust before: the stats as they are now, trusted next time.
-        _update(cache, output, {**kept, "inputs": inputs})
+        _write(cache, output, {**kept, "inputs": inputs}, None)
     return Look(True, inputs, kept)
 
 
@@ -389,16 +389,9 @@ def _row(output: Path) -> str:
 def _read(cache: Path, output: Path) -> dict[str, Any] | None:
     """The manifest kept for `output`, without `store.fingerprint` (which reads all of pdp's
     code): the manifest notes pdp's code among its inputs."""
-    file = cache / store.STORE_FILE
-    if not os.path.isfile(file):
-        return None
-    try:
-        with closing(sqlite3.connect(file, timeout=1)) as db:
-            if db.execute("PRAGMA user_version").fetchone()[0] != store.FORMAT:
-                return None
-            row = db.execute("SELECT value FROM meta WHERE name = ?", (_row(output),)).fetchone()
-    except sqlite3.Error:
-        return None
+    row = store.Store(cache, by_manifest=True).read(
+        lambda db: db.execute("SELECT value FROM meta WHERE name = ?", (_row(output),)).fetchone()
+    )
     if row is None:
         return None
     try:
@@ -434,15 +427,3 @@ def _write(cache: Path, output: Path, row: dict[str, Any], also: Change | None) 
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_row(output), text))
 
     store.Store(cache, by_manifest=True).write(change)
-
-
-def _update(cache: Path, output: Path, row: dict[str, Any]) -> None:
-    """Replace the manifest read a moment ago, without `store.fingerprint`: only the stats
-    of files found unchanged differ. Failing only costs time."""
-    text = json.dumps(row, separators=(",", ":"))
-    with (
-        suppress(sqlite3.Error),
-        closing(sqlite3.connect(cache / store.STORE_FILE, timeout=1)) as db,
-        db,  # one transaction
-    ):
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_row(output), text))
