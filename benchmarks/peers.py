@@ -615,12 +615,16 @@ def timed_round(builds: Sequence[Build], start: int) -> list[float]:
 
 
 def prepare(build: Build) -> None:
-    """What comes before each run of a build, untimed: removing its output folder, and
-    what else it asks for."""
+    """What comes before each run of a build, untimed: removing its output folder, what
+    else it asks for, and writing out what the disk still holds to write."""
     if build.output is not None:
         shutil.rmtree(build.output, ignore_errors=True)
     if build.before is not None:
         build.before()
+    # The kernel writes a build's files out after the build exits; without this, the next
+    # build, of whichever tool, would share the disk with that write-back (as hyperfine's
+    # `--prepare sync` avoids).
+    os.sync()
 
 
 def timed_build(build: Build) -> float:
