@@ -3,7 +3,7 @@ or one function in a copy of this process while this one goes on (`Aside`)."""
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import os
 import pickle
 import signal
@@ -28,6 +28,11 @@ R = TypeVar("R")
 # small chunks keep every worker busy almost to the end (a second of idle cores less on the
 # 10,000-entry benchmark than 4 chunks a worker), for little more than sending each chunk.
 CHUNKS_PER_WORKER = 16
+# What the chunks of a stage share travels with its first chunks alone, this many for each
+# worker: enough that each worker almost always takes one of them first (one that takes none
+# asks for it: see `_Chunk`). Sent with every chunk, a large journal's (a build's slugs and
+# neighbours: 3 MB at 10,000 entries) was 100 MB through the workers' pipes.
+SHARED_CHUNKS_PER_WORKER = 2
 
 
 def cores() -> int:
@@ -118,7 +123,7 @@ class Results(Generic[R]):
 
     def __init__(
         self,
-        futures: list[Future[list[R]]],
+        futures: list[_Chunk[R]],
         later: Callable[[], list[R]] | None = None,
         first: Sequence[R] = (),
     ) -> None:
@@ -145,15 +150,27 @@ class Results(Generic[R]):
             later, self._later = self._later, None
             yield later()
         while self._futures:
-            yield self._futures.pop(0).result()
+            yield self._next()
 
     def _take(self, wait: bool) -> Iterator[R]:
         while True:
             yield from self._current
-            if not self._futures or not (wait or self._futures[0].done()):
+            if not self._futures or not (wait or self._futures[0].future.done()):
                 return
             # Each chunk's results are dropped once taken.
-            self._current = iter(self._futures.pop(0).result())
+            self._current = iter(self._next())
+
+    def _next(self) -> list[R]:
+        """The next chunk's results, waiting for them."""
+        chunk = self._futures.pop(0)
+        if chunk.missing(wait=True):
+            chunk.send_again()
+            # A worker that did not hold the shared data has most likely answered so for
+            # the chunks it took since: they are sent again at once, not one by one.
+            for later in self._futures:
+                if later.missing(wait=False):
+                    later.send_again()
+        return chunk.result()
 
 
 @contextmanager
@@ -176,7 +193,7 @@ def in_background(
 
     own = pool is None
     pool = pool or WorkerPool(count)  # for this call alone: no more workers than it wants
-    futures: list[Future[list[R]]] = []
+    futures: list[_Chunk[R]] = []
     first: list[R] = []
     try:
         if not pool.started:
@@ -189,8 +206,12 @@ def in_background(
         chunks = [items[start : start + size] for start in range(0, len(items), size)]
         executor = pool.executor(count)
         # Pickled once here, and once in each worker (see `_shared`), not once a chunk.
-        data = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
-        futures = [executor.submit(_call, function, data, chunk) for chunk in chunks]
+        shared_data = _SharedData(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+        carried = count * SHARED_CHUNKS_PER_WORKER
+        futures = [
+            _Chunk(executor, function, shared_data, chunk, carry=index < carried)
+            for index, chunk in enumerate(chunks)
+        ]
         # The very list: a chunk taken from it is let go of, with its results.
         results = Results(futures, first=first)
         del first  # held by `results` alone, let go of once taken
@@ -199,25 +220,101 @@ def in_background(
         # Left early (an error): what has not started never will, and what has is waited
         # for, so that nothing works on after the caller has moved on. (Each chunk taken
         # is done already.)
-        for future in futures:
-            future.cancel()
-        wait(futures)
+        for chunk in futures:
+            chunk.future.cancel()
+        wait([chunk.future for chunk in futures])
         if own:
             pool.close()
 
 
+class _SharedData:
+    """What the chunks of a stage share, pickled; and a key that tells it from another
+    stage's without comparing the bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.key = hashlib.blake2b(data, digest_size=16).digest()
+
+
+class _Missing:
+    """A worker's answer to a chunk that came without the shared data it does not hold."""
+
+
+class _Chunk(Generic[R]):
+    """One chunk at work in the pool; sent again, with the shared data, to a worker that
+    did not hold it."""
+
+    def __init__(
+        self,
+        executor: ProcessPoolExecutor,
+        function: Callable[[S, Sequence[T]], list[R]],
+        shared: _SharedData,
+        chunk: Sequence[T],
+        carry: bool,
+    ) -> None:
+        def send(data: bytes | None) -> Future[list[R] | _Missing]:
+            return executor.submit(_call, function, shared.key, data, chunk)
+
+        self._send_with = send
+        self._data = shared.data
+        self.future = send(shared.data if carry else None)
+
+    def missing(self, wait: bool) -> bool:
+        """Whether a worker answered that it did not hold the shared data (without `wait`:
+        answered so already)."""
+        future = self.future
+        if not (wait or future.done()) or future.cancelled() or future.exception() is not None:
+            return False
+        return isinstance(future.result(), _Missing)
+
+    def send_again(self) -> None:
+        """Send the chunk again, with the shared data."""
+        self.future = self._send_with(self._data)
+
+    def result(self) -> list[R]:
+        done = self.future.result()
+        if isinstance(done, _Missing):  # sent without the data, and never sent again
+            raise RuntimeError("a chunk came back undone")
+        return done
+
+
 def _call(
-    function: Callable[[S, Sequence[T]], list[R]], shared: bytes, chunk: Sequence[T]
-) -> list[R]:
-    """In a worker: `function` over one chunk, given `shared` as it was before pickling."""
-    return function(cast(S, _shared(shared)), chunk)
+    function: Callable[[S, Sequence[T]], list[R]],
+    key: bytes,
+    data: bytes | None,
+    chunk: Sequence[T],
+) -> list[R] | _Missing:
+    """In a worker: `function` over one chunk, given the shared data as it was before
+    pickling; if it came without it, and this worker does not hold it yet, `_Missing`."""
+    if data is not None:
+        _HELD.hold(key, data)
+    shared = _HELD.get(key)
+    if shared is _NOT_HELD:
+        return _Missing()
+    return function(cast(S, shared), chunk)
 
 
-@functools.lru_cache(maxsize=1)
-def _shared(data: bytes) -> object:
-    """What all the chunks of a stage share, unpickled once by each worker: every chunk
-    brings the same bytes. So that is for `function` to read, never to change."""
-    return pickle.loads(data)
+_NOT_HELD = object()
+
+
+class _Held:
+    """In a worker: the shared data of the last stage it worked for, unpickled once. So
+    that is for the stage's function to read, never to change."""
+
+    def __init__(self) -> None:
+        self.key = b""
+        self.value: object = _NOT_HELD
+
+    def hold(self, key: bytes, data: bytes) -> None:
+        if key != self.key:
+            self.key, self.value = key, pickle.loads(data)
+
+    def get(self, key: bytes) -> object:
+        return self.value if key == self.key else _NOT_HELD
+
+
+# One per worker process (each has its own copy): a cache, as `functools.lru_cache` is.
+_HELD = _Held()
 
 
 class Aside(Generic[R]):

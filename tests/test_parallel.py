@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import parallel
 from generator.model import Entry, Problem
 from generator.parallel import Aside, WorkerPool, in_background, map_chunks
 
@@ -77,6 +78,49 @@ def test_each_worker_unpickles_the_shared_argument_once(tmp_path: Path) -> None:
     assert map_chunks(_logs, _Counted(log), items, 2, 1) == items
     pids = log.read_text().split()
     assert len(pids) == len(set(pids)) <= 2
+
+
+@pytest.mark.parametrize("carried", [0, 2])
+def test_the_shared_argument_travels_with_the_first_chunks_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, carried: int
+) -> None:
+    """With the first `carried` chunks for each worker; a worker that takes none of them
+    answers so, its chunks are sent again with it, and the results are the same."""
+    monkeypatch.setattr(parallel, "SHARED_CHUNKS_PER_WORKER", carried)
+    log = tmp_path / "unpickled"
+    items = list(range(40))  # 20 chunks of 2, for 2 workers
+    submitted: list[tuple[object, ...]] = []
+    with WorkerPool(2) as pool:
+        executor = pool.executor(2)  # started before the stage, as a build's workers are
+        submit = executor.submit
+
+        def noting(function: Callable[..., object], *args: object) -> object:
+            submitted.append(args)
+            return submit(function, *args)
+
+        monkeypatch.setattr(executor, "submit", noting)
+        assert map_chunks(_logs, _Counted(log), items, 2, 1, pool) == items
+    carrying = [args for args in submitted if args[2] is not None]
+    # The first chunks carried it, and each chunk sent again: then always with it.
+    assert len(carrying) == 2 * carried + len(submitted) - 20
+    assert carrying[: 2 * carried] == submitted[: 2 * carried]
+    if carried == 0:
+        assert len(submitted) > 20  # the chunks a worker took first came back
+    pids = log.read_text().split()
+    assert len(pids) == len(set(pids)) <= 2  # each worker unpickled it once
+
+
+def test_a_worker_asks_for_shared_data_it_does_not_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_HELD", parallel._Held())
+    data = pickle.dumps(3)
+    assert isinstance(parallel._call(_times, b"k", None, [1, 2]), parallel._Missing)
+    assert parallel._call(_times, b"k", data, [1, 2]) == [3, 6]
+    assert parallel._call(_times, b"k", None, [4]) == [12]  # held since
+    assert isinstance(parallel._call(_times, b"other", None, [4]), parallel._Missing)
+
+
+def _times(shared: int, chunk: Sequence[int]) -> list[int]:
+    return [shared * item for item in chunk]
 
 
 def test_a_shared_pool_gives_the_results_in_order_from_the_same_workers() -> None:

@@ -40,6 +40,11 @@ def escape_output(value: object) -> str:
     """
     if type(value) is str:
         return _escape_text(value)
+    if type(value) is jinja2.Undefined:
+        # What `{{ "s" if n != 1 }}` gives when the test is false: nothing to show, and
+        # asking it for `__html__` raises (and catches) an error, for every such output.
+        # (Only this very class: a StrictUndefined's error is the template's to show.)
+        return ""
     html = getattr(value, "__html__", None)
     if html is not None:  # markup already, such as a rendered reflection
         shown = html()
