@@ -213,7 +213,7 @@ def table(results: Sequence[Result]) -> str:
 def setting(runs: Mapping[Shape, int], peers: bool) -> str:
     """A line saying where and how the numbers were taken."""
     counts = ", ".join(f"{count} at {shape.label}" for shape, count in runs.items())
-    how = f"timed runs after 1 warm-up: {counts}"
+    how = f"timed runs after 1 warm-up, the disk written out before each: {counts}"
     if peers:
         how += (
             "; pdp's cold, warm and one-edit builds and the peers' builds in as many "

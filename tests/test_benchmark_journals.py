@@ -207,3 +207,19 @@ def test_the_declared_targets_are_the_issues_and_the_readme_lists_them() -> None
         f"| {target.entries:,} | {target.figure.heading} | {target.bound} |"
         for target in targets.TARGETS
     ]
+
+
+@pytest.mark.usefixtures("scripts")
+def test_each_timed_build_starts_from_a_written_out_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before each run, untimed: the build's output folder removed, what it asks for done,
+    and then the disk written out, so that no build shares it with the last one's files."""
+    peers = module("peers")
+    done: list[str] = []
+    output = tmp_path / "site"
+    (output / "entries").mkdir(parents=True)
+    monkeypatch.setattr(peers.os, "sync", lambda: done.append(f"sync {output.exists()}"))
+    build = peers.Build("a build", ["true"], tmp_path, output, before=lambda: done.append("edit"))
+    peers.prepare(build)
+    assert done == ["edit", "sync False"]
