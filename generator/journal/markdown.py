@@ -35,6 +35,12 @@ def parser(max_nesting: int = MAX_NESTING, without: frozenset[str] = frozenset()
     return _parser(max_nesting, without)
 
 
+def import_renderer() -> None:
+    """Import markdown-it-py now, as the first parse would: where this process has nothing
+    else to do meanwhile."""
+    import markdown_it  # noqa: F401
+
+
 # One of each per process, however its arguments are written: at most one for each set
 # of rules left out (see NEEDS), about 25 KB each; journals use a handful.
 @functools.cache

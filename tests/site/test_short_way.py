@@ -316,6 +316,26 @@ def test_with_the_shipped_templates_an_edit_loads_no_renderer(small: Path) -> No
     assert_as_clean(small)
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="checked here where processes cannot fork")
+def test_an_edit_is_checked_in_a_copy_while_the_renderer_is_imported(small: Path) -> None:
+    # The copy imports the YAML parser and the checks; this process, markdown-it-py.
+    pdp("build")
+    add_text(small, MENTORING, "\nA second thought.\n")
+    watched = ["yaml", "generator.journal.entry_checks", "markdown_it"]
+    assert run_alone(small, ["build"], watched) == (0, ["markdown_it"], False)
+    assert_as_clean(small)
+
+
+def test_an_edit_with_an_error_found_in_the_copy_makes_a_whole_build(small: Path) -> None:
+    pdp("build")
+    add_text(small, MENTORING, "\nA second thought.\n")
+    path = small / MENTORING
+    path.write_text(path.read_text("utf-8").replace("hours: ", "hours: many ", 1), "utf-8")
+    code, out, err = pdp("build")
+    assert code == 1
+    assert "hours" in err and "built the site" not in out
+
+
 def _own_entry_template(root: Path) -> None:
     own = root / "themes" / "default" / "templates"
     own.mkdir(parents=True)
