@@ -205,7 +205,7 @@ def in_background(
         size = -(-len(items) // (count * CHUNKS_PER_WORKER))
         chunks = [items[start : start + size] for start in range(0, len(items), size)]
         executor = pool.executor(count)
-        # Pickled once here, and once in each worker (see `_shared`), not once a chunk.
+        # Pickled once here, and once in each worker (see `_Held`), not once a chunk.
         shared_data = _SharedData(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
         carried = count * SHARED_CHUNKS_PER_WORKER
         futures = [
@@ -288,29 +288,22 @@ def _call(
     pickling; if it came without it, and this worker does not hold it yet, `_Missing`."""
     if data is not None:
         _HELD.hold(key, data)
-    shared = _HELD.get(key)
-    if shared is _NOT_HELD:
+    elif key != _HELD.key:
         return _Missing()
-    return function(cast(S, shared), chunk)
-
-
-_NOT_HELD = object()
+    return function(cast(S, _HELD.value), chunk)
 
 
 class _Held:
-    """In a worker: the shared data of the last stage it worked for, unpickled once. So
-    that is for the stage's function to read, never to change."""
+    """In a worker: the shared data of the last stage it worked for (by its key), unpickled
+    once. So that is for the stage's function to read, never to change."""
 
     def __init__(self) -> None:
         self.key = b""
-        self.value: object = _NOT_HELD
+        self.value: object = None
 
     def hold(self, key: bytes, data: bytes) -> None:
         if key != self.key:
             self.key, self.value = key, pickle.loads(data)
-
-    def get(self, key: bytes) -> object:
-        return self.value if key == self.key else _NOT_HELD
 
 
 # One per worker process (each has its own copy): a cache, as `functools.lru_cache` is.

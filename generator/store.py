@@ -170,6 +170,10 @@ def code_on_disk() -> bool:
     return PACKAGE.is_dir()
 
 
+# A change to the store, made in one transaction (see `Store.write`).
+Change = Callable[[sqlite3.Connection], None]
+
+
 class Store(Struct, frozen=True):
     """The store in the cache folder `folder`. Nothing is read or written where pdp's code
     cannot be read (see `fingerprint`).
@@ -203,7 +207,7 @@ class Store(Struct, frozen=True):
             remove_if_damaged(self.file, err)
             return None
 
-    def write(self, change: Callable[[sqlite3.Connection], None]) -> bool:
+    def write(self, change: Change) -> bool:
         """Run `change` in one transaction, on a store of this format (made afresh if the
         file is of another); False if that failed (a damaged file is removed)."""
         if not self._usable():

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -115,16 +115,13 @@ def year_of(entry: Entry, journal: Journal) -> str:
     return performance_year(entry.date, journal.config.year_start_month).name
 
 
-Change = Callable[[sqlite3.Connection], None]
-
-
 def keeping(
     output: Path,
     last: LastBuild | KeptBuild,
     build: int,
     years: YearRows | None,
     other_years: Mapping[str, str] | None = None,
-) -> Change:
+) -> store.Change:
     """What keeps the last build into `output`, as its manifest names it (`build`), with the
     rows of `years` and those kept before of `other_years`: to write with the manifest."""
     journal = last.journal
@@ -143,7 +140,7 @@ def keeping(
     return change
 
 
-def forgetting(output: Path) -> Change:
+def forgetting(output: Path) -> store.Change:
     """What forgets the last build into `output`, so that the next build is a whole one."""
 
     def change(db: sqlite3.Connection) -> None:

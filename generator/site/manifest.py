@@ -26,7 +26,7 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -49,10 +49,9 @@ PACKAGE = Path(__file__).resolve().parent.parent  # pdp's code, templates and ca
 
 # A file's state: size, mtime_ns, inode and digest; None where there is no file.
 FileState = list[Any] | None
+
+
 # A change to the store, made in the transaction that keeps or forgets a manifest.
-Change = Callable[[sqlite3.Connection], None]
-
-
 class Unsupported(Exception):
     """An input that a stat cannot vouch for (a linked folder, an unreadable file): such a
     project gets no manifest, and every build is a real one."""
@@ -145,7 +144,7 @@ def keep(
     key: dict[str, Any],
     warnings: Sequence[Sequence[Any]],
     counts: tuple[int, int],
-    also: Change | None = None,
+    also: store.Change | None = None,
 ) -> None:
     """Keep the manifest of a build that succeeded: its inputs as taken before it, and the
     files it wrote, the warnings it printed and its counts; with `also`, what else is kept
@@ -165,7 +164,7 @@ def keep(
     _write(cache, output, row, also)
 
 
-def forget(cache: Path, output: Path, also: Change | None = None) -> None:
+def forget(cache: Path, output: Path, also: store.Change | None = None) -> None:
     """Drop the manifest of the builds into `output`: the next build is a real one; with
     `also`, what else is forgotten of them, in the same transaction."""
 
@@ -418,7 +417,7 @@ def _well_formed(kept: Any) -> bool:
     )
 
 
-def _write(cache: Path, output: Path, row: dict[str, Any], also: Change | None) -> None:
+def _write(cache: Path, output: Path, row: dict[str, Any], also: store.Change | None) -> None:
     text = json.dumps(row, separators=(",", ":"))
 
     def change(db: sqlite3.Connection) -> None:
